@@ -1,0 +1,1 @@
+"""bantin.crawlers"""

@@ -1,0 +1,63 @@
+"""The one reader of the environment: every tunable that an operator may set lives here."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bantin import __version__
+
+# Politeness floor: the issue (and common crawler etiquette) asks for at least 1 s between requests to a host.
+MIN_HOST_DELAY_S = 1.0
+# Largest real article page in the test bed is ~2.2 MB uncompressed; 10 MiB leaves room and stops bombs.
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+# Publishers answer within a few seconds; 20 s keeps one slow host from stalling a crawl cycle.
+DEFAULT_DOWNLOAD_TIMEOUT_S = 20.0
+# Connecting should be quick (one RTT + TLS); a host that cannot accept in 10 s is treated as down.
+DEFAULT_CONNECT_TIMEOUT_S = 10.0
+
+
+class Settings(BaseSettings):
+    """bantin configuration, read from ``BANTIN_*`` environment variables (and nothing else)."""
+
+    model_config = SettingsConfigDict(env_prefix="BANTIN_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("bantin")))
+    database_url: str | None = None
+    allow_loopback: bool = False
+    contact_url: str = "https://github.com/bantin-press-monitor/bantin#contact"
+    sources_file: Path | None = None
+    min_host_delay_s: float = MIN_HOST_DELAY_S
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    download_timeout_s: float = DEFAULT_DOWNLOAD_TIMEOUT_S
+    connect_timeout_s: float = DEFAULT_CONNECT_TIMEOUT_S
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if self.min_host_delay_s < MIN_HOST_DELAY_S and not self.allow_loopback:
+            raise ValueError(
+                f"BANTIN_MIN_HOST_DELAY_S={self.min_host_delay_s} is below the {MIN_HOST_DELAY_S} s politeness "
+                "floor; lower values are only allowed together with BANTIN_ALLOW_LOOPBACK=1 (tests, replay)."
+            )
+        if self.max_body_bytes <= 0:
+            raise ValueError("BANTIN_MAX_BODY_BYTES must be positive")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'bantin.db'}"
+
+    @property
+    def user_agent(self) -> str:
+        return f"bantin/{__version__} (press monitoring; +{self.contact_url})"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,22 @@
+"""Shared test fixtures: the ../shared data directory (skipped with a reason when absent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED_DATA = SHARED_DIR / "data"
+
+requires_shared = pytest.mark.skipif(
+    not (SHARED_DATA / "crawl" / "url-map.tsv").is_file(),
+    reason=f"needs the real data in {SHARED_DIR} (../shared beside the project); CI always has it",
+)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not (SHARED_DATA / "crawl" / "url-map.tsv").is_file():
+        pytest.skip(f"needs the real data in {SHARED_DIR} (../shared beside the project); CI always has it")
+    return SHARED_DATA
