@@ -20,3 +20,11 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "crawl" / "url-map.tsv").is_file():
         pytest.skip(f"needs the real data in {SHARED_DIR} (../shared beside the project); CI always has it")
     return SHARED_DATA
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A fresh, empty database URL: once on SQLite, once on PostgreSQL."""
+    from tests.dbfixtures import make_db_url
+
+    yield from make_db_url(request.param, tmp_path)

@@ -1,0 +1,60 @@
+"""`bantin sources add URL`: a feed URL is added as is; a home page has its feeds autodiscovered."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from bantin.context import AppContext
+from bantin.crawlers.sources import SourceSpec, upsert
+from bantin.stats import CounterStats
+
+# A home page may advertise dozens of section feeds; the first few (best first) cover a publisher.
+MAX_DISCOVERED_FEEDS = 8
+
+
+class AddSourceError(Exception):
+    pass
+
+
+def add_source(app: AppContext, url: str, name: str | None = None) -> tuple[str, list[str]]:
+    from bantin.crawlers.discover import discover_feeds
+    from bantin.crawlers.feeds import parse_feed
+    from bantin.crawlers.fetch import fetch_urls
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise AddSourceError(f"{url!r} không phải URL http(s) (not an http(s) URL)")
+    stats = CounterStats()
+    res = fetch_urls([url], app.settings)[url]
+    if res.error or res.status is None or res.status >= 400:
+        raise AddSourceError(f"không tải được (could not fetch) {url}: {res.error or f'HTTP {res.status}'}")
+    ctype = res.headers.get("content-type")
+    parsed = parse_feed(res.body, res.final_url or url, ctype, res.headers, stats)
+    title, language = parsed.title, parsed.language
+    if parsed.items:
+        feeds = [url]
+        home = f"{parts.scheme}://{parts.netloc}/"
+    else:
+        candidates = discover_feeds(res.body, res.final_url or url)[:MAX_DISCOVERED_FEEDS]
+        if not candidates:
+            raise AddSourceError(f"{url} không phải feed và không có liên kết feed (not a feed; no feed links found)")
+        fetched = fetch_urls(candidates, app.settings)
+        feeds = []
+        for cand in candidates:
+            r = fetched.get(cand)
+            if r is None or r.error or (r.status or 500) >= 400:
+                continue
+            p = parse_feed(r.body, r.final_url or cand, r.headers.get("content-type"), r.headers, stats)
+            if p.items:
+                feeds.append(cand)
+                title, language = title or p.title, language or p.language
+        if not feeds:
+            raise AddSourceError(f"không feed nào đọc được trong {len(candidates)} liên kết tìm thấy ở {url} "
+                                 "(none of the discovered feed links could be read)")
+        home = url
+    src_name = name or (title or "").strip() or parts.hostname or url
+    lang = (language or "").split("-")[0].lower() or None
+    with app.sessions() as s:
+        upsert(s, SourceSpec(name=src_name, feeds=tuple(feeds), home_url=home, language=lang))
+        s.commit()
+    return src_name, feeds

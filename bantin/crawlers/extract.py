@@ -1,0 +1,176 @@
+"""Article page bytes → :class:`ExtractedArticle` (body, title, date, language, canonical URL).
+
+Pipeline: bound size → :func:`decode_html` → one lxml parse → canonical/lang hints → htmldate
+(original publication date preferred) → trafilatura ``bare_extraction`` → :func:`normalize_vi`.
+Never raises on bad input: garbage gives an empty ``text`` and an ``error`` string.
+
+Timezones: Vietnamese pages often print local time without an offset. A naive date from a ``.vn`` host
+or a page whose text is Vietnamese is taken as Asia/Ho_Chi_Minh (UTC+7, no DST); other naive dates as
+UTC. Explicit offsets are kept as published (VnExpress's 2019 JSON-LD says +08:00; we do not second-guess).
+
+bantin stores no authors/bylines: trafilatura's author metadata is deliberately dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from bantin.crawlers.canonical import canonicalize_url, page_canonical
+from bantin.crawlers.charset import decode_html
+from bantin.crawlers.normalize import detect_language, normalize_vi
+from bantin.stats import StatsLike
+
+# Settings' fetch cap is 10 MiB; the largest real article page seen is 2.9 MB. Beyond 8 MiB we cut the tail
+# (bodies sit early in the document) so lxml/trafilatura time stays bounded (~1 s per 3 MB measured).
+MAX_HTML_BYTES = 8 * 1024 * 1024
+# Chosen by measurement on scrapinghub-aeb (bench/extraction.py --sweep): favor_recall and
+# favor_precision both scored lower F1 than the balanced default; comments are never article body.
+TRAFILATURA_OPTIONS: dict[str, Any] = {
+    "favor_precision": False,
+    "favor_recall": False,
+    "include_comments": False,
+    "include_tables": True,
+    "deduplicate": False,
+}
+# Vietnam has one zone, UTC+7 without DST.
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+# htmldate output with time and offset, so that "19:25:52+07:00" survives.
+DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    url: str
+    canonical_url: str
+    aliases: list[str] = field(default_factory=list)
+    title: str | None = None
+    text: str = ""
+    published: datetime | None = None
+    language: str | None = None
+    description: str | None = None
+    encoding: str | None = None
+    error: str | None = None
+
+
+def _inc(stats: StatsLike | None, key: str) -> None:
+    if stats is not None:
+        stats.inc_value(f"extract/{key}")
+
+
+def _safe_canonical(url: str) -> str:
+    try:
+        return canonicalize_url(url)
+    except ValueError:
+        return url
+
+
+def _parse_date(value: Any, vietnamese: bool) -> datetime | None:
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str) and value.strip():
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    else:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=VN_TZ if vietnamese else UTC)
+    return parsed
+
+
+def _find_date(tree: Any, url: str, stats: StatsLike | None) -> str | None:
+    from htmldate import find_date
+
+    try:
+        found = find_date(tree, original_date=True, extensive_search=True, outputformat=DATE_FORMAT, url=url)
+    except Exception:  # noqa: BLE001 - htmldate on hostile markup must not abort extraction
+        _inc(stats, "date_error")
+        return None
+    return str(found) if found else None
+
+
+def _clean(value: Any) -> str | None:
+    if not value:
+        return None
+    text = normalize_vi(str(value)).replace("\n", " ")
+    return text or None
+
+
+def _empty(url: str, error: str, stats: StatsLike | None, encoding: str | None = None) -> ExtractedArticle:
+    _inc(stats, "no_body")
+    return ExtractedArticle(url=url, canonical_url=_safe_canonical(url), encoding=encoding, error=error)
+
+
+def extract_article(
+    body: bytes,
+    url: str,
+    content_type: str | None = None,
+    feed_hint: dict | None = None,
+    stats: StatsLike | None = None,
+    *,
+    requested_url: str | None = None,
+) -> ExtractedArticle:
+    """Extract one article. ``url`` is the final (post-redirect) URL; ``requested_url`` (or
+    ``feed_hint["url"|"link"]``) the one asked for. ``feed_hint`` may give title/published/summary
+    fallbacks from the feed item."""
+    from trafilatura import bare_extraction
+    from trafilatura.utils import load_html
+
+    hint = feed_hint or {}
+    if not body or not body.strip():
+        return _empty(url, "empty body", stats)
+    if len(body) > MAX_HTML_BYTES:
+        _inc(stats, "truncated")
+        body = body[:MAX_HTML_BYTES]
+    html, encoding = decode_html(body, content_type, stats)
+    try:
+        tree = load_html(html)
+    except Exception:  # noqa: BLE001 - lxml raises a zoo of errors on garbage
+        tree = None
+    if tree is None:
+        return _empty(url, "not parseable as HTML", stats, encoding)
+    canonical = page_canonical(tree, url)
+    _inc(stats, "canonical_page" if canonical else "canonical_url")
+    canonical_url = canonical or _safe_canonical(url)
+    seen = [requested_url or hint.get("url") or hint.get("link"), url, canonical]
+    aliases = list(dict.fromkeys(_safe_canonical(u) for u in seen if u))
+    aliases = [a for a in aliases if a != canonical_url]
+    html_lang = tree.get("lang") or tree.get("xml:lang")
+    date_text = _find_date(tree, url, stats)
+    try:
+        doc = bare_extraction(tree, url=url, with_metadata=True, **TRAFILATURA_OPTIONS)
+    except Exception:  # noqa: BLE001 - trafilatura on hostile markup must not abort the crawl
+        _inc(stats, "trafilatura_error")
+        doc = None
+    meta = doc.as_dict() if doc is not None and not isinstance(doc, dict) else (doc or {})
+    text = normalize_vi(meta.get("text") or "")
+    if not text:
+        _inc(stats, "no_body")
+    language = detect_language(text or (meta.get("title") or ""), meta.get("language") or html_lang, stats)
+    host = (urlsplit(url).hostname or "").lower()
+    vietnamese = host.endswith(".vn") or host == "vn" or language == "vi"
+    published = _parse_date(date_text, vietnamese)
+    if published is None and (published := _parse_date(hint.get("published"), vietnamese)) is not None:
+        _inc(stats, "date_from_feed")
+    _inc(stats, "date_found" if date_text else "date_missing")
+    title = _clean(meta.get("title"))
+    if title is None and (title := _clean(hint.get("title"))) is not None:
+        _inc(stats, "title_from_feed")
+    description = _clean(meta.get("description")) or _clean(hint.get("summary") or hint.get("description"))
+    return ExtractedArticle(
+        url=url,
+        canonical_url=canonical_url,
+        aliases=aliases,
+        title=title,
+        text=text,
+        published=published,
+        language=language,
+        description=description,
+        encoding=encoding,
+        error=None if text else "no article body found",
+    )

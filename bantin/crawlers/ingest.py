@@ -1,0 +1,144 @@
+"""Store one extracted article exactly once, with its URL aliases, and place it in a syndication cluster.
+
+Exact duplicates: any known URL alias, or the same content hash. Near duplicates: MinHash LSH; the
+article joins the cluster of its nearest stored copies and the cluster's origin is re-chosen.
+Runs inside the caller's transaction; a unique-constraint race with another process becomes a dup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bantin.crawlers import dedup
+from bantin.models.schema import Article, ArticleURL, Cluster
+from bantin.models.types import utcnow
+from bantin.stats import StatsLike
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    canonical_url: str
+    urls: tuple[str, ...]
+    title: str | None
+    text: str
+    summary: str | None
+    published: datetime | None
+    language: str | None
+    source_id: int | None
+    source_key: str | None = None
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    article_id: int
+    outcome: str  # new | dup_url | dup_hash
+    cluster_id: int | None
+    signature: bytes | None = None
+
+
+def _add_aliases(session: Session, article_id: int, urls: tuple[str, ...]) -> None:
+    known = set(session.scalars(select(ArticleURL.url).where(ArticleURL.url.in_(urls))))
+    for url in dict.fromkeys(urls):
+        if url in known:
+            continue
+        try:
+            with session.begin_nested():
+                session.add(ArticleURL(url=url, article_id=article_id))
+        except IntegrityError:
+            pass  # another process stored the same alias meanwhile
+
+
+def _existing(session: Session, art: NewArticle, chash: str) -> tuple[int, str] | None:
+    hit = session.scalar(select(ArticleURL.article_id).where(ArticleURL.url.in_(art.urls)).limit(1))
+    if hit is not None:
+        return hit, "dup_url"
+    hit = session.scalar(select(Article.id).where(Article.content_hash == chash))
+    if hit is not None:
+        return hit, "dup_hash"
+    return None
+
+
+def ingest(session: Session, art: NewArticle, index: dedup.NearDupIndex, stats: StatsLike) -> IngestResult:
+    """Insert ``art`` unless it is already stored. The caller commits, then calls ``index_after_commit``."""
+    urls = tuple(dict.fromkeys((art.canonical_url, *art.urls)))
+    art = NewArticle(**{**art.__dict__, "urls": urls})
+    chash = dedup.content_hash(art.text)
+    found = _existing(session, art, chash)
+    if found is None:
+        sig = dedup.signature(art.text)
+        row = Article(
+            canonical_url=art.canonical_url,
+            source_id=art.source_id,
+            title=art.title,
+            text=art.text,
+            summary=art.summary,
+            published_at=art.published,
+            language=art.language,
+            content_hash=chash,
+            minhash=dedup.signature_to_bytes(sig),
+            credit=dedup.credit_source(art.text),
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+        except IntegrityError:
+            found = _existing(session, art, chash)
+            if found is None:
+                raise
+        else:
+            _add_aliases(session, row.id, urls)
+            cluster_id = _cluster(session, row, index.query(sig), art.source_key, stats)
+            stats.inc_value("ingest/article_new")
+            return IngestResult(row.id, "new", cluster_id, row.minhash)
+    article_id, outcome = found
+    _add_aliases(session, article_id, urls)
+    stats.inc_value(f"ingest/{outcome}")
+    cluster = session.scalar(select(Article.cluster_id).where(Article.id == article_id))
+    return IngestResult(article_id, outcome, cluster)
+
+
+def _cluster(session: Session, row: Article, candidates: list[int], source_key: str | None, stats: StatsLike) -> int:
+    """Join (and merge) the clusters of the near-duplicate candidates, or start a new cluster."""
+    cluster_ids = sorted(
+        {c for c in session.scalars(select(Article.cluster_id).where(Article.id.in_(candidates))) if c is not None}
+    )
+    if not cluster_ids:
+        cluster = Cluster(origin_article_id=row.id, size=1)
+        session.add(cluster)
+        session.flush()
+        row.cluster_id = cluster.id
+        return cluster.id
+    stats.inc_value("dedup/near_dup")
+    target = cluster_ids[0]
+    row.cluster_id = target
+    if len(cluster_ids) > 1:
+        stats.inc_value("dedup/cluster_merge")
+        session.execute(update(Article).where(Article.cluster_id.in_(cluster_ids[1:])).values(cluster_id=target))
+    session.flush()
+    members = session.execute(
+        select(Article.id, Article.published_at, Article.source_id, Article.credit).where(Article.cluster_id == target)
+    ).all()
+    origin = dedup.choose_origin(
+        [dedup.OriginCandidate(m.id, m.published_at, str(m.source_id) if m.source_id else None, m.credit) for m in members]
+    )
+    size = session.scalar(select(func.count()).select_from(Article).where(Article.cluster_id == target)) or 1
+    cluster = session.get(Cluster, target)
+    if cluster is not None:
+        cluster.origin_article_id = origin
+        cluster.size = size
+        cluster.updated_at = utcnow()
+    if len(cluster_ids) > 1:
+        session.execute(update(Cluster).where(Cluster.id.in_(cluster_ids[1:])).values(size=0, origin_article_id=None))
+    return target
+
+
+def index_after_commit(index: dedup.NearDupIndex, result: IngestResult) -> None:
+    """Add a newly committed article to the in-memory LSH index."""
+    if result.outcome == "new" and result.signature is not None:
+        index.insert(result.article_id, dedup.signature_from_bytes(result.signature))

@@ -1,0 +1,56 @@
+"""`bantin crawl`: run the spider once (every due source, with a progress bar) or continuously."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from bantin.context import AppContext
+from bantin.crawlers.pipeline import CrawlCore
+from bantin.stats import CounterStats
+
+
+class _StatsBridge(CounterStats):
+    """CrawlCore counts into Scrapy's stats collector once the crawler exists (one set of counters)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.target: Any = None
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        super().inc_value(key, count, start)
+        if self.target is not None:
+            self.target.inc_value(key, count, start)
+
+
+def crawl(app: AppContext, once: bool, console: Console | None = None, show_progress: bool = True) -> dict[str, Any]:
+    """Run a crawl in this process (the Twisted reactor runs once per process). Returns the stats."""
+    from scrapy.crawler import CrawlerProcess
+
+    from bantin.crawlers.scrapy_config import build_scrapy_settings
+    from bantin.crawlers.spider import BantinSpider
+
+    console = console or Console(stderr=True)
+    stats = _StatsBridge()
+    core = CrawlCore(app.sessions, stats)
+    progress = Progress(TextColumn("[bold]Thu thập[/] (crawl)"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=console, disable=not show_progress, transient=False)
+    tid = progress.add_task("crawl", total=0)
+
+    def on_progress(kind: str, n: int) -> None:
+        if kind == "total":
+            progress.update(tid, total=(progress.tasks[0].total or 0) + n)
+        else:
+            progress.advance(tid, n)
+
+    process = CrawlerProcess(build_scrapy_settings(app.settings), install_root_handler=False)
+    crawler = process.create_crawler(BantinSpider)
+    stats.target = crawler.stats
+    with progress:
+        process.crawl(crawler, core=core, once=once, on_progress=on_progress)
+        process.start()
+    out = dict(crawler.stats.get_stats() if crawler.stats else {})
+    out.update({k: v for k, v in stats.get_stats().items() if k not in out})
+    return out

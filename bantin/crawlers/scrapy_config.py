@@ -1,0 +1,91 @@
+"""The Scrapy settings every bantin crawl runs with: polite, size-capped, SSRF-safe.
+
+Start crawls with ``scrapy.crawler.CrawlerProcess(build_scrapy_settings(settings))`` (or
+``AsyncCrawlerProcess``): only ``start()`` installs ``TWISTED_DNS_RESOLVER`` on the reactor.
+:class:`~bantin.crawlers.middlewares.SSRFMiddleware` installs the safe resolver itself if a crawl was
+started some other way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bantin.crawlers.middlewares import BACKOFF_BASE_SETTING, MAX_RETRIES_SETTING
+from bantin.crawlers.resolver import ALLOW_LOOPBACK_SETTING
+from bantin.crawlers.throttle import BACKOFF_BASE_S, MAX_RETRIES
+from bantin.settings import Settings
+
+_MW = "bantin.crawlers.middlewares"
+# Scrapy's asyncio reactor (its 2.19 default): async middlewares run natively; pick it once, everywhere.
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# Publishers chain at most 2-3 redirects (http->https->www->canonical); 5 matches RFC 9309's robots limit.
+REDIRECT_MAX_TIMES = 5
+# Warn at a quarter of the cap: big enough to be unusual for an article, small enough to notice growth.
+WARNSIZE_FRACTION = 4
+# DNS answers for publishers change rarely; 10 s bounds a dead resolver (Scrapy's default is 60 s).
+DNS_TIMEOUT_S = 10.0
+# Total parallel downloads; per-host parallelism is 1, so this is "how many hosts at once".
+CONCURRENT_REQUESTS = 16
+# Order of bantin's downloader middlewares (lower runs first on the way out).
+SSRF_ORDER = 60  # before robots.txt: never fetch robots.txt from a forbidden host
+ROBOTS_ORDER = 100  # the slot of Scrapy's RobotsTxtMiddleware
+RETRY_ORDER = 550  # the slot of Scrapy's RetryMiddleware
+
+DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
+    f"{_MW}.SSRFMiddleware": SSRF_ORDER,
+    f"{_MW}.RobotsMiddleware": ROBOTS_ORDER,
+    f"{_MW}.PoliteRetryMiddleware": RETRY_ORDER,
+}
+
+
+def build_scrapy_settings(settings: Settings) -> dict[str, Any]:
+    """Scrapy settings for a bantin crawl; spiders may add their own (ITEM_PIPELINES etc.) on top."""
+    return {
+        "BOT_NAME": "bantin",
+        "USER_AGENT": settings.user_agent,
+        "TWISTED_REACTOR": TWISTED_REACTOR,
+        "TWISTED_DNS_RESOLVER": "bantin.crawlers.resolver.SafeResolver",
+        "DNS_TIMEOUT": DNS_TIMEOUT_S,
+        ALLOW_LOOPBACK_SETTING: settings.allow_loopback,
+        # Only the HTTP/1.1 handler resolves through the reactor's (vetted) resolver.
+        "DOWNLOAD_HANDLERS": {
+            "http": "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler",
+            "https": "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler",
+            "ftp": None,
+            "s3": None,
+            "file": None,
+            "data": None,
+        },
+        "HTTPPROXY_ENABLED": False,  # a proxy would resolve names past our resolver
+        "DOWNLOADER_MIDDLEWARES": dict(DOWNLOADER_MIDDLEWARES),
+        "ROBOTSTXT_OBEY": False,  # bantin's RobotsMiddleware obeys instead (5xx => disallow)
+        "RETRY_ENABLED": False,  # PoliteRetryMiddleware replaces it
+        BACKOFF_BASE_SETTING: BACKOFF_BASE_S,
+        MAX_RETRIES_SETTING: MAX_RETRIES,
+        "DOWNLOAD_DELAY": settings.min_host_delay_s,
+        "DOWNLOAD_DELAY_JITTER": 0.0,  # Scrapy's jitter is +/-, it would break the min_host_delay floor
+        "CONCURRENT_REQUESTS": CONCURRENT_REQUESTS,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+        "CONCURRENT_REQUESTS_PER_IP": 0,
+        "AUTOTHROTTLE_ENABLED": False,  # it may lower the delay below the floor
+        # DOWNLOAD_TIMEOUT bounds the whole exchange, connect included: Scrapy 2.19's HTTP/1.1 handler
+        # passes it as the connect timeout too; a separate connect timeout needs its private API.
+        "DOWNLOAD_TIMEOUT": settings.download_timeout_s,
+        # Enforced on the wire by the handler and again after gzip/deflate/br/zstd decompression by
+        # HttpCompressionMiddleware (measured in tests/crawlers/test_fetch.py).
+        "DOWNLOAD_MAXSIZE": settings.max_body_bytes,
+        "DOWNLOAD_WARNSIZE": max(1, settings.max_body_bytes // WARNSIZE_FRACTION),
+        "DOWNLOAD_FAIL_ON_DATALOSS": True,  # truncated bodies are errors, not half-articles
+        "REDIRECT_ENABLED": True,
+        "REDIRECT_MAX_TIMES": REDIRECT_MAX_TIMES,
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": "WARNING",
+        "DEFAULT_REQUEST_HEADERS": {
+            "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "Accept-Language": "vi,en;q=0.5",
+        },
+    }
