@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -56,7 +56,7 @@ def sources_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
 
     app_ = open_app()
     with app_.sessions() as s:
-        rows = [
+        rows: list[dict[str, Any]] = [
             {"name": src.name, "kind": src.kind, "home_url": src.home_url, "language": src.language,
              "country": src.country, "enabled": src.enabled, "feeds": [f.url for f in src.feeds]}
             for src in s.scalars(select(Source).order_by(Source.name))

@@ -17,8 +17,6 @@ MIN_HOST_DELAY_S = 1.0
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 # Publishers answer within a few seconds; 20 s keeps one slow host from stalling a crawl cycle.
 DEFAULT_DOWNLOAD_TIMEOUT_S = 20.0
-# Connecting should be quick (one RTT + TLS); a host that cannot accept in 10 s is treated as down.
-DEFAULT_CONNECT_TIMEOUT_S = 10.0
 
 
 class Settings(BaseSettings):
@@ -34,7 +32,6 @@ class Settings(BaseSettings):
     min_host_delay_s: float = MIN_HOST_DELAY_S
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     download_timeout_s: float = DEFAULT_DOWNLOAD_TIMEOUT_S
-    connect_timeout_s: float = DEFAULT_CONNECT_TIMEOUT_S
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

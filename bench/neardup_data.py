@@ -14,12 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from bantin.crawlers.dedup import content_hash, shingle_hashes
+from bantin.crawlers.dedup import content_hash, publisher_key, shingle_hashes
 
 VNTC = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "vntc" / "train.jsonl.gz"
 PUBLISHERS = ["Báo Nghệ An", "Dân trí", "VnExpress", "Tuổi Trẻ", "Thanh Niên", "Người Lao Động",
               "TTXVN", "Vietnamplus", "Lao Động", "Tiền Phong", "Báo Hà Tĩnh", "VOV"]
-CREDITS = ["Theo {p}", "(Theo {p})", "Nguồn: {p}", "Theo báo {p}", "{P} - {p}", "Theo {p} / TTXVN"]
+CREDITS = ["Theo {p}", "(Theo {p})", "Nguồn: {p}", "Theo {p}.", "NGUỒN: {p}", "{a} - TTXVN"]
+REPORTERS = ["Văn Dũng", "Minh Hương", "Quang Đức", "Thu Hằng"]
 HEADERS = ["Trang chủ » {sec} » Tin tức", "Cập nhật: {hh}:{mm} ngày {d}/{mo}/2024 | Chia sẻ Facebook Zalo",
            "{p} - Thứ {wd}, {d}/{mo}/2024 {hh}:{mm} GMT+7", "Nghe đọc bài viết | Cỡ chữ A- A+ | In bài"]
 FOOTERS = ["Bản quyền thuộc về {p}. Ghi rõ nguồn \"{p}\" khi phát hành lại thông tin từ website này.",
@@ -123,8 +124,9 @@ def _edit_words(text: str, rng: random.Random, vocab: list[str]) -> str:
     return " ".join(words)
 
 
-def make_variant(text: str, rng: random.Random, headlines: list[str], vocab: list[str]) -> str:
-    """One syndicated copy: new headline, 10–30 % trimmed, maybe reordered, edited, boilerplate, credit."""
+def make_variant(text: str, rng: random.Random, headlines: list[str], vocab: list[str]) -> tuple[str, str]:
+    """One syndicated copy (new headline, 10–30 % trimmed, maybe reordered, edited, boilerplate, credit)
+    and the publisher key its credit line names."""
     paras = paragraphs(text)
     first = paras[0].split()
     cut = min(rng.randint(5, 12), max(0, len(first) - 3))  # drop (roughly) the original headline
@@ -150,9 +152,10 @@ def make_variant(text: str, rng: random.Random, headlines: list[str], vocab: lis
     pub = rng.choice(PUBLISHERS)
     new_title = " ".join([rng.choice(LEADS)] * (rng.random() < 0.3) + rng.sample(first, min(len(first), 8)))
     head, foot = boilerplate(rng, pub, headlines)
-    credit = _fill(rng.choice(CREDITS), rng, rng.choice(PUBLISHERS))
+    template, source = rng.choice(CREDITS), rng.choice(PUBLISHERS)
+    credit = template.format(p=source, a=rng.choice(REPORTERS))
     body = [new_title, *paras, credit] if rng.random() < 0.8 else [new_title, credit, *paras]
-    return "\n".join(head + body + foot)
+    return "\n".join(head + body + foot), publisher_key("TTXVN" if "TTXVN" in template else source)
 
 
 def with_boilerplate(text: str, rng: random.Random, headlines: list[str]) -> str:

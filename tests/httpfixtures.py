@@ -287,7 +287,9 @@ class HostileServer:
         server_cls = _Server6 if ":" in self.host else _Server
         self._httpd = server_cls((self.host, 0), Handler)
         self._httpd.owner = self
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="hostile-http", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="hostile-http", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -5,7 +5,7 @@ a non-UTF-8 declaration on bytes that are valid UTF-8 with multibyte sequences i
 People's Daily and qq.com declare gb2312, WinFuture iso-8859-1, El Mundo iso-8859-15); a strict decode
 must succeed. Then detection: valid UTF-8, the two legacy Vietnamese encodings (windows-1258, VISCII:
 charset-normalizer knows neither well, so we score candidates as Vietnamese syllables), charset-normalizer,
-and finally :data:`FALLBACK_ENCODING`. Output is always NFC (windows-1258 uses combining tone marks).
+and finally :data:`FALLBACK_ENCODING`. Output is NFC (windows-1258 writes tones as combining marks).
 """
 
 from __future__ import annotations
@@ -48,6 +48,13 @@ _HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
 _XML_DECL = re.compile(rb"^\s*<\?xml\b[^>]*?encoding\s*=\s*[\"']([\w.:-]+)", re.I)
 _BAD_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+# Characters NFC changes: combining marks (windows-1258 tones) and Hangul jamo that compose with their
+# predecessor, plus the common singletons (CJK compatibility ideographs, Ohm/Kelvin/Angstrom, Greek oxia).
+# A regex scan is ~10x cheaper than unicodedata.is_normalized() on a 3 MB page.
+_NFC_SUSPECTS = re.compile(
+    "[\u0300-\u036f\u0374\u037e\u0387\u1100-\u11ff\u1ab0-\u1aff\u1dc0-\u1dff\u1f71-\u1ffd"
+    "\u20d0-\u20ff\u2126\u212a\u212b\u3099\u309a\uf900-\ufaff\ufe20-\ufe2f\U0002f800-\U0002fa1f]"
+)
 _NON_ASCII_WORD = re.compile(r"[^\W\d_]*[^\x00-\x7f][^\W\d_]*")
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 _SYLLABLE = re.compile(
@@ -107,7 +114,9 @@ def _utf8_multibyte(body: bytes) -> str | None:
         return None
 
 
-def _try_declared(body: bytes, name: str, stats: StatsLike | None) -> str | None:
+def _try_declared(body: bytes, name: str, stats: StatsLike | None, utf8: str | None = None) -> str | None:
+    if name == "utf-8" and utf8 is not None:
+        return utf8
     if name == "utf-8":
         text = body.decode("utf-8", errors="replace")
         errors = text.count("\ufffd") - body.count(b"\xef\xbf\xbd")
@@ -136,24 +145,24 @@ def _detect(body: bytes, stats: StatsLike | None) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
     match = from_bytes(sample).best()
-    if match is not None and (name := codec_name(match.encoding)) is not None:
-        text = _try_declared(body, name, None)
+    if match is not None and (detected := codec_name(match.encoding)) is not None:
+        text = _try_declared(body, detected, None)
         if text is not None:
             _inc(stats, "charset_detected")
-            return text, name
+            return text, detected
     _inc(stats, "charset_fallback")
     return body.decode(FALLBACK_ENCODING, errors="replace"), FALLBACK_ENCODING
 
 
 def _decode(body: bytes, content_type: str | None, stats: StatsLike | None) -> tuple[str, str]:
-    for bom, name in _BOMS:
+    for bom, bom_codec in _BOMS:
         if body.startswith(bom):
             try:
-                text = body.decode(name)
+                unbommed = body.decode(bom_codec)
             except UnicodeDecodeError:
                 break
             _inc(stats, "charset_bom")
-            return text, codecs.lookup(name).name
+            return unbommed, codecs.lookup(bom_codec).name
     utf8 = _utf8_multibyte(body)
     for source, label in _declared(body, content_type):
         name = codec_name(label)
@@ -166,11 +175,11 @@ def _decode(body: bytes, content_type: str | None, stats: StatsLike | None) -> t
             _inc(stats, "charset_lie")
             _inc(stats, "charset_utf8_valid")
             return utf8, "utf-8"
-        text = _try_declared(body, name, stats)
+        text = _try_declared(body, name, stats, utf8)
         if text is not None:
             _inc(stats, f"charset_{source}")
             return text, name
-        _inc(stats, "charset_lie")
+        _inc(stats, "charset_invalid")
     if utf8 is not None or body.isascii():
         _inc(stats, "charset_utf8_valid")
         return utf8 if utf8 is not None else body.decode("ascii"), "utf-8"
@@ -180,6 +189,6 @@ def _decode(body: bytes, content_type: str | None, stats: StatsLike | None) -> t
 def decode_html(body: bytes, content_type: str | None = None, stats: StatsLike | None = None) -> tuple[str, str]:
     """Decode page bytes; returns (NFC text, Python codec name used). Never raises on bad bytes."""
     text, name = _decode(body, content_type, stats)
-    if not unicodedata.is_normalized("NFC", text):
+    if _NFC_SUSPECTS.search(text):
         text = unicodedata.normalize("NFC", text)
     return text, name

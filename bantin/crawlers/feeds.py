@@ -61,7 +61,7 @@ _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _URL_JUNK = re.compile(r"[\t\r\n\x00]")
 _TAG = re.compile(r"<[^>]*>")
-_VI_LETTERS = re.compile(r"[ăâđơưĂÂĐƠƯ\u1ea0-\u1ef9]")
+_VI_LETTERS = re.compile(r"[ăđơưĂĐƠƯ\u1ea0-\u1ef9]")  # letters (nearly) only Vietnamese uses
 _DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})(?:\D{1,3}(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?")
 _BLOCK_TAGS = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
                "blockquote", "section", "article", "figure", "figcaption", "img", "hr", "dd", "dt")
@@ -123,6 +123,8 @@ def clean_url(raw: object, base: str | None) -> str | None:
     if not isinstance(raw, str):
         return None
     link = _URL_JUNK.sub("", raw).strip().replace(" ", "%20")
+    if not link or link.startswith("#"):
+        return None  # urljoin would make these the feed's own URL
     if link.startswith("feed://"):
         link = "http://" + link[len("feed://"):]
     try:
@@ -229,26 +231,25 @@ def _sniff(head: bytes) -> str:
 
 
 # ---- RSS / Atom / RDF through feedparser -------------------------------------------------------------
-_FEED_HEADERS = ("content-type", "content-location", "content-language")
+_FEED_HEADERS = ("content-type", "content-language")
 _ITEM_START = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]")
 _ITEM_END = re.compile(r"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
 _ROOT_END = re.compile(r"</(?:[A-Za-z_][\w.-]*:)?(?:rss|feed|rdf|channel)\s*>", re.I)
 _ROOT = re.compile(r"<([A-Za-z_][\w.-]*:)?(rss|feed|RDF|rdf)[\s>]")
+_ROOT_B = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:rss|feed|RDF|rdf|urlset|sitemapindex)[\s>]")
 _BARE_AMP = re.compile(r"&(?!(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
 _NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
 _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
-_LINK_DONE = re.compile(r"<link[^>]*>\s*[^<\s][^<]*</link>|<link\b[^>]*\bhref\s*=\s*[\"'][^\"']+[\"']")
+_LINK_DONE = re.compile(r"<link[^>]*>\s*(?:<!\[CDATA\[)?\s*[^<\s][^<]*</link>|<link\b[^>]*\bhref\s*=\s*[\"'][^\"']+[\"']")
 
 
-def _http_headers(url: str, content_type: str | None, headers: dict[str, str] | None) -> dict[str, str]:
+def _http_headers(content_type: str | None, headers: dict[str, str] | None) -> dict[str, str]:
     hdrs = {k.lower(): v for k, v in (headers or {}).items()
             if isinstance(k, str) and isinstance(v, str) and k.lower() in _FEED_HEADERS}
     if content_type:
         hdrs["content-type"] = content_type
     hdrs.setdefault("content-type", "application/xml")  # unknown type: XML rules (declaration, else UTF-8)
-    if url and "content-location" not in hdrs:
-        hdrs["content-location"] = url  # feedparser's base for relative links
-    return hdrs
+    return hdrs  # no content-location: feedparser would turn an empty <link/> into the feed URL
 
 
 def _fp(data: bytes, hdrs: dict[str, str]) -> Any:
@@ -258,18 +259,32 @@ def _fp(data: bytes, hdrs: dict[str, str]) -> Any:
 
 
 def _strip_leading_junk(body: bytes) -> bytes:
-    """Drop banner lines, blank lines or comments before ``<?xml``, or text before the first ``<``."""
+    """Drop what precedes the document: Chrome's banner, blank lines or comments before ``<?xml``, PHP
+    warnings, text before the first ``<``. JSON and UTF-16/32 bodies are left alone."""
     head = body[:SNIFF_BYTES]
-    if b"\x00" in head[:4]:
-        return body  # UTF-16/32: feedparser sniffs these itself
     start = 3 if head.startswith(codecs.BOM_UTF8) else 0
+    if b"\x00" in head[:4] or head[start:].lstrip()[:1] in (b"{", b"["):
+        return body
     decl = head.find(b"<?xml", start)
-    if decl > start and not re.search(rb"<[A-Za-z]", head[start:decl]):
+    if decl > start and not _ROOT_B.search(head[start:decl]):
         return body[decl:]
     lt = head.find(b"<", start)
     if lt > start and head[start:lt].strip():
         return body[lt:]
     return body
+
+
+def drop_entity_dtd(data: bytes) -> bytes:
+    """Remove an internal DTD subset that declares entities (billion laughs: expat expands them up to its
+    amplification limit, which costs feedparser seconds per kilobyte). Real feeds never need one."""
+    start = data.find(b"<!DOCTYPE", 0, SNIFF_BYTES)
+    if start < 0 or (bracket := data.find(b"[", start, data.find(b">", start))) < 0:
+        return data
+    end = data.find(b"]>", bracket)
+    end = data.find(b">", bracket) if end < 0 else end + 1
+    if b"<!ENTITY" not in data[bracket:end]:
+        return data
+    return data[:start] + data[end + 1:]
 
 
 def _recharset(data: bytes, d: Any, hdrs: dict[str, str], stats: StatsLike | None) -> tuple[Any, str, bytes]:
@@ -407,12 +422,13 @@ def _kind(version: str, text: str) -> str:
 
 def _parse_xml_feed(body: bytes, url: str, content_type: str | None, headers: dict[str, str] | None,
                     stats: StatsLike | None) -> FeedResult:
-    hdrs = _http_headers(url, content_type, headers)
-    data = _strip_leading_junk(body)
-    bozo = data is not body
-    inc(stats, "feed/leading_junk_stripped", bozo)
+    hdrs = _http_headers(content_type, headers)
+    data = drop_entity_dtd(body)
+    inc(stats, "feed/entity_dtd_removed", data is not body)
     d = _fp(data, hdrs)
-    d, encoding, data = _recharset(data, d, hdrs, stats)
+    bozo = data is not body or bool(d.get("bozo"))
+    redecoded, encoding, data = _recharset(data, d, hdrs, stats)
+    bozo, d = bozo or redecoded is not d, redecoded
     text = data.decode(_codec(encoding) or "utf-8", "replace")
     visible = len(_ITEM_START.findall(text))
     if isinstance(d.get("bozo_exception"), SAXException) or len(d.entries) < visible:
@@ -439,7 +455,7 @@ def _parse_xml_feed(body: bytes, url: str, content_type: str | None, headers: di
         exc = d.get("bozo_exception")
         what = f"{visible} items visible but none recovered" if visible else "no RSS/Atom/RDF structure found"
         error = f"not a readable feed: {what}" + (f" ({exc})" if exc else "")
-    return FeedResult(kind, items, bozo or bool(d.get("bozo")), error, title, language, encoding)
+    return FeedResult(kind, items, bozo, error, title, language, encoding)
 
 
 def _parse(body: bytes, url: str, content_type: str | None, headers: dict[str, str] | None,
@@ -456,9 +472,12 @@ def _parse(body: bytes, url: str, content_type: str | None, headers: dict[str, s
         if cut:
             inc(stats, "feed/gzip_truncated")
             bozo = True
-    if not body.strip():
+    if not body.removeprefix(codecs.BOM_UTF8).strip():
         inc(stats, "feed/empty")
         return FeedResult("unknown", bozo=True, error="empty body: nothing to parse")
+    if (stripped := _strip_leading_junk(body)) is not body:
+        inc(stats, "feed/leading_junk_stripped")
+        body, bozo = stripped, True
     kind = _sniff(body[:SNIFF_BYTES])
     if kind == "sitemap":
         result = sitemaps.parse_sitemap(body, url, stats)
@@ -474,7 +493,8 @@ def _parse(body: bytes, url: str, content_type: str | None, headers: dict[str, s
         if len(body) > MAX_FEED_BYTES:
             inc(stats, "feed/oversize_truncated")
             body, bozo = body[:MAX_FEED_BYTES], True
-        if kind == "json" or (content_type and "json" in content_type.lower()):
+        ctype = content_type or next((v for k, v in (headers or {}).items() if k.lower() == "content-type"), "")
+        if kind == "json" or "json" in ctype.lower():
             result = jsonfeed.parse_jsonfeed(body, url, stats)
         else:
             result = _parse_xml_feed(body, url, content_type, headers, stats)

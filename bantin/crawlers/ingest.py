@@ -109,11 +109,11 @@ def _cluster(session: Session, row: Article, candidates: list[int], source_key: 
         {c for c in session.scalars(select(Article.cluster_id).where(Article.id.in_(candidates))) if c is not None}
     )
     if not cluster_ids:
-        cluster = Cluster(origin_article_id=row.id, size=1)
-        session.add(cluster)
+        new_cluster = Cluster(origin_article_id=row.id, size=1)
+        session.add(new_cluster)
         session.flush()
-        row.cluster_id = cluster.id
-        return cluster.id
+        row.cluster_id = new_cluster.id
+        return new_cluster.id
     stats.inc_value("dedup/near_dup")
     target = cluster_ids[0]
     row.cluster_id = target

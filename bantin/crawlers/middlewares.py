@@ -33,6 +33,7 @@ from bantin.crawlers.resolver import ALLOW_LOOPBACK_SETTING, ensure_installed, r
 from bantin.crawlers.ssrf import SSRFRefused, check_url
 
 if TYPE_CHECKING:
+    from scrapy.core.downloader import Slot
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
@@ -226,10 +227,27 @@ class PoliteRetryMiddleware:
         return cls(crawler)
 
     def _response_downloaded(self, response: Response, request: Request) -> None:
-        engine = self.crawler.engine
-        slot = engine.downloader.slots.get(request.meta.get("download_slot", "")) if engine else None
+        slot = self._slot(request)
         if slot is not None:
             slot.lastseen = max(slot.lastseen, monotonic())
+
+    def _slot(self, request: Request) -> Slot | None:
+        engine = self.crawler.engine
+        return engine.downloader.slots.get(request.meta.get("download_slot", "")) if engine else None
+
+    def _hold_slot(self, request: Request, until: float) -> None:
+        """Requests already queued in the host's downloader slot must wait too, not just new ones."""
+        slot = self._slot(request)
+        if slot is not None and slot.delay > 0:
+            slot.lastseen = max(slot.lastseen, until - slot.delay)
+
+    def _drain_slot(self, request: Request) -> None:
+        """The host closed its door for longer than we wait: drop what is queued for it."""
+        slot = self._slot(request)
+        while slot is not None and slot.queue:
+            queued, dfd = slot.queue.popleft()
+            self.stats.inc_value("fetch/host_backed_off")
+            dfd.errback(IgnoreRequest(f"host_backed_off: {urlparse_cached(queued).hostname}"))
 
     async def process_request(self, request: Request) -> None:
         host = urlparse_cached(request).hostname or ""
@@ -270,6 +288,10 @@ class PoliteRetryMiddleware:
         host = urlparse_cached(request).hostname or ""
         if decision.delay_s > 0:
             self.hosts.push(host, monotonic() + decision.delay_s)
+            if decision.delay_s > throttle.RETRY_AFTER_CAP_S:
+                self._drain_slot(request)
+            else:
+                self._hold_slot(request, monotonic() + decision.delay_s)
         if not decision.retry:
             logger.info("Giving up on %s (%s)", request.url, decision.counter)
             return None

@@ -93,7 +93,7 @@ class CrawlCore:
         assert feed is not None and source is not None
         feed.last_fetched_at, feed.last_status = now, res.status
         log = FetchLog(source_id=source.id, url=task.url, kind="feed", status=res.status, at=now,
-                       bytes=len(res.body), duration_ms=int(res.elapsed_s * 1000))
+                       bytes=len(res.body), duration_ms=int(res.elapsed_s * 1000), outcome="ok")
         s.add(log)
         if res.status == 304:
             self.stats.inc_value("feed/not_modified")
@@ -105,7 +105,13 @@ class CrawlCore:
             log.outcome, log.error = "unparseable", parsed.error
             schedule.on_failure(source, now, f"{task.url}: {parsed.error}")
             return []
-        new = frontier.enqueue(s, source.id, parsed.items, self.stats)
+        if parsed.kind == "sitemap_index":
+            # children are sitemaps, not articles: poll them as feeds of the same source
+            added = _add_child_feeds(s, source.id, [i.url for i in parsed.items])
+            self.stats.inc_value("feed/child_sitemaps_added", added)
+            new: list[frontier.ArticleTask] = []
+        else:
+            new = frontier.enqueue(s, source.id, parsed.items, self.stats)
         feed.etag = res.headers.get("etag") or None
         feed.last_modified = res.headers.get("last-modified") or None
         log.outcome = "ok_bozo" if parsed.bozo else "ok"
@@ -143,7 +149,7 @@ class CrawlCore:
 
     def _article_fetched(self, s: Session, task: frontier.ArticleTask, res: Fetched, ex: Any, text: str) -> IngestResult | None:
         log = FetchLog(source_id=task.source_id, url=task.url, kind="article", status=res.status,
-                       bytes=len(res.body), duration_ms=int(res.elapsed_s * 1000))
+                       bytes=len(res.body), duration_ms=int(res.elapsed_s * 1000), outcome="ok")
         s.add(log)
         if not text.strip():
             log.outcome, log.error = "no_text", "no article text found in the page or the feed item"
@@ -176,6 +182,20 @@ class CrawlCore:
         self._tx(run)
 
 
+# A sitemap index can list thousands of sitemaps; the newest few cover what a news monitor needs.
+MAX_CHILD_SITEMAPS = 20
+
+
+def _add_child_feeds(s: Session, source_id: int, urls: list[str]) -> int:
+    known = set(s.scalars(select(Feed.url).where(Feed.url.in_(urls[:MAX_CHILD_SITEMAPS]))))
+    added = 0
+    for url in urls[:MAX_CHILD_SITEMAPS]:
+        if url not in known:
+            s.add(Feed(source_id=source_id, url=url))
+            added += 1
+    return added
+
+
 # The LSH index is rebuilt from stored signatures at start; this bounds how far back it looks.
 INDEX_LOAD_BATCH = 5000
 
@@ -192,6 +212,7 @@ def load_index(sessions: sessionmaker[Session]) -> dedup.NearDupIndex:
             if not rows:
                 break
             for aid, sig in rows:
-                index.insert(aid, dedup.signature_from_bytes(sig))
+                if sig:
+                    index.insert(aid, dedup.signature_from_bytes(sig))
             last = rows[-1][0]
     return index

@@ -11,18 +11,20 @@ import bisect
 import hashlib
 import html
 import json
+import logging
 import os
+import queue
 import re
 import threading
 import unicodedata
 import zlib
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable
-from itertools import accumulate
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -31,8 +33,15 @@ from xml.sax.saxutils import escape, quoteattr
 CHECKPOINT_IN_BYTES = 256 * 1024  # ~95 checkpoints x ~50 KB each; one segment inflates in a few ms
 SEGMENT_CACHE = 8  # inflated segments (~1 MB each) kept for feed pages that hit neighbouring items
 READ_CHUNK = 64 * 1024  # compressed bytes per read while indexing
+INFLATE_AHEAD = 8  # inflated chunks (~230 KB each) the inflating thread may run ahead of the parser
 RECONSTRUCTED_MARK = "reconstructed-from-feed"  # <meta name="bantin:replay"> value on rebuilt pages
+SNIFF_BYTES = 256 * 1024  # titles and dates sit in <head>; no need to decode a whole 3 MB page
+_CHARSET = re.compile(r"""charset=["']?([\w.:-]+)""", re.I)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+_DATE = re.compile(r"(?:article:published_time|datePublished)\W{1,40}?(?:content=)?[\"']?"
+                   r"(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)")
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
+log = logging.getLogger(__name__)
 _LINE_HEAD = b'{"url": "'
 _TAIL_KEYS = ("source", "feed_category", "published", "fetched")
 _PLAIN_URLS = re.compile(rb"(?:https?://[a-z0-9.-]+/[^\s%#]*\n)*")
@@ -82,6 +91,11 @@ def rfc822(ts: float) -> str:
     return format_datetime(datetime.fromtimestamp(ts, UTC), usegmt=True)
 
 
+def iso_z(ts: int) -> str:
+    """UTC ISO 8601 with a Z, safe in a query string (no '+')."""
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def xml_text(text: str) -> str:
     return escape(_XML_BAD.sub("", text))
 
@@ -106,7 +120,7 @@ class NewsArchive:
         self.path = path
         self.feeds: dict[str, NewsFeed] = {}
         self._ready = threading.Event()
-        self._error: BaseException | None = None
+        self.error: BaseException | None = None
         self._thread: threading.Thread | None = None
         self._gz = path.suffix == ".gz"
         self._off, self._len, self._ts = array("q"), array("i"), array("q")
@@ -124,11 +138,13 @@ class NewsArchive:
             self._thread.start()
 
     def wait(self, timeout: float | None = None) -> bool:
+        """True once indexed; False on timeout or when indexing failed (see ``error``)."""
         self.start()
-        done = self._ready.wait(timeout)
-        if self._error is not None:
-            raise RuntimeError(f"cannot index {self.path}: {self._error}") from self._error
-        return done
+        return self._ready.wait(timeout) and self.error is None
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set() and self.error is None
 
     def __len__(self) -> int:
         return len(self._off)
@@ -137,37 +153,66 @@ class NewsArchive:
         started = datetime.now(UTC)
         try:
             self._load()
-        except BaseException as exc:  # reported to whoever waits
-            self._error = exc
+        except Exception as exc:  # logged once; the server then runs without news feeds
+            log.exception("cannot index news archive %s", self.path)
+            self.error = exc
         self.index_seconds = (datetime.now(UTC) - started).total_seconds()
         self._ready.set()
 
+    def _inflated(self) -> Iterator[tuple[tuple[int, Any] | None, bytes]]:
+        """(checkpoint, data) chunks, inflated in a second thread (zlib releases the GIL) ahead of parsing."""
+        chunks: queue.Queue[Any] = queue.Queue(maxsize=INFLATE_AHEAD)
+        stop = threading.Event()
+
+        def produce() -> None:
+            inflate = zlib.decompressobj(wbits=31) if self._gz else None
+            in_pos = 0
+            try:
+                with self.path.open("rb") as f:
+                    while (chunk := f.read(READ_CHUNK)) and not stop.is_set():
+                        due = in_pos % CHECKPOINT_IN_BYTES == 0
+                        ck = (in_pos, inflate.copy()) if inflate and due else None
+                        in_pos += READ_CHUNK  # every read but the last is full, so checkpoints align
+                        chunks.put((ck, inflate.decompress(chunk) if inflate else chunk))
+                        if inflate and inflate.unused_data:
+                            raise ValueError("multi-member gzip is not supported; recompress it as one member")
+                chunks.put(None)
+            except Exception as exc:
+                chunks.put(exc)
+
+        threading.Thread(target=produce, name="news-inflate", daemon=True).start()
+        try:
+            while (item := chunks.get()) is not None:
+                if isinstance(item, Exception):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            while not chunks.empty():  # unblock a producer waiting on a full queue
+                chunks.get_nowait()
+
     def _load(self) -> None:
-        inflate = zlib.decompressobj(wbits=31) if self._gz else None
         by_feed: dict[tuple[bytes, bytes], list[int]] = {}
         hashes = array("q")
-        pending, out_pos, in_pos = b"", 0, 0
-        with self.path.open("rb") as f:
-            while chunk := f.read(READ_CHUNK):
-                if inflate is not None:
-                    if in_pos % CHECKPOINT_IN_BYTES == 0:
-                        self._ck_out.append(out_pos + len(pending))
-                        self._ck_in.append(in_pos)
-                        self._ck.append(inflate.copy())
-                    chunk = inflate.decompress(chunk)
-                in_pos += READ_CHUNK  # every read but the last is full, so checkpoints align
-                buf = pending + chunk
-                cut = buf.rfind(b"\n") + 1
-                pending = buf[cut:]
-                self._index_lines(buf[:cut], out_pos, by_feed, hashes)
-                out_pos += cut
+        pending, out_pos = b"", 0
+        for ck, chunk in self._inflated():
+            if ck is not None:
+                self._ck_out.append(out_pos + len(pending))
+                self._ck_in.append(ck[0])
+                self._ck.append(ck[1])
+            buf = pending + chunk
+            cut = buf.rfind(b"\n") + 1
+            pending = buf[cut:]
+            self._index_lines(buf[:cut], out_pos, by_feed, hashes)
+            out_pos += cut
         self._index_lines(pending + b"\n", out_pos, by_feed, hashes)
         order = sorted(range(len(hashes)), key=hashes.__getitem__)
         self._hashes = array("q", map(hashes.__getitem__, order))
         self._hash_ids = array("i", order)
         for (source, category), ids in sorted(by_feed.items()):
             ids.sort(key=self._ts.__getitem__, reverse=True)  # stable: ties keep file order
-            feed = NewsFeed(source.decode(), category.decode(), f"{slug(source.decode())}/{slug(category.decode())}")
+            name, section = source.decode(), category.decode()
+            feed = NewsFeed(name, section, f"{slug(name)}/{slug(section)}")
             feed.ids, feed.neg_ts = array("i", ids), array("q", (-self._ts[i] for i in ids))
             self.feeds[feed.path] = feed
 
@@ -256,7 +301,8 @@ def rss(title: str, link: str, description: str, self_url: str, items: Iterable[
     """An RSS 2.0 document (UTF-8) with atom:link self/next (RFC 5005 paging)."""
     items = list(items)
     newest = max((i.ts for i in items if i.ts), default=None)
-    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">',
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">',
            f"<channel><title>{xml_text(title)}</title><link>{xml_text(link)}</link>",
            f"<description>{xml_text(description)}</description><language>vi</language>",
            f'<atom:link rel="self" type="application/rss+xml" href={xml_attr(self_url)}/>']
@@ -296,8 +342,48 @@ def article_html(item: dict[str, Any]) -> bytes:
         "Reconstructed from the RSS item's title and summary; not the original page. -->\n"
         f'<article><h1>{e(title)}</h1>\n<p class="description">{e(summary)}</p>\n'
         f'<time datetime="{e(published)}">{e(published)}</time></article>\n</body></html>\n'
-    ).encode("utf-8")
+    ).encode()
 
 
 def etag_of(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def sniff_page(raw: bytes, content_type: str) -> tuple[str, int | None]:
+    """(title, published epoch or None) from a page's head, for the per-host feeds."""
+    head = raw[:SNIFF_BYTES]
+    charset = _CHARSET.search(content_type) or _CHARSET.search(head.decode("latin-1"))
+    try:
+        text = head.decode(charset.group(1) if charset else "utf-8", "replace")
+    except LookupError:
+        text = head.decode("utf-8", "replace")
+    title = _TITLE.search(text)
+    date = _DATE.search(text)
+    return (" ".join(html.unescape(title.group(1)).split()) if title else "",
+            parse_ts(date.group(1)) if date else None)
+
+
+def index_html(base: str, feeds: list[tuple[str, str, int]], hosts: list[tuple[str, str, list[str]]],
+               extra: list[tuple[str, int]]) -> bytes:
+    """The index page: Vietnamese first, one <link rel=alternate> per generated feed (autodiscovery)."""
+    e = html.escape
+    link = '<link rel="alternate" type="application/rss+xml" title="{}" href="{}">'
+    alt = [link.format(e(title), e(href)) for href, title, _ in feeds]
+    alt += [link.format(e(host), e(href)) for host, href, _ in hosts]
+    out = ['<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">',
+           "<title>bantin replay — máy chủ phát lại trang và nguồn tin</title>", *alt, "</head><body>",
+           "<h1>Máy chủ phát lại bantin</h1>",
+           "<p>Trang báo và nguồn RSS thật, phục vụ ngoại tuyến trên máy này để thử nghiệm và trình diễn. "
+           "Nội dung thuộc về các tòa soạn; chỉ dùng nội bộ. (Offline replay of real pages and feeds "
+           "for tests and demos; content belongs to its publishers, internal use only.)</p>",
+           f"<p>Thêm vào bantin (add to bantin): <code>bantin sources add {e(base)}/</code></p>",
+           "<h2>Nguồn RSS từ kho tin (news archive feeds: real titles and summaries, pages rebuilt)</h2><ul>"]
+    out += [f'<li><a href="{e(h)}">{e(t)}</a> ({n:,} mục)</li>' for h, t, n in feeds]
+    out.append("</ul><h2>Trang thật theo tên miền (real captured pages by host)</h2><ul>")
+    for host, feed, pages in hosts:
+        links = " ".join(f'<a href="{e(p)}">{i}</a>' for i, p in enumerate(pages, 1))
+        out.append(f'<li>{e(host)}: <a href="{e(feed)}">RSS</a> — trang {links}</li>')
+    out.append("</ul><h2>Nguồn RSS và trang khác đã lưu (other captured feeds; links lead off-line)</h2><ul>")
+    out += [f'<li><a href="{e(u)}">{e(u)}</a> ({n} bản lưu; /_capture/N/… chọn bản)</li>' for u, n in extra]
+    out.append("</ul></body></html>\n")
+    return "\n".join(out).encode("utf-8")

@@ -47,7 +47,6 @@ def crawl(app: AppContext, once: bool, console: Console | None = None, show_prog
 
     process = CrawlerProcess(build_scrapy_settings(app.settings), install_root_handler=False)
     crawler = process.create_crawler(BantinSpider)
-    stats.target = crawler.stats
     with progress:
         process.crawl(crawler, core=core, once=once, on_progress=on_progress)
         process.start()

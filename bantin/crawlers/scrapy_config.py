@@ -26,6 +26,8 @@ WARNSIZE_FRACTION = 4
 DNS_TIMEOUT_S = 10.0
 # Total parallel downloads; per-host parallelism is 1, so this is "how many hosts at once".
 CONCURRENT_REQUESTS = 16
+# Scrapy skips its slot-delay logic when the delay is 0, and PoliteRetryMiddleware holds slots through it.
+MIN_SLOT_DELAY_S = 0.001
 # Order of bantin's downloader middlewares (lower runs first on the way out).
 SSRF_ORDER = 60  # before robots.txt: never fetch robots.txt from a forbidden host
 ROBOTS_ORDER = 100  # the slot of Scrapy's RobotsTxtMiddleware
@@ -65,7 +67,7 @@ def build_scrapy_settings(settings: Settings) -> dict[str, Any]:
         "RETRY_ENABLED": False,  # PoliteRetryMiddleware replaces it
         BACKOFF_BASE_SETTING: BACKOFF_BASE_S,
         MAX_RETRIES_SETTING: MAX_RETRIES,
-        "DOWNLOAD_DELAY": settings.min_host_delay_s,
+        "DOWNLOAD_DELAY": max(settings.min_host_delay_s, MIN_SLOT_DELAY_S),
         "DOWNLOAD_DELAY_JITTER": 0.0,  # Scrapy's jitter is +/-, it would break the min_host_delay floor
         "CONCURRENT_REQUESTS": CONCURRENT_REQUESTS,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,

@@ -11,6 +11,7 @@ are child sitemaps (fetch them and parse again).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC
 
 from lxml import etree
@@ -22,6 +23,7 @@ from bantin.crawlers.feeds import (
     clean_language,
     clean_text,
     clean_url,
+    drop_entity_dtd,
     inc,
     is_vietnamese,
     parse_date,
@@ -32,6 +34,9 @@ from bantin.stats import StatsLike
 MAX_SITEMAP_URLS = 50_000
 # Child elements looked at inside one <url>; news/image/video extensions stay far below this.
 MAX_FIELDS_PER_URL = 200
+
+# Unescaped "&" in <loc> is a common sitemap-generator bug; lxml's recovery would silently drop "&y".
+_BARE_AMP = re.compile(rb"&(?!(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
 
 
 def _parser() -> etree.XMLParser:
@@ -57,9 +62,13 @@ def _fields(entry: etree._Element) -> dict[str, str]:
 
 
 def parse_sitemap(body: bytes, url: str, stats: StatsLike | None = None) -> FeedResult:
+    safe = drop_entity_dtd(body)
+    inc(stats, "sitemap/entity_dtd_removed", safe is not body)
+    fixed, amps = _BARE_AMP.subn(b"&amp;", safe)
+    inc(stats, "sitemap/repaired_ampersands", amps > 0)
     parser = _parser()
     try:
-        root = etree.fromstring(body, parser)
+        root = etree.fromstring(fixed, parser)
     except (etree.LxmlError, ValueError) as exc:
         inc(stats, "sitemap/unparseable")
         return FeedResult("unknown", bozo=True, error=f"not a readable sitemap: {exc}")
@@ -69,7 +78,7 @@ def parse_sitemap(body: bytes, url: str, stats: StatsLike | None = None) -> Feed
     is_index = _local(root.tag) == "sitemapindex"
     kind, child = ("sitemap_index", "sitemap") if is_index else ("sitemap", "url")
     base = url if clean_url(url, None) else ""
-    bozo = any(err.level >= etree.ErrorLevels.ERROR for err in parser.error_log)
+    bozo = safe is not body or amps > 0 or any(e.level >= etree.ErrorLevels.ERROR for e in parser.error_log)
     inc(stats, "sitemap/recovered_malformed", bozo)
     items: list[FeedItem] = []
     seen: set[str] = set()

@@ -107,6 +107,8 @@ class BantinSpider(scrapy.Spider):
         self.on_progress("done", 1)
 
     def _opened(self, spider: scrapy.Spider) -> None:
+        if hasattr(self.core.stats, "target"):  # run._StatsBridge: count into Scrapy's collector too
+            self.core.stats.target = self.crawler.stats
         if not self.once:
             self._loop = task.LoopingCall(self._tick)
             self._loop.start(TICK_S, now=False)

@@ -90,9 +90,10 @@ def check_address(ip: str | IPAddress, allow_loopback: bool = False) -> None:
     if isinstance(addr, ipaddress.IPv6Address):
         embedded = _embedded_ipv4(addr)
         if embedded is not None:
-            check_address(embedded, allow_loopback)
             if addr.ipv4_mapped is not None:
+                check_address(embedded, allow_loopback)
                 return  # ::ffff:a.b.c.d is exactly a.b.c.d
+            check_address(embedded, allow_loopback=False)  # tunnelled loopback is not "loopback"
         if allow_loopback and addr == _LOOPBACK_V6:
             return
     elif allow_loopback and addr in _LOOPBACK_V4:
@@ -136,12 +137,12 @@ def parse_ipv4_host(host: str) -> ipaddress.IPv4Address | None:
     parts = host.split(".")
     if parts and parts[-1] == "":
         parts.pop()
-    if not parts or len(parts) > 4 or any(p == "" for p in parts):
+    if not parts or any(p == "" for p in parts):
         return None
     numbers = [_parse_ipv4_number(p) for p in parts]
     if numbers[-1] is None:
         return None  # a DNS name (WHATWG: only a numeric last label makes it IPv4)
-    if any(n is None for n in numbers):
+    if len(parts) > 4 or any(n is None for n in numbers):
         raise SSRFRefused("ambiguous_host", host)
     nums = [n for n in numbers if n is not None]
     if any(n > 255 for n in nums[:-1]) or nums[-1] >= 256 ** (5 - len(nums)):

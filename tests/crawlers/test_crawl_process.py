@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from bantin.models.db import make_engine, session_factory
 from bantin.models.schema import Article, ArticleURL, FetchLog, FrontierItem
@@ -37,7 +37,10 @@ def _crawl(env: dict[str, str], *extra: str) -> subprocess.Popen[bytes]:
 
 def _check_invariants(db_url: str) -> dict[str, int]:
     """What a crash must never leave behind: done work without its record, or records without work."""
-    sessions = session_factory(make_engine(db_url))
+    engine = make_engine(db_url)
+    if "frontier" not in inspect(engine).get_table_names():
+        return {"articles": 0, "pending": 0, "urls": 0}  # killed before the schema existed
+    sessions = session_factory(engine)
     with sessions() as s:
         done_without_article = s.scalar(
             select(func.count()).select_from(FrontierItem)
@@ -90,14 +93,41 @@ def test_two_crawlers_at_once_store_each_article_once(db_url: str, tmp_path: Pat
     assert inv["articles"] == N_ARTICLES and inv["pending"] == 0
 
 
+def _progress(db_url: str) -> tuple[int, int]:
+    engine = make_engine(db_url)
+    try:
+        if "frontier" not in inspect(engine).get_table_names():
+            return -1, -1
+        with engine.connect() as c:
+            frontier = c.execute(select(func.count()).select_from(FrontierItem)).scalar() or 0
+            articles = c.execute(select(func.count()).select_from(Article)).scalar() or 0
+        return frontier, articles
+    finally:
+        engine.dispose()
+
+
+def _wait_for(db_url: str, stage: str, target: int | None, proc: subprocess.Popen[bytes]) -> None:
+    """Poll the database until the crawl reaches ``stage`` (bounded: 60 s)."""
+    if stage == "startup":
+        time.sleep(0.3)
+        return
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        frontier, articles = _progress(db_url)
+        if (stage == "frontier" and frontier > 0) or (stage == "articles" and target is not None and articles > target):
+            return
+        time.sleep(0.05)
+
+
 @pytest.mark.slow
 def test_sigkill_at_any_moment_loses_nothing_and_the_next_run_resumes(db_url: str, tmp_path: Path) -> None:
     with serve_site(N_ARTICLES, delay_s=0.15) as site:
         env = _env(db_url, site.sources_toml(tmp_path / "sources.toml"), tmp_path)
         seen = []
-        for kill_after in (0.8, 2.5, 4.0):
+        # kill during start-up/migration, right after the feed is stored, and twice mid-articles
+        for stage, target in (("startup", None), ("frontier", 0), ("articles", 3), ("articles", 12)):
             proc = _crawl(env)
-            time.sleep(kill_after)
+            _wait_for(db_url, stage, target, proc)
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=30)
             seen.append(_check_invariants(db_url))

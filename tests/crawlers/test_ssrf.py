@@ -119,7 +119,7 @@ def test_public_hosts_pass(url: str) -> None:
         ("http://example.com:99999/", "bad_url"),
         ("http://exa mple.com/", "bad_host"),
         ("http:///nohost", "bad_host"),
-        ("http://1.2.3.4.5/", "bad_host"),
+        ("http://1.2.3.4.5/", "ambiguous_host"),
         ("http://example.0x1/", "ambiguous_host"),
         ("http://256.1.1.1/", "ambiguous_host"),
         ("http://1.2.3.99999/", "ambiguous_host"),
@@ -132,7 +132,8 @@ def test_malformed_and_trick_urls_are_refused_with_a_reason(url: str, reason: st
 
 
 @pytest.mark.parametrize(
-    "host", ["127.0.0.1", "127.1", "127.0.1", "2130706433", "0x7f.1", "0177.0.0.1", "0x7f.0.0.1", "0x7F000001"]
+    "host",
+    ["127.0.0.1", "127.1", "127.0.1", "2130706433", "0x7f.1", "0177.0.0.1", "0x7f.0.0.1", "0x7F000001"],
 )
 def test_ipv4_parser_agrees_with_inet_aton(host: str) -> None:
     parsed = parse_ipv4_host(host)

@@ -1,0 +1,186 @@
+"""Hashed syllable n-gram TF-IDF for Vietnamese, vectorised with numpy over a whole batch of texts.
+
+Semantics match ``normalize_vi(text).lower()`` (NFC, ``ð``→``đ``, underthesea's tone-mark/spelling token
+rules) followed by ``re.findall(r"\\w+")`` syllables and their 1..n-grams, TF-IDF weighted and
+L2-normalised like scikit-learn's ``TfidfVectorizer``. Instead of strings, every syllable gets a stable
+64-bit polynomial hash computed from its code points in a handful of numpy passes over the whole batch
+(no per-token Python work); n-grams combine syllable hashes, and features are hash buckets, so the model
+needs no vocabulary. The underthesea rule table is applied as a remap of syllable hashes.
+Measured (bench/vectorizers.py): ~10x the prediction throughput of ``TfidfVectorizer(ngram_range=(1, 2))``
+with the same accuracy on VNTC.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+from underthesea.pipeline.text_normalize.text_normalizer import character_map, token_map
+
+# Texts are hashed this many at a time: bounds the temporary arrays (~40 bytes per character).
+BATCH_DOCS = 2000
+# Syllables longer than this share the last position weight (long digit runs, URLs); keeps the table small.
+MAX_SYLLABLE_POS = 64
+# underthesea applies its token rules only to tokens of at most 6 characters.
+RULE_MAX_LEN = 6
+
+_BMP = 0x10000
+_M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+_MULT = np.uint64(0x100000001B3)  # FNV prime: position weights of the polynomial syllable hash
+_PAIR = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio constant: combines n-gram hashes
+
+
+def _tables() -> tuple[np.ndarray, np.ndarray]:
+    """Per BMP code point: lowercased (+ underthesea character map) code point, and "is \\w"."""
+    lower = np.arange(_BMP, dtype=np.uint32)
+    word = np.zeros(_BMP, dtype=bool)
+    for cp in range(_BMP):
+        ch = chr(cp)
+        low = character_map.get(ch.lower(), ch.lower())
+        if len(low) == 1:
+            lower[cp] = ord(low)
+        word[cp] = ch.isalnum() or ch == "_"
+    return lower, word
+
+
+_LOWER, _IS_WORD = _tables()
+_POW = np.cumprod(np.full(MAX_SYLLABLE_POS, _MULT, dtype=np.uint64)) // _MULT
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads hash bits so that ``h % n_buckets`` is uniform."""
+    h = h ^ (h >> np.uint64(30))
+    h = h * np.uint64(0xBF58476D1CE4E5B9)
+    h = h ^ (h >> np.uint64(27))
+    h = h * np.uint64(0x94D049BB133111EB)
+    return h ^ (h >> np.uint64(31))
+
+
+def _syllables(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of the lowercased \\w+ runs of ``texts`` (NFC) in order, and the text index of each."""
+    nfc = [unicodedata.normalize("NFC", t) for t in texts]
+    lengths = np.fromiter(map(len, nfc), dtype=np.int64, count=len(nfc)) + 1
+    cp = np.frombuffer("\n".join(nfc).encode("utf-32-le"), dtype=np.uint32)
+    cp = np.where(cp < _BMP, _LOWER[np.minimum(cp, _BMP - 1)], 32)
+    word = _IS_WORD[cp]
+    edge = np.diff(word.astype(np.int8), prepend=0, append=0)
+    starts, ends = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+    if not len(starts):
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    wi = np.flatnonzero(word)
+    tlen = ends - starts
+    first = np.zeros(len(starts), dtype=np.int64)
+    np.cumsum(tlen[:-1], out=first[1:])
+    pos = wi - np.repeat(starts, tlen)
+    contrib = cp[wi].astype(np.uint64) * _POW[np.minimum(pos, MAX_SYLLABLE_POS - 1)]
+    h = _mix(np.add.reduceat(contrib, first) ^ (tlen.astype(np.uint64) << np.uint64(56)))
+    short = tlen <= RULE_MAX_LEN
+    if len(_RULE_KEYS):
+        idx = np.minimum(np.searchsorted(_RULE_KEYS, h), len(_RULE_KEYS) - 1)
+        hit = short & (_RULE_KEYS[idx] == h)
+        h[hit] = _RULE_VALS[idx[hit]]
+    doc = np.searchsorted(np.cumsum(lengths), starts, side="right")
+    return h, doc
+
+
+def _rule_table() -> tuple[np.ndarray, np.ndarray]:
+    """underthesea's token rules (``hoà``→``hòa``) as sorted syllable-hash pairs (lowercased)."""
+    pairs = {k.lower(): v.lower() for k, v in token_map.items() if len(k) <= RULE_MAX_LEN}
+    keys, vals = list(pairs), list(pairs.values())
+    kh, _ = _syllables(keys)
+    vh, vdoc = _syllables(vals)
+    one = np.bincount(vdoc, minlength=len(vals)) == 1  # values that stay one syllable
+    first = np.searchsorted(vdoc, np.arange(len(vals)))
+    kh, vh = kh[one], vh[np.minimum(first, len(vh) - 1)][one]
+    order = np.argsort(kh)
+    return kh[order], vh[order]
+
+
+_RULE_KEYS = np.zeros(0, dtype=np.uint64)
+_RULE_VALS = np.zeros(0, dtype=np.uint64)
+_RULE_KEYS, _RULE_VALS = _rule_table()
+
+
+def syllable_hashes(texts: Sequence[str]) -> list[np.ndarray]:
+    """Per text, the normalised syllable hashes (exposed for tests and benchmarks)."""
+    h, doc = _syllables(texts)
+    return np.split(h, np.searchsorted(doc, np.arange(1, len(texts))))
+
+
+def _ngram_counts(texts: Sequence[str], n_features: int, ngram_max: int) -> sp.csr_matrix:
+    h, doc = _syllables(texts)
+    feats, docs, gram = [h], [doc], h
+    for n in range(2, ngram_max + 1):
+        same = doc[n - 1 :] == doc[: len(doc) - n + 1]
+        gram = _mix(gram[:-1] * _PAIR + h[n - 1 :])
+        feats.append(gram[same])
+        docs.append(doc[n - 1 :][same])
+    bucket = np.concatenate(feats) % np.uint64(n_features)
+    key = np.concatenate(docs).astype(np.uint64) * np.uint64(n_features) + bucket
+    uniq, counts = np.unique(key, return_counts=True)
+    rows = (uniq // np.uint64(n_features)).astype(np.int64)
+    cols = (uniq % np.uint64(n_features)).astype(np.int32)
+    indptr = np.searchsorted(rows, np.arange(len(texts) + 1))
+    return sp.csr_matrix((counts.astype(np.float32), cols, indptr), shape=(len(texts), n_features))
+
+
+class SyllableTfidfVectorizer(TransformerMixin, BaseEstimator):
+    """TF-IDF over hashed syllable 1..``ngram_max``-grams of normalised, lowercased Vietnamese text."""
+
+    def __init__(
+        self, n_features: int = 2**18, ngram_max: int = 2, sublinear_tf: bool = True, min_df: int = 1
+    ) -> None:
+        self.n_features = n_features
+        self.ngram_max = ngram_max
+        self.sublinear_tf = sublinear_tf
+        self.min_df = min_df
+
+    def _counts(self, texts: Iterable[str]) -> sp.csr_matrix:
+        texts = [str(t) for t in texts]
+        parts = [
+            _ngram_counts(texts[i : i + BATCH_DOCS], self.n_features, self.ngram_max)
+            for i in range(0, len(texts), BATCH_DOCS)
+        ]
+        if not parts:
+            return sp.csr_matrix((0, self.n_features), dtype=np.float32)
+        return sp.vstack(parts, format="csr") if len(parts) > 1 else parts[0]
+
+    def fit(self, X: Iterable[str], y: object = None) -> SyllableTfidfVectorizer:
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X: Iterable[str], y: object = None, **fit_params: object) -> sp.csr_matrix:
+        counts = self._counts(X)
+        n_docs = counts.shape[0]
+        df = np.bincount(counts.indices, minlength=self.n_features)
+        idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+        idf[df < self.min_df] = 0.0
+        self.idf_ = idf.astype(np.float32)
+        self.n_features_out_ = self.n_features
+        return self._weight(counts)
+
+    def transform(self, X: Iterable[str]) -> sp.csr_matrix:
+        check_is_fitted(self, "idf_")
+        return self._weight(self._counts(X))
+
+    def _weight(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        data = counts.data
+        if self.sublinear_tf:
+            data = np.log(data, out=data) + np.float32(1.0)
+        counts.data = data * self.idf_[counts.indices].astype(np.float32)
+        norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        counts.data /= np.repeat(norms, np.diff(counts.indptr)).astype(np.float32)
+        counts.eliminate_zeros()
+        return counts
+
+    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.requires_fit = True
+        return tags

@@ -1,0 +1,89 @@
+"""Small hand-kept tables for province relevance. Place names themselves come from the packages, not from here.
+
+Everything here is either a nickname the packages cannot know (clubs, historical names, regions) or a word list
+describing Vietnamese news style (designators, honorifics, bulletin titles). No people are listed.
+"""
+
+from __future__ import annotations
+
+# Evidence weight of a nickname that names the province on its own (a club, a city nickname).
+ALIAS_STRONG = 0.9
+# Evidence weight of a well-known landmark or institution that sits in the province.
+ALIAS_LANDMARK = 0.7
+# Evidence weight of a name shared by two provinces (Nghệ Tĩnh): enough for "mention", never for "primary".
+ALIAS_REGION = 0.35
+
+# Nicknames per province (display name -> weight). Keyed by the province's 2025 short name.
+ALIASES: dict[str, dict[str, float]] = {
+    "Nghệ An": {
+        "TP Vinh": ALIAS_STRONG,
+        "Thành phố Vinh": ALIAS_STRONG,
+        "xứ Nghệ": ALIAS_STRONG,
+        "SLNA": ALIAS_STRONG,
+        "Sông Lam Nghệ An": ALIAS_STRONG,
+        "Đại học Vinh": ALIAS_LANDMARK,
+        "sân bay Vinh": ALIAS_LANDMARK,
+        "sân Vinh": ALIAS_LANDMARK,
+        "ga Vinh": ALIAS_LANDMARK,
+        "Làng Sen": ALIAS_LANDMARK,
+        "Pù Mát": ALIAS_LANDMARK,
+        "Nghệ Tĩnh": ALIAS_REGION,
+    },
+    "Hà Tĩnh": {
+        "TP Hà Tĩnh": ALIAS_STRONG,
+        "Hồng Lĩnh Hà Tĩnh": ALIAS_STRONG,
+        "Vũng Áng": ALIAS_LANDMARK,
+        "Ngã ba Đồng Lộc": ALIAS_LANDMARK,
+        "núi Hồng": ALIAS_LANDMARK,
+        "Nghệ Tĩnh": ALIAS_REGION,
+    },
+    "Hưng Yên": {
+        "Phố Hiến": ALIAS_STRONG,
+        "TP Hưng Yên": ALIAS_STRONG,
+    },
+}
+
+# Words that, right before a name, say "this is an administrative unit" (lowercased tokens, multi-word allowed).
+DESIGNATORS: frozenset[tuple[str, ...]] = frozenset(
+    tuple(d.split())
+    for d in (
+        "tỉnh", "thành phố", "tp", "huyện", "thị xã", "tx", "thị trấn", "tt", "xã", "x", "phường", "p",
+        "đặc khu", "h", "quận", "q", "ở", "tại", "về", "vùng", "địa bàn",
+    )
+)
+# Designators that only exist in big cities: a unit of ours behind them is another place with the same name.
+URBAN_ONLY_DESIGNATORS: frozenset[tuple[str, ...]] = frozenset({("quận",), ("q",)})
+
+# Role words that precede a person's name in news copy ("anh Vinh", "HLV Hồng Vinh", "bị cáo Văn Vinh").
+PERSON_TITLES: frozenset[tuple[str, ...]] = frozenset(
+    tuple(t.split())
+    for t in (
+        "ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cháu", "cụ", "thầy", "bé", "cậu", "dì", "mợ",
+        "hlv", "cầu thủ", "tiền đạo", "tiền vệ", "hậu vệ", "trung vệ", "thủ môn", "ca sĩ", "diễn viên",
+        "nghệ sĩ", "nsnd", "nsưt", "đạo diễn", "xạ thủ", "cơ thủ", "kình ngư", "tay vợt", "vđv", "kỳ thủ",
+        "bị cáo", "nghi phạm", "nghi can", "bị can", "gs", "pgs", "ts", "bs", "đồng chí", "người mẫu",
+        "nhà văn", "nhà thơ", "nhạc sĩ", "họa sĩ", "sinh viên", "học sinh", "đại sứ", "võ sĩ", "mc",
+    )
+)
+# Common Vietnamese family names: a capitalized one right before a place name makes it a person's name.
+SURNAMES: frozenset[str] = frozenset(
+    s.lower()
+    for s in (
+        "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Đoàn Trịnh Trương Lâm "
+        "Phùng Tô Cao Lưu Tạ Châu Quách Lương Kiều Vương Tăng Lại Thân Mạc Chu Triệu Khổng Văn Thị"
+    ).split()
+)
+
+# Frequent lowercase compounds in 2025-26 news titles that the Viet74K dictionary lacks; each one starts or ends
+# with a place syllable and would otherwise read as the place (counted in ../shared/data/news, see docs/relevance.md).
+EXTRA_TRAP_PHRASES: tuple[str, ...] = (
+    "vinh danh", "tôn vinh", "hiển vinh", "vinh quy", "vinh hạnh", "vinh dự", "vinh quang", "vinh hoa",
+    "thái bình dương", "cửa lò xo",
+)
+
+# Title openings of multi-story bulletins: a province in such a title is one story among many.
+DIGEST_TITLE_PREFIXES: tuple[str, ...] = (
+    "điểm tin", "toàn cảnh", "xem nhanh", "bản tin", "tin nóng", "tin sáng", "tin tối", "thời sự",
+)
+# Separator that bulletin titles use between stories ("Điểm tin 17h: A | B").
+DIGEST_TITLE_SEPARATOR = "|"

@@ -1,0 +1,92 @@
+"""Vietnamese text helpers for place matching: NFC, one tone-mark style, diacritic folding, tokens."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}  # huyền, sắc, hỏi, ngã, nặng
+# A word token, or one punctuation mark (punctuation breaks multi-word names).
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+# "TP.Vinh", "P.Thành Sen", "TX. Cửa Lò": abbreviated designators glued to the name by a dot.
+_ABBREV_DOT = re.compile(r"\b(TP|Tp|TX|Tx|TT|P|X|Q|H)\.\s*(?=\w)")
+# Share of word tokens carrying a diacritic below which a field is treated as unaccented (slug, URL, ASCII title).
+UNACCENTED_MAX_SHARE = 0.1
+# Fields shorter than this are too short to call unaccented (a bare "TP Vinh" is still accented text).
+UNACCENTED_MIN_TOKENS = 4
+
+
+def _compose(base: str, tone: str) -> str:
+    return unicodedata.normalize("NFC", base + tone)
+
+
+def _tone_table() -> dict[str, str]:
+    """Old vs new tone placement (hoà/hòa, thuỷ/thủy): map both to the tone-on-first-vowel style of the gazetteers."""
+    table: dict[str, str] = {}
+    for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
+        for tone in _TONES:
+            for f, s in ((first, second), (first.upper(), second), (first.upper(), second.upper())):
+                table[f + _compose(s, tone)] = _compose(f, tone) + s
+    return table
+
+
+_TONE_MAP = _tone_table()
+_TONE_RE = re.compile("(?<![qQ])(" + "|".join(sorted(_TONE_MAP, key=len, reverse=True)) + r")(?!\w)")
+
+
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "D"}
+    for cp in range(0xC0, 0x1EFA):
+        ch = chr(cp)
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        if base != ch and base.isascii() and base:
+            table[cp] = base
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def normalize(text: str) -> str:
+    """NFC, one tone-mark style and expanded designator abbreviations; keeps case and punctuation."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = _TONE_RE.sub(lambda m: _TONE_MAP[m.group(1)], text)
+    return _ABBREV_DOT.sub(r"\1 ", text)
+
+
+def fold(text: str) -> str:
+    """Strip Vietnamese diacritics: "Nghệ An" -> "Nghe An", "Đô Lương" -> "Do Luong"."""
+    return text.translate(_FOLD)
+
+
+def tokens(text: str) -> list[str]:
+    """Word and punctuation tokens of already-normalized text."""
+    return _TOKEN.findall(text)
+
+
+def key(name: str) -> tuple[str, ...]:
+    """Lookup key of a name: its lowercased, normalized word tokens."""
+    return tuple(t.lower() for t in tokens(normalize(name)) if t[0].isalnum())
+
+
+def folded_key(name: str) -> tuple[str, ...]:
+    return tuple(fold(t) for t in key(name))
+
+
+def is_unaccented(toks: list[str]) -> bool:
+    """True for fields written without diacritics, where only fold-safe names may be matched."""
+    words = [t for t in toks if t[0].isalpha()]
+    if len(words) < UNACCENTED_MIN_TOKENS:
+        return False
+    marked = sum(1 for t in words if not t.isascii())
+    return marked / len(words) < UNACCENTED_MAX_SHARE
+
+
+def is_capitalized(tok: str) -> bool:
+    return tok[:1].isupper()
+
+
+def is_acronym(tok: str) -> bool:
+    """SLNA, UBND, FPT, ĐH: all-caps tokens of two letters or more."""
+    return len(tok) >= 2 and tok.isupper()
