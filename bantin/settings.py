@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     min_host_delay_s: float = MIN_HOST_DELAY_S
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     download_timeout_s: float = DEFAULT_DOWNLOAD_TIMEOUT_S
+    province: str = "Nghệ An"
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
@@ -49,6 +50,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'bantin.db'}"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
 
     @property
     def user_agent(self) -> str:

@@ -26,6 +26,7 @@ import psutil
 
 from bantin.crawlers.dedup import credit_source, signature
 from bantin.crawlers.neardup_index import BANDS, ROWS, VERIFY_JACCARD, NearDupIndex
+from bantin.stats import CounterStats
 from bench import neardup_data as nd
 
 
@@ -132,7 +133,8 @@ def scale(docs: list[str], rest: list[str], n: int, jobs: int, seed: int, lsh: t
     proc = psutil.Process()
     gc.collect()
     rss0 = proc.memory_info().rss
-    index = NearDupIndex(bands=lsh[0], rows=lsh[1])
+    stats = CounterStats()
+    index = NearDupIndex(bands=lsh[0], rows=lsh[1], stats=stats)
     timings: dict[str, float] = {}
     t_ins = 0.0
     for i, sig in enumerate(sigs):
@@ -140,11 +142,13 @@ def scale(docs: list[str], rest: list[str], n: int, jobs: int, seed: int, lsh: t
         index.insert(i, sig)
         t_ins += time.perf_counter() - t0
         if i + 1 in (10_000, n):
-            index._merge()  # queries measured on a settled index, as after a quiet minute
+            index.flush()  # queries measured on a settled index
+            cands = stats.get_value("dedup/lsh_candidates", 0)
             t0 = time.perf_counter()
             hits = sum(len(index.query(s)) for s in probes)
             timings[str(i + 1)] = (time.perf_counter() - t0) / len(probes) * 1e3
             timings[f"hits_{i + 1}"] = hits
+            timings[f"cands_{i + 1}"] = (stats.get_value("dedup/lsh_candidates", 0) - cands) / len(probes)
     gc.collect()
     rss = proc.memory_info().rss - rss0
     nbytes = sum(a.nbytes for a in (index._sigs, index._keys, index._days, index._alive, index._bkeys, index._brows))
@@ -152,6 +156,8 @@ def scale(docs: list[str], rest: list[str], n: int, jobs: int, seed: int, lsh: t
             f"query_ms_{n // 1000}k": round(timings[str(n)], 4),
             "growth": round(timings[str(n)] / timings["10000"], 2),
             "false_hits_per_probe_at_max": round(timings[f"hits_{n}"] / len(probes), 4),
+            "lsh_candidates_per_probe_10k": round(timings["cands_10000"], 2),
+            f"lsh_candidates_per_probe_{n // 1000}k": round(timings[f"cands_{n}"], 2),
             "insert_ms_amortised": round(t_ins / n * 1e3, 4),
             "index_rss_mb": round(rss / 2**20, 1), "index_arrays_mb": round(nbytes / 2**20, 1)}
 

@@ -26,11 +26,13 @@ from bantin.crawlers.normalize import detect_language, normalize_vi
 from bantin.stats import StatsLike
 
 # Settings' fetch cap is 10 MiB; the largest real article page seen is 2.9 MB. Beyond 8 MiB we cut the tail
-# (bodies sit early in the document) so lxml/trafilatura time stays bounded (~1 s per 3 MB measured).
+# (bodies sit early in the document) to bound lxml/trafilatura time (measured: 2.9 MB CNN page 0.5 s,
+# VnExpress padded to 3.4 MB with real listing markup 2.8 s).
 MAX_HTML_BYTES = 8 * 1024 * 1024
-# Chosen by measurement (bench/extraction.py --sweep, 181 aeb pages): favor_precision had the best mean F1
-# (0.960 vs 0.955 balanced vs 0.955 favor_recall; paired diff CI includes 0, 42 pages better / 15 worse) and
-# the same score on the fundus VnExpress page. Comments are never article body (+0.003 F1 without them).
+# Chosen by measurement (bench/extraction.py --sweep, 181 aeb pages, mean token F1): favor_precision 0.9605,
+# balanced 0.9548, favor_recall 0.9547 (paired diff vs balanced +0.006, CI [-0.008, 0.016]; 42 pages better,
+# 15 worse); same score on the fundus VnExpress page. Comments are not body (+0.003 F1 without them);
+# dropping tables costs 0.008.
 TRAFILATURA_OPTIONS: dict[str, Any] = {
     "favor_precision": True,
     "favor_recall": False,

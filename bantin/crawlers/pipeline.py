@@ -138,6 +138,10 @@ class CrawlCore:
     def article_fetched(self, task: frontier.ArticleTask, res: Fetched) -> IngestResult | None:
         hint = {"title": task.title, "summary": task.summary, "published": task.published, "language": task.language}
         ex = extract_article(res.body, res.final_url or task.url, res.headers.get("content-type"), hint, self.stats)
+        return self.store_extracted(task, res, ex)
+
+    def store_extracted(self, task: frontier.ArticleTask, res: Fetched, ex: Any) -> IngestResult | None:
+        """Store an extracted page (falling back to the feed summary when the page had no text)."""
         text = ex.text or ""
         if not text.strip() and task.summary:
             self.stats.inc_value("ingest/text_from_feed_summary")
@@ -173,7 +177,9 @@ class CrawlCore:
     def article_failed(self, task: frontier.ArticleTask, error: str, status: int | None = None,
                        outcome: str = "error") -> None:
         permanent = status is not None and 400 <= status < 500 and status not in RETRYABLE_4XX
-        permanent = permanent or outcome in {"refused", "robots_forbidden", "too_large"}
+        # robots.txt that says "disallow" (2xx rules) is final; an unreachable or 5xx robots.txt is not
+        robots_final = outcome == "robots_forbidden" and error.rstrip().endswith("2xx")
+        permanent = permanent or robots_final or outcome in {"refused", "too_large"}
 
         def run(s: Session) -> None:
             s.add(FetchLog(source_id=task.source_id, url=task.url, kind="article", status=status,

@@ -45,7 +45,9 @@ def crawl(app: AppContext, once: bool, console: Console | None = None, show_prog
         else:
             progress.advance(tid, n)
 
-    process = CrawlerProcess(build_scrapy_settings(app.settings), install_root_handler=False)
+    scrapy_settings = build_scrapy_settings(app.settings)
+    scrapy_settings["LOG_INSTALL_ROOT_HANDLER"] = True  # at LOG_LEVEL (WARNING): quiet, but errors show
+    process = CrawlerProcess(scrapy_settings)
     crawler = process.create_crawler(BantinSpider)
     with progress:
         process.crawl(crawler, core=core, once=once, on_progress=on_progress)

@@ -18,6 +18,7 @@ from twisted.python.failure import Failure
 
 from bantin.crawlers.frontier import ArticleTask
 from bantin.crawlers.pipeline import CrawlCore, FeedTask, Fetched
+from bantin.crawlers.throttle import parse_retry_after
 
 # Statuses the callbacks see themselves (not filtered, not redirected): 304 and every error status.
 HANDLED_STATUSES = [304, *range(400, 600)]
@@ -41,14 +42,28 @@ def _fetched(response: Response) -> Fetched:
                    body=response.body, elapsed_s=float(response.meta.get("download_latency", 0.0)))
 
 
+# What the fetch layer's refusals mean, for the fetch log and `bantin sources check` (Vietnamese first).
+REFUSALS = {
+    "robots_forbidden": ("robots_forbidden", "robots.txt không cho phép hoặc không truy cập được (robots.txt forbids or is unreachable)"),
+    "ssrf_refused": ("refused", "địa chỉ bị từ chối vì an toàn (address refused: SSRF policy)"),
+    "host_backed_off": ("backed_off", "máy chủ yêu cầu tạm dừng (host asked us to back off: Retry-After)"),
+}
+
+
 def _failure_info(failure: Failure) -> tuple[str, str, int | None]:
     """(outcome, message, status) for a failed request."""
     exc = failure.value
     name = type(exc).__name__
-    outcome = getattr(exc, "bantin_outcome", None) or "error"
+    text = str(exc)
     response = getattr(exc, "response", None)
     status = getattr(response, "status", None)
-    return outcome, f"{name}: {exc}" if str(exc) else name, status
+    prefix = text.split(":", 1)[0]
+    if prefix in REFUSALS:
+        outcome, human = REFUSALS[prefix]
+        return outcome, f"{human}: {text.split(':', 1)[1].strip()}", status
+    if "maxsize" in text.lower() or "max size" in text.lower():
+        return "too_large", f"trang quá lớn (body over the size limit): {text}", status
+    return "error", f"{name}: {text}" if text else name, status
 
 
 class BantinSpider(scrapy.Spider):
@@ -138,7 +153,14 @@ class BantinSpider(scrapy.Spider):
                 self.core.feed_failed(ft, f"HTTP {response.status}", response.status,
                                       _retry_after_s(retry_after), outcome="http_error")
                 return
-            for at in self.core.feed_fetched(ft, res):
+            try:
+                new = self.core.feed_fetched(ft, res)
+            except Exception as exc:  # a bug or a database outage must not re-poll the feed in a hot loop
+                self.logger.exception("feed handling failed: %s", ft.url)
+                self.crawler.stats.inc_value("feed/internal_error")
+                self.core.feed_failed(ft, f"internal error: {type(exc).__name__}: {exc}", outcome="internal_error")
+                return
+            for at in new:
                 if at.url not in self.in_flight:
                     yield self._article_request(at)
         finally:
@@ -156,7 +178,12 @@ class BantinSpider(scrapy.Spider):
             if response.status >= 400:
                 self.core.article_failed(at, f"HTTP {response.status}", response.status, outcome="http_error")
                 return
-            self.core.article_fetched(at, _fetched(response))
+            try:
+                self.core.article_fetched(at, _fetched(response))
+            except Exception as exc:  # recorded and retried later with backoff, never silently dropped
+                self.logger.exception("article handling failed: %s", at.url)
+                self.crawler.stats.inc_value("ingest/internal_error")
+                self.core.article_failed(at, f"internal error: {type(exc).__name__}: {exc}", outcome="internal_error")
         finally:
             self._finish(at.url)
 
@@ -170,7 +197,4 @@ class BantinSpider(scrapy.Spider):
 def _retry_after_s(value: bytes | None) -> float | None:
     if not value:
         return None
-    try:
-        return max(0.0, float(value.decode("latin-1").strip()))
-    except ValueError:
-        return None
+    return parse_retry_after(value.decode("latin-1"))

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -169,3 +170,58 @@ class AuditEvent(Base):
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(100))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class Label(Base):
+    """An analyst's label on an article: a topic, or the province relevance (who and when are kept)."""
+
+    __tablename__ = "labels"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # topic | relevance
+    value: Mapped[str] = mapped_column(String(50))  # a taxonomy key, or primary | mention | none
+    province: Mapped[str | None] = mapped_column(String(100))  # for relevance labels
+    labeller: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("article_id", "kind", "value", "labeller", name="uq_labels_once"),)
+
+
+class ModelVersion(Base):
+    """A registered model artifact: only registered artifacts (sha256-verified) are ever loaded."""
+
+    __tablename__ = "model_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+    artifact_path: Mapped[str] = mapped_column(String(1000))
+    artifact_sha256: Mapped[str] = mapped_column(String(64))
+    training_data_hash: Mapped[str] = mapped_column(String(64))
+    metrics: Mapped[str] = mapped_column(Text)  # JSON
+    status: Mapped[str] = mapped_column(String(20), default="candidate")  # candidate | promoted | retired
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200))
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    promoted_by: Mapped[str | None] = mapped_column(String(200))
+    forced: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("name", "version", name="uq_model_versions_name_version"),)
+
+
+class Classification(Base):
+    """The current classification of an article (replaced when the promoted model changes)."""
+
+    __tablename__ = "classifications"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    model_version_id: Mapped[int | None] = mapped_column(ForeignKey("model_versions.id", ondelete="SET NULL"))
+    topics: Mapped[str] = mapped_column(Text)  # JSON {topic_key: calibrated score}
+    relevance: Mapped[str] = mapped_column(String(10), index=True)  # primary | mention | none
+    relevance_score: Mapped[float] = mapped_column(Float)
+    province: Mapped[str] = mapped_column(String(100))
+    places: Mapped[str] = mapped_column(Text)  # JSON list
+    language: Mapped[str | None] = mapped_column(String(10))
+    classified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

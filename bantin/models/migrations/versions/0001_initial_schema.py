@@ -12,7 +12,6 @@ from alembic import op
 
 from bantin.models.types import UTCDateTime
 
-
 revision = "0001"
 down_revision = None
 branch_labels = None

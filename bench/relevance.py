@@ -1,0 +1,125 @@
+"""Province relevance benchmark on the hand-labelled dev set; prints JSON.
+
+    .venv/bin/python -m bench.relevance              # all labelled provinces
+    .venv/bin/python -m bench.relevance --errors     # also list the matcher's misclassified items
+
+data/relevance/dev_labels.jsonl holds only URLs and labels (read and labelled by hand, see docs/relevance.md);
+titles and summaries are joined from ../shared/data/news/rss_articles.jsonl.gz at run time. The baseline is the
+plain substring test: "primary" when the lowercased title+summary contains the province name, else "none".
+Speed is measured separately on full VNTC articles (text only, ~2-3 k characters each).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+from pathlib import Path
+
+from bantin.classify.province import ProvinceMatcher
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ROOT / "data" / "relevance" / "dev_labels.jsonl"
+SHARED = ROOT.parent / "shared" / "data"
+RSS = SHARED / "news" / "rss_articles.jsonl.gz"
+VNTC = SHARED / "vntc" / "train.jsonl.gz"
+# Full articles timed for docs/s: enough for a stable figure in a few seconds.
+SPEED_DOCS = 3000
+
+
+def load_labels(path: Path = LABELS) -> list[dict[str, str]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def join_articles(labels: list[dict[str, str]], rss: Path = RSS) -> dict[str, dict[str, str]]:
+    """url -> {"title", "summary"} for the labelled URLs (first occurrence in the shared feed archive)."""
+    wanted = {lab["url"] for lab in labels}
+    found: dict[str, dict[str, str]] = {}
+    with gzip.open(rss, "rt", encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            if d["url"] in wanted and d["url"] not in found:
+                found[d["url"]] = {"title": d.get("title") or "", "summary": d.get("summary") or ""}
+    return found
+
+
+def prf(gold: list[bool], pred: list[bool]) -> dict[str, float]:
+    tp = sum(g and p for g, p in zip(gold, pred, strict=True))
+    fp = sum(p and not g for g, p in zip(gold, pred, strict=True))
+    fn = sum(g and not p for g, p in zip(gold, pred, strict=True))
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "tp": tp, "fp": fp, "fn": fn}
+
+
+def baseline(province: str, title: str, summary: str) -> str:
+    return "primary" if province.lower() in f"{title} {summary}".lower() else "none"
+
+
+def evaluate(labels: list[dict[str, str]], articles: dict[str, dict[str, str]]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    errors: list[dict[str, str]] = []
+    for province in sorted({lab["province"] for lab in labels}):
+        rows = [lab for lab in labels if lab["province"] == province and lab["url"] in articles]
+        matcher = ProvinceMatcher(province)
+        gold = [lab["relevance"] for lab in rows]
+        ours = [matcher.match(articles[r["url"]]["title"], summary=articles[r["url"]]["summary"]).relevance for r in rows]
+        base = [baseline(province, **articles[r["url"]]) for r in rows]
+        res: dict[str, object] = {"n": len(rows), "labels": {k: gold.count(k) for k in ("primary", "mention", "none")}}
+        for name, pred in (("matcher", ours), ("baseline", base)):
+            res[name] = {
+                "primary": prf([g == "primary" for g in gold], [p == "primary" for p in pred]),
+                "primary_or_mention": prf([g != "none" for g in gold], [p != "none" for p in pred]),
+                "exact_label_accuracy": round(sum(g == p for g, p in zip(gold, pred, strict=True)) / len(rows), 3),
+            }
+        out[province] = res
+        errors += [
+            {"province": province, "gold": g, "pred": p, "title": articles[r["url"]]["title"], "note": r["note"]}
+            for r, g, p in zip(rows, gold, ours, strict=True)
+            if g != p
+        ]
+    out["_errors"] = errors
+    return out
+
+
+def speed(province: str = "Nghệ An", n: int = SPEED_DOCS) -> dict[str, float]:
+    texts: list[str] = []
+    with gzip.open(VNTC, "rt", encoding="utf-8") as f:
+        for line in f:
+            texts.append(json.loads(line)["text"])
+            if len(texts) >= n:
+                break
+    t0 = time.perf_counter()
+    matcher = ProvinceMatcher(province)
+    build_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for text in texts:
+        matcher.match(None, text)
+    elapsed = time.perf_counter() - t0
+    chars = sum(map(len, texts)) / len(texts)
+    return {"docs": len(texts), "docs_per_s": round(len(texts) / elapsed, 1), "mean_chars": round(chars), "build_s": round(build_s, 2)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--errors", action="store_true", help="list misclassified dev items")
+    args = ap.parse_args(argv)
+    if not RSS.is_file():
+        print(json.dumps({"skipped": f"needs ../shared data ({RSS} not found)"}))
+        return 0
+    labels = load_labels()
+    result = evaluate(labels, join_articles(labels))
+    errors = result.pop("_errors")
+    if args.errors:
+        result["errors"] = errors
+    result["speed"] = speed()
+    json.dump(result, sys.stdout, ensure_ascii=False, indent=1)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
