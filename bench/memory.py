@@ -66,6 +66,7 @@ def main() -> None:
 
     from sqlalchemy import func, select
 
+    from bantin.crawlers.canonical import canonicalize_url
     from bantin.crawlers.extract import ExtractedArticle
     from bantin.crawlers.feeds import FeedItem
     from bantin.crawlers.pipeline import CrawlCore, Fetched
@@ -95,7 +96,7 @@ def main() -> None:
         nonlocal done
         items = [FeedItem(url=u, title=t, summary=None, published=base + timedelta(minutes=done + i), guid=u,
                           language="vi") for i, (u, t, _) in enumerate(batch)]
-        by_url = {u: x for u, _, x in batch}
+        by_url = {canonicalize_url(u): x for u, _, x in batch}
         with sessions() as s:
             from bantin.crawlers import frontier
 

@@ -1,7 +1,8 @@
 """Near-duplicate detection benchmark on real VNTC texts; prints JSON.
 
-    .venv/bin/python -m bench.neardup            # full: 2k originals + variants, 8k distinct, 200k scale
-    .venv/bin/python -m bench.neardup --quick    # CI scale (~20 s)
+    .venv/bin/python -m bench.neardup            # 2k originals + variants, 8k distinct, 200k (~4 min, 2 cores)
+    .venv/bin/python -m bench.neardup --quick    # CI scale: 300 / 1500 / 20k (~45 s)
+    .venv/bin/python -m bench.neardup --sweep    # P/R/F1 at verify thresholds 0.2–0.5
 
 1. Accuracy: originals get 1–3 syndicated variants each (bench/neardup_data.py), mixed with distinct
    VNTC articles (exact-deduplicated; real near-dup groups with 3-gram Jaccard ≥ 0.2 kept once), half
@@ -102,6 +103,7 @@ def accuracy(docs: list[str], label: list[int], thresholds: list[float], lsh: tu
     true = {(a, b) for g in members.values() for j, a in enumerate(g) for b in g[j + 1 :]}
     out: dict = {"articles": len(docs), "ms_per_article": round(t_all / len(docs) * 1e3, 3),
                  "ms_signature": round(t_sig / len(docs) * 1e3, 3),
+                 "ms_p50": round(float(np.median(per_doc)) * 1e3, 3),
                  "ms_p99": round(float(np.quantile(per_doc, 0.99)) * 1e3, 3), "by_threshold": {}}
     for th in thresholds:
         e = [(a, b) for a, b, j in edges if j >= th]
@@ -144,11 +146,16 @@ def scale(docs: list[str], rest: list[str], n: int, jobs: int, seed: int, lsh: t
         if i + 1 in (10_000, n):
             index.flush()  # queries measured on a settled index
             cands = stats.get_value("dedup/lsh_candidates", 0)
-            t0 = time.perf_counter()
             hits = sum(len(index.query(s)) for s in probes)
-            timings[str(i + 1)] = (time.perf_counter() - t0) / len(probes) * 1e3
             timings[f"hits_{i + 1}"] = hits
             timings[f"cands_{i + 1}"] = (stats.get_value("dedup/lsh_candidates", 0) - cands) / len(probes)
+            best = float("inf")
+            for _ in range(3):  # best of 3 passes: robust to other load on a shared machine
+                t0 = time.perf_counter()
+                for s in probes:
+                    index.query(s)
+                best = min(best, time.perf_counter() - t0)
+            timings[str(i + 1)] = best / len(probes) * 1e3
     gc.collect()
     rss = proc.memory_info().rss - rss0
     nbytes = sum(a.nbytes for a in (index._sigs, index._keys, index._days, index._alive, index._bkeys, index._brows))

@@ -10,19 +10,15 @@ province and which collide with places elsewhere.
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import re
-import sqlite3
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from vietnam_provinces import Province, Ward
 
 from bantin.classify import gazetteer_data as gd
+from bantin.classify.admin_sources import converter, legacy_rows, predecessor_provinces
 from bantin.classify.lexicon import common_word_keys, fold_collisions, lexicon_keys
 from bantin.classify.vitext import fold, folded_key, key
 
@@ -34,13 +30,19 @@ W_MERGED_PROVINCE = 0.9
 W_DISTRICT_UNIQUE = 0.8
 # A district-level name of ours that is only a commune's name elsewhere: still mostly ours in the news.
 W_DISTRICT_CLASH = 0.6
-# A ward or commune whose name exists nowhere else in the country; many double as given names, so below districts.
-W_UNIT_UNIQUE = 0.5
+# A ward or commune whose name exists nowhere else in the country: weak alone (many double as given names,
+# schools, companies); strong once designated ("xã Mường Típ") or next to the province or a district.
+W_UNIT_UNIQUE = 0.25
 # Any name that also belongs to a unit of another province: corroboration only.
 W_SHARED = 0.15
 # Units named after people ("Trần Hưng Đạo"): they are street names in every city.
 W_PERSON_NAMED = W_SHARED
 
+# Kinds exempt from the "shared with another province" downgrade: they name the province as a whole.
+LEVEL_KINDS = ("province", "province(merged)", "alias", "club", "region")
+# Only these may match in unaccented text: two-syllable commune names collide with everyday words when folded
+# ("Nam Thanh" ~ "năm thành", "Kỳ Thư" ~ "kỳ thủ"; measured on ../shared news, see docs/relevance.md).
+FOLDABLE_KINDS = (*LEVEL_KINDS, "district(legacy)")
 _KIND_2025 = {"xã": "commune", "phường": "ward", "đặc khu": "special zone"}
 _KIND_LEGACY_WARD = {"Xã": "commune(legacy)", "Phường": "ward(legacy)", "Thị trấn": "township(legacy)"}
 _PREFIX = re.compile(r"^(Tỉnh|Thành phố|Xã|Phường|Đặc khu|Thị trấn|Huyện|Quận|Thị xã)\s+")
@@ -77,24 +79,6 @@ def short_name(name: str) -> str:
     return _PAREN.sub(" ", _PREFIX.sub("", name.strip())).strip()
 
 
-def _vau_dir() -> Path:
-    spec = importlib.util.find_spec("vietnamadminunits")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("vietnamadminunits is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "data"
-
-
-def _legacy_rows() -> list[sqlite3.Row]:
-    with sqlite3.connect(f"file:{_vau_dir() / 'dataset.db'}?mode=ro", uri=True) as conn:
-        conn.row_factory = sqlite3.Row
-        sql = "SELECT provinceKey, provinceShort, districtShort, districtType, wardShort, wardType FROM admin_units_legacy"
-        return conn.execute(sql).fetchall()
-
-
-def _converter() -> dict:
-    return json.loads((_vau_dir() / "converter_2025.json").read_text(encoding="utf-8"))
-
-
 def _province_key(p: Province) -> str:
     prefix = "thanhpho" if p.division_type.value.startswith("thành phố") else "tinh"
     return prefix + p.codename.replace("_", "")
@@ -119,7 +103,7 @@ class _Builder:
         self.elsewhere_major: set[tuple[str, ...]] = set()
 
     def add(self, name: str, kind: str, weight: float) -> None:
-        name = name if kind in ("alias", "region") else short_name(name)
+        name = name if kind in LEVEL_KINDS else short_name(name)
         k = key(name)
         if not k or any(t.isdigit() for t in k) or (len(k) == 1 and weight < W_DISTRICT_UNIQUE):
             return  # "Phường 1" and one-syllable communes are not distinctive
@@ -142,21 +126,22 @@ def _build(province: str, include_legacy: bool, include_merged: bool) -> Gazette
     target = resolve_province(province)
     ours_name = short_name(target.name)
     b = _Builder(ours_name)
-    conv = _converter()
+    conv = converter()
     new_of_legacy = {old: new for new, olds in conv["DICT_PROVINCE"].items() for old in olds}
     our_key = _province_key(target)
     absorbed = {old for old, new in new_of_legacy.items() if new == our_key and old != our_key}
     excluded = set() if include_merged else absorbed
     b.add(ours_name, "province", W_PROVINCE)
     for alias, weight in gd.ALIASES.get(ours_name, {}).items():
-        b.add(alias, "region" if weight <= gd.ALIAS_REGION else "alias", weight)
+        kind = "region" if weight <= gd.ALIAS_REGION else "club" if alias in gd.CLUB_ALIASES else "alias"
+        b.add(alias, kind, weight)
     new_names = {_province_key(p): short_name(p.name) for p in Province.iter_all()}
     for p in Province.iter_all():
         if p.code != target.code:
             b.add_other(p.name, short_name(p.name), level="province")
             for w in Ward.iter_by_province(p.code):
                 b.add_other(w.name, short_name(p.name))
-    predecessors = _predecessor_provinces(conv, our_key)
+    predecessors = predecessor_provinces(conv, our_key)
     for w in Ward.iter_by_province(target.code):
         before = predecessors.get(w.codename.replace("_", ""), set())
         if excluded and before and before <= excluded:
@@ -164,7 +149,7 @@ def _build(province: str, include_legacy: bool, include_merged: bool) -> Gazette
             continue
         weight = W_PERSON_NAMED if key(short_name(w.name))[0] in gd.SURNAMES else W_UNIT_UNIQUE
         b.add(w.name, _KIND_2025.get(w.division_type.value, "commune"), weight)
-    for row in _legacy_rows():
+    for row in legacy_rows():
         pkey = row["provinceKey"]
         if pkey in excluded:
             label = f"{row['provinceShort']} (merged)"
@@ -190,22 +175,12 @@ def _build(province: str, include_legacy: bool, include_merged: bool) -> Gazette
     return _finish(b)
 
 
-def _predecessor_provinces(conv: dict, our_key: str) -> dict[str, set[str]]:
-    pred: dict[str, set[str]] = defaultdict(set)
-    for new_ward, olds in conv["DICT_PROVINCE_WARD_NO_DIVIDED"].get(our_key, {}).items():
-        pred[new_ward].update(o.split("_")[0] for o in olds)
-    for old, news in conv["DICT_PROVINCE_WARD_DIVIDED"].get(our_key, {}).items():
-        for n in news:
-            pred[n["newWardKey"]].add(old.split("_")[0])
-    return pred
-
-
 def _finish(b: _Builder) -> Gazetteer:
     places: dict[tuple[str, ...], Place] = {}
     common = common_word_keys()
     for k, p in b.ours.items():
         weight = p.weight
-        if p.kind in ("province", "alias", "region"):
+        if p.kind in LEVEL_KINDS:
             places[k] = p
             continue
         if k in b.elsewhere_major or k in common or (k in b.elsewhere and weight < W_DISTRICT_UNIQUE):
@@ -221,7 +196,9 @@ def _finish(b: _Builder) -> Gazetteer:
     folded = {
         folded_key(p.name): p
         for k, p in places.items()
-        if len(k) >= 2 and folded_key(p.name) not in collide
+        if (len(k) >= 2 or p.name.isupper())
+        and p.kind in FOLDABLE_KINDS
+        and folded_key(p.name) not in collide
     }
     return Gazetteer(
         province=b.province,
@@ -239,7 +216,9 @@ def _overlapping(keys: Iterable[tuple[str, ...]], tokens: set[str]) -> set[tuple
 
 
 @lru_cache(maxsize=8)
-def build_gazetteer(province: str = "Nghệ An", include_legacy: bool = True, include_merged: bool = True) -> Gazetteer:
+def build_gazetteer(
+    province: str = "Nghệ An", include_legacy: bool = True, include_merged: bool = True
+) -> Gazetteer:
     """The cached gazetteer of ``province``: its 2025 units, pre-2025 units (``include_legacy``) and, for a
     province that absorbed another in 2025, the absorbed province's places (``include_merged``)."""
     return _build(province, include_legacy, include_merged)

@@ -22,7 +22,7 @@ SIGNATURE_WINDOW = 10
 # Longest blocker (other-province name or dictionary word) checked around a match; longer ones are proverbs.
 MAX_BLOCKER_LEN = 4
 _SENTENCE_START = set(".!?:;\"'“”‘’-–—|()[]")
-_PERSONAL_KINDS = ("province", "alias", "region")
+_PERSONAL_KINDS = ("province", "alias", "club", "region")
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,16 @@ class PlaceScanner:
         self.caps = {k: tuple(t[:1].isupper() for t in p.name.split()) for k, p in gaz.places.items()}
         own = [k for k, p in gaz.places.items() if p.kind == "province"]
         self.own = {*own, *(tuple(fold(t) for t in k) for k in own)}
-        self.others = {**{tuple(fold(t) for t in k): v for k, v in gaz.other_provinces.items()}, **gaz.other_provinces}
+        self.others = {
+            **{tuple(fold(t) for t in k): v for k, v in gaz.other_provinces.items()},
+            **gaz.other_provinces,
+        }
         self.prov_first = {k[0] for k in (*self.own, *self.others)}
         self.designators = gd.DESIGNATORS | {tuple(fold(t) for t in d) for d in gd.DESIGNATORS}
         self.titles = gd.PERSON_TITLES | {tuple(fold(t) for t in d) for d in gd.PERSON_TITLES}
 
-    def scan(self, toks: list[str]) -> list[Hit]:
-        lows = [t.lower() for t in toks]
+    def scan(self, toks: list[str], lows: list[str]) -> list[Hit]:
+        """Hits in one field; ``toks``/``lows`` as from :func:`bantin.classify.vitext.prepare`."""
         unaccented = is_unaccented(toks)
         keys = [fold(t) for t in lows] if unaccented else lows
         index = self.gaz.folded if unaccented else self.gaz.places
@@ -101,21 +104,30 @@ class PlaceScanner:
             return False
         if place.kind in _PERSONAL_KINDS:
             return True
-        if self._person_before(toks, lows, i) or self._age_after(toks, i + length):
+        if self._person_before(toks, lows, i, length) or self._age_after(toks, i + length):
             return False
         after = i + length
-        if after < len(toks) and self._proper_word(toks[after]) and lows[after] not in self.first:
-            return False  # "Vinh Hiển", "Thái Hòa Studio": a longer proper noun
+        if (
+            length == 1
+            and after < len(toks)
+            and self._proper_word(toks[after])
+            and lows[after] not in self.first
+        ):
+            return False  # "Vinh Hiển", "Vinh Quang": a longer proper noun
         return True
 
-    def _person_before(self, toks: list[str], lows: list[str], i: int) -> bool:
-        if i >= 1 and (tuple(lows[i - 1 : i]) in self.titles or tuple(lows[max(0, i - 2) : i]) in self.titles):
+    def _person_before(self, toks: list[str], lows: list[str], i: int, length: int) -> bool:
+        if i >= 1 and (
+            tuple(lows[i - 1 : i]) in self.titles or tuple(lows[max(0, i - 2) : i]) in self.titles
+        ):
             return True
         if i == 0 or not self._proper_word(toks[i - 1]) or self._is_designator(lows, i):
             return False
         if lows[i - 1] in gd.SURNAMES:
             return True
-        return not (i == 1 or toks[i - 2] in _SENTENCE_START)  # capitalized word mid-sentence: name continues
+        if length > 1:
+            return False  # "Y Dược Thái Bình", "Bệnh viện Đa khoa Quỳnh Lưu": an institution named after the place
+        return not (i == 1 or toks[i - 2] in _SENTENCE_START)  # "Phương Vinh" mid-sentence: a given name
 
     @staticmethod
     def _proper_word(tok: str) -> bool:
@@ -123,10 +135,14 @@ class PlaceScanner:
 
     @staticmethod
     def _age_after(toks: list[str], j: int) -> bool:
-        return j + 2 < len(toks) and toks[j] in ",(" and toks[j + 1].isdigit() and toks[j + 2].lower() == "tuổi"
+        return (
+            j + 2 < len(toks) and toks[j] in ",(" and toks[j + 1].isdigit() and toks[j + 2].lower() == "tuổi"
+        )
 
     def _is_designator(self, lows: list[str], i: int) -> bool:
-        return tuple(lows[i - 1 : i]) in self.designators or tuple(lows[max(0, i - 2) : i]) in self.designators
+        return (
+            tuple(lows[i - 1 : i]) in self.designators or tuple(lows[max(0, i - 2) : i]) in self.designators
+        )
 
     def _designated(self, keys: list[str], i: int) -> bool:
         return i > 0 and self._is_designator(keys, i)

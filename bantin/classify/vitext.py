@@ -8,8 +8,9 @@ import unicodedata
 _TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}  # huyền, sắc, hỏi, ngã, nặng
 # A word token, or one punctuation mark (punctuation breaks multi-word names).
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-# "TP.Vinh", "P.Thành Sen", "TX. Cửa Lò": abbreviated designators glued to the name by a dot.
-_ABBREV_DOT = re.compile(r"\b(TP|Tp|TX|Tx|TT|P|X|Q|H)\.\s*(?=\w)")
+# The dot of an abbreviated designator ("TP.Vinh", "P.Thành Sen", "TX. Cửa Lò") is dropped so "TP Vinh" matches.
+_ABBREVS = frozenset({"TP", "Tp", "tp", "TX", "Tx", "TT", "P", "X", "Q", "H"})
+_ABBREV_HINT = re.compile(r"[PXQHT]\.")
 # Share of word tokens carrying a diacritic below which a field is treated as unaccented (slug, URL, ASCII title).
 UNACCENTED_MAX_SHARE = 0.1
 # Fields shorter than this are too short to call unaccented (a bare "TP Vinh" is still accented text).
@@ -32,6 +33,8 @@ def _tone_table() -> dict[str, str]:
 
 _TONE_MAP = _tone_table()
 _TONE_RE = re.compile("(?<![qQ])(" + "|".join(sorted(_TONE_MAP, key=len, reverse=True)) + r")(?!\w)")
+# Cheap pre-check on lowercased text: is there any syllable in the other tone style at all?
+_TONE_HINT = re.compile("(?<!q)(?:" + "|".join(k for k in _TONE_MAP if k.islower()) + r")(?!\w)")
 
 
 def _fold_table() -> dict[int, str]:
@@ -48,11 +51,31 @@ _FOLD = _fold_table()
 
 
 def normalize(text: str) -> str:
-    """NFC, one tone-mark style and expanded designator abbreviations; keeps case and punctuation."""
+    """NFC and one tone-mark style; keeps case and punctuation."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    text = _TONE_RE.sub(lambda m: _TONE_MAP[m.group(1)], text)
-    return _ABBREV_DOT.sub(r"\1 ", text)
+    return _TONE_RE.sub(lambda m: _TONE_MAP[m.group(1)], text)
+
+
+def _retone(tok: str) -> str:
+    return tok if tok[-3:-2] == "q" else tok[:-2] + _TONE_MAP[tok[-2:]]
+
+
+def prepare(text: str) -> tuple[list[str], list[str]]:
+    """Fast path for matching: (tokens as written, lowercased tokens in the gazetteer's tone style)."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    toks = _TOKEN.findall(text)
+    low = text.lower()
+    lows = _TOKEN.findall(low)
+    if len(lows) != len(toks):  # a rare character whose lowercase form splits a token
+        lows = [t.lower() for t in toks]
+    if _ABBREV_HINT.search(text):
+        keep = [i for i, t in enumerate(toks) if not (t == "." and i and toks[i - 1] in _ABBREVS)]
+        toks, lows = [toks[i] for i in keep], [lows[i] for i in keep]
+    if _TONE_HINT.search(low):
+        lows = [_TONE_MAP.get(t[-2:], "") and _retone(t) or t for t in lows]
+    return toks, lows
 
 
 def fold(text: str) -> str:
@@ -61,8 +84,8 @@ def fold(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Word and punctuation tokens of already-normalized text."""
-    return _TOKEN.findall(text)
+    """Word and punctuation tokens of already-normalized text (abbreviation dots dropped)."""
+    return _drop_abbrev_dots(_TOKEN.findall(text))
 
 
 def key(name: str) -> tuple[str, ...]:
@@ -74,13 +97,24 @@ def folded_key(name: str) -> tuple[str, ...]:
     return tuple(fold(t) for t in key(name))
 
 
+def _drop_abbrev_dots(toks: list[str]) -> list[str]:
+    out: list[str] = []
+    for t in toks:
+        if t == "." and out and out[-1] in _ABBREVS:
+            continue
+        out.append(t)
+    return out
+
+
 def is_unaccented(toks: list[str]) -> bool:
     """True for fields written without diacritics, where only fold-safe names may be matched."""
-    words = [t for t in toks if t[0].isalpha()]
-    if len(words) < UNACCENTED_MIN_TOKENS:
+    if len(toks) < UNACCENTED_MIN_TOKENS:
         return False
-    marked = sum(1 for t in words if not t.isascii())
-    return marked / len(words) < UNACCENTED_MAX_SHARE
+    joined = "".join(toks)
+    if joined.isascii():
+        return True
+    marked = (len(joined.encode("utf-8")) - len(joined)) / 2  # Vietnamese letters take 2-3 UTF-8 bytes
+    return marked / len(toks) < UNACCENTED_MAX_SHARE
 
 
 def is_capitalized(tok: str) -> bool:

@@ -4,7 +4,7 @@
   punctuation dropped, whitespace collapsed): reposts differing only cosmetically.
 * ``signature`` / ``signature_to_bytes`` / ``signature_from_bytes`` — 128 uint32 MinHash values of the
   syllable 3-gram set, 512 bytes in a DB column (``bantin.crawlers.minhash``).
-* ``NearDupIndex`` — LSH index returning stored copies with estimated Jaccard ≥ 0.3
+* ``NearDupIndex`` — LSH index returning stored copies with estimated Jaccard ≥ 0.25
   (``bantin.crawlers.neardup_index``); counters ``dedup/near_dup``, ``dedup/lsh_candidates``,
   ``dedup/rejected_verify``.
 * ``credit_source`` / ``choose_origin`` / ``OriginCandidate`` — credit lines ("Theo Dân trí") and the

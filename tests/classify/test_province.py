@@ -1,0 +1,172 @@
+"""Province relevance: the traps of Vietnamese place names, configuration, and the dev-set comparison."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bantin.classify.province import ProvinceMatcher, ProvinceResult
+from tests.conftest import requires_shared
+
+
+@pytest.fixture(scope="module")
+def na() -> ProvinceMatcher:
+    return ProvinceMatcher("Nghệ An")
+
+
+def _names(r: ProvinceResult) -> set[str]:
+    return {p.name for p in r.places}
+
+
+def test_province_name_in_title_is_primary(na: ProvinceMatcher) -> None:
+    r = na.match("Nghệ An xây trung tâm hành chính hơn 2.000 tỉ đồng", None)
+    assert r.relevance == "primary" and r.score >= 0.5
+    assert r.places[0].to_dict() == {"name": "Nghệ An", "kind": "province", "province": "Nghệ An", "count": 1}
+
+
+def test_vinh_danh_is_not_the_city_of_vinh(na: ProvinceMatcher) -> None:
+    assert na.match("Vinh danh 50 doanh nghiệp tiêu biểu", None).relevance == "none"
+    assert na.match("Lễ vinh danh thủ khoa; niềm vinh dự và vinh quang", None).relevance == "none"
+
+
+def test_quang_vinh_and_tra_vinh_are_not_vinh(na: ProvinceMatcher) -> None:
+    assert na.match("Non sông quang vinh", None).relevance == "none"
+    assert na.match("Xổ số đài Trà Vinh hôm nay", None).relevance == "none"
+
+
+def test_vinh_phuc_unaccented_is_not_vinh(na: ProvinceMatcher) -> None:
+    assert na.match("mua lon gay ngap nhieu tuyen pho o vinh phuc", None).relevance == "none"
+    assert na.match("Mưa lớn gây ngập ở Vĩnh Phúc và Vĩnh Long", None).relevance == "none"
+
+
+def test_person_named_vinh_is_not_a_place(na: ProvinceMatcher) -> None:
+    for title in (
+        "Ông Nguyễn Văn Vinh được bổ nhiệm làm giám đốc",
+        "Anh Vinh cho biết đã trình báo công an",
+        "Chị Vinh, 35 tuổi, bán hàng ở chợ",
+        "HLV Đinh Hồng Vinh công bố danh sách U23",
+        "Cơ thủ Bao Phương Vinh vào bán kết",
+    ):
+        assert na.match(title, None).relevance == "none", title
+
+
+def test_city_of_vinh_counts_in_many_spellings(na: ProvinceMatcher) -> None:
+    for title in (
+        "Phố thành sông ở TP.Vinh",
+        "Ngập nặng ở thành phố Vinh",
+        "Sân bay Vinh mở cửa lại",
+        "ngap o tp vinh sau mua lon",
+    ):
+        assert na.match(title, None).relevance == "primary", title
+
+
+def test_nghe_tinh_culture_is_a_mention(na: ProvinceMatcher) -> None:
+    title = "Dân ca ví, giặm Nghệ Tĩnh được tôn vinh"
+    assert na.match(title, None).relevance == "mention"
+    assert ProvinceMatcher("Hà Tĩnh").match(title, None).relevance == "mention"
+
+
+def test_legacy_district_name_counts_after_the_reform(na: ProvinceMatcher) -> None:
+    r = na.match("Lốc xoáy tốc mái hàng chục nhà dân ở huyện Quỳnh Lưu", None)
+    assert r.relevance == "primary"
+    assert r.places[0].kind == "district(legacy)"
+
+
+def test_new_commune_with_designator_counts(na: ProvinceMatcher) -> None:
+    assert na.match("Lũ cuốn trôi nhà ở xã Mường Típ", None).relevance == "primary"
+
+
+def test_bare_commune_name_alone_is_weak(na: ProvinceMatcher) -> None:
+    # Lạc Hồng-like cases: a unique commune name used for a school or company, without any designator.
+    assert na.match("Trường Mường Típ khai giảng", None).relevance == "none"
+
+
+def test_same_name_place_in_another_province_is_not_ours(na: ProvinceMatcher) -> None:
+    assert na.match("Cháy nhà ở ngõ 197 Hoàng Mai (Hà Nội)", None).relevance == "none"
+    assert na.match("Sạt lở ở xã Kỳ Sơn, tỉnh Phú Thọ", None).relevance == "none"
+    assert na.match("Phường Hoàng Liệt, quận Hoàng Mai bốc thăm vào trường", None).relevance == "none"
+
+
+def test_shared_name_counts_when_the_province_is_named(na: ProvinceMatcher) -> None:
+    r = na.match("Mưa đá ở Hoàng Mai", text="Chiều qua, mưa đá xảy ra ở thị xã Hoàng Mai, tỉnh Nghệ An.")
+    assert r.relevance == "primary" and "Hoàng Mai" in _names(r)
+
+
+def test_dateline_of_full_article_decides(na: ProvinceMatcher) -> None:
+    text = (
+        "(NLĐO) - Sáng 12-3, tại TP Vinh, hội nghị xúc tiến đầu tư được tổ chức. " + "Nội dung khác. " * 200
+    )
+    assert na.match(None, text).relevance == "primary"
+
+
+def test_province_listed_among_many_is_a_mention(na: ProvinceMatcher) -> None:
+    r = na.match(
+        "VSIP được cấp phép 5 khu công nghiệp", summary="Tại Hải Phòng, Nghệ An, Huế, Hà Nam và TP HCM."
+    )
+    assert r.relevance == "mention"
+
+
+def test_reader_signature_is_a_mention(na: ProvinceMatcher) -> None:
+    r = na.match(
+        "Mờ mắt thoáng qua cảnh báo bệnh gì?",
+        summary="Tôi bị mờ mắt, có sao không? (Thanh Bình, 56 tuổi, Nghệ An)",
+    )
+    assert r.relevance == "mention"
+
+
+def test_club_named_only_in_the_lead_is_a_mention(na: ProvinceMatcher) -> None:
+    assert (
+        na.match("Tiến Linh ghi bàn đầu tiên", summary="Công an TP HCM thắng SLNA 3-1.").relevance
+        == "mention"
+    )
+    assert na.match("Highlight SLNA 2-1 Nam Định", None).relevance == "primary"
+
+
+def test_ha_tinh_works_by_configuration() -> None:
+    ht = ProvinceMatcher("Hà Tĩnh")
+    assert ht.match("Cháy lớn ở phường Thành Sen", None).relevance == "primary"
+    assert ht.match("Sạt lở ở thị xã Hồng Lĩnh", None).relevance == "primary"
+    assert ht.match("Nghệ An xây trung tâm hành chính", None).relevance == "none"
+
+
+def test_hung_yen_includes_merged_thai_binh_places() -> None:
+    hy = ProvinceMatcher("Hưng Yên")
+    assert hy.match("Lũ ở Thái Bình, nhiều nhà ngập", None).relevance == "primary"
+    assert hy.match("Trồng rừng ngập mặn ở huyện Thái Thụy", None).relevance == "primary"
+    assert hy.match("Giải pickleball Phố Hiến khởi tranh", None).relevance == "primary"
+    assert hy.match("El Nino hình thành ở Thái Bình Dương", None).relevance == "none"
+    assert ProvinceMatcher("Hưng Yên", include_merged=False).match("Lũ ở Thái Bình", None).relevance == "none"
+
+
+def test_missing_fields_give_none(na: ProvinceMatcher) -> None:
+    r = na.match(None, None)
+    assert r == ProvinceResult("none", 0.0, ())
+
+
+def test_match_batch_matches_one_by_one(na: ProvinceMatcher) -> None:
+    items = [
+        {"title": "Nghệ An mưa lớn"},
+        {"text": "Hà Nội nắng nóng"},
+        {"title": "x", "summary": "ở Cửa Lò"},
+    ]
+    assert na.match_batch(items) == [na.match(i.get("title"), i.get("text"), i.get("summary")) for i in items]
+
+
+def test_scores_follow_the_label_bands(na: ProvinceMatcher) -> None:
+    p, m, n = (na.match(t, None) for t in ("Nghệ An mưa lớn", "Dân ca Nghệ Tĩnh", "Hà Nội nắng nóng"))
+    assert p.score > m.score > n.score
+    assert 0.0 <= n.score < 0.15 <= m.score < 0.5 <= p.score <= 1.0
+
+
+@requires_shared
+def test_matcher_beats_substring_baseline_on_dev_set(shared_data: Path) -> None:
+    from bench.relevance import evaluate, join_articles, load_labels
+
+    labels = load_labels()
+    assert len({lab["url"] for lab in labels if lab["province"] == "Nghệ An"}) >= 300
+    result = evaluate(labels, join_articles(labels, shared_data / "news" / "rss_articles.jsonl.gz"))
+    for province in ("Nghệ An", "Hà Tĩnh", "Hưng Yên"):
+        res = json.loads(json.dumps(result[province]))
+        assert res["matcher"]["primary"]["f1"] > res["baseline"]["primary"]["f1"], province
