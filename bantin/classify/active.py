@@ -137,7 +137,12 @@ def train_and_register(
     session: Session, models_dir: Path, data: Path, name: str, params: dict[str, Any], *, use_labels: bool,
     actor: str, note: Callable[[str], Any] = lambda _m: None,
 ) -> dict[str, Any]:
-    """Train a TextClassifier on ``data`` (+ labels), score it, register it as a candidate. The caller commits."""
+    """Train on ``data`` (+ labels), score it, register it as a candidate. The caller commits.
+
+    The topic model (:data:`TOPIC_MODEL_NAME`) is a multi-label :class:`~bantin.classify.topics.TopicModel`
+    (rows of one text with several topics become one example with a label set); any other name is a
+    single-label :class:`~bantin.classify.textmodel.TextClassifier` over whatever labels the file has.
+    """
     from bantin.classify.textmodel import train_text_model
 
     check_name(name)
@@ -164,7 +169,15 @@ def train_and_register(
         raise LabelError(f"{data}: need at least two different labels to train")
     train, hold = _split(rows)
     start = time.perf_counter()
-    model = train_text_model([t for t, _ in train], [lab for _, lab in train], **params)
+    if name == TOPIC_MODEL_NAME:  # multi-label, calibrated per topic: the same kind as the shipped default
+        from bantin.classify.topics import TopicModel
+
+        by_text: dict[str, set[str]] = {}
+        for text, lab in train:
+            by_text.setdefault(text, set()).add(lab)
+        model: Any = TopicModel(**{"topics": tuple(topic_keys()), **params}).fit(list(by_text), [sorted(v) for v in by_text.values()])
+    else:
+        model = train_text_model([t for t, _ in train], [lab for _, lab in train], **params)
     seconds = time.perf_counter() - start
     metrics = {
         "holdout": _metrics(score(model, hold) if hold else None, share=HOLDOUT_SHARE, seed=SPLIT_SEED),

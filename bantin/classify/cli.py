@@ -17,8 +17,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bantin import audit
-
 model_app = typer.Typer(help="Mô hình phân loại (classification models: train, evaluate, promote).",
                         no_args_is_help=True)
 out = Console()
@@ -27,6 +25,18 @@ err = Console(stderr=True)
 DataOpt = Annotated[Path, typer.Option("--data", help="FILE.jsonl[.gz], rows with `text` and `label`")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="JSON output")]
 ProgressOpt = Annotated[bool, typer.Option("--progress/--no-progress", help="progress bar on stderr (a terminal)")]
+
+
+def _actor() -> str:
+    from bantin.audit import cli_actor
+
+    return cli_actor()
+
+
+def _record(session: Any, action: str, **detail: Any) -> None:
+    from bantin.audit import record
+
+    record(session, _actor(), action, **detail)
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -64,10 +74,17 @@ def _app() -> Any:
     return open_app(seed_sources=False)
 
 
-def _params(items: list[str]) -> dict[str, Any]:
-    from bantin.classify.textmodel import TextClassifier
+def _params(items: list[str], name: str) -> dict[str, Any]:
+    from bantin.classify.service import TOPIC_MODEL_NAME
 
-    known = TextClassifier().get_params()
+    if name == TOPIC_MODEL_NAME:
+        from bantin.classify.topics import TopicModel
+
+        known = TopicModel().get_params()
+    else:
+        from bantin.classify.textmodel import TextClassifier
+
+        known = TextClassifier().get_params()
     params: dict[str, Any] = {}
     for item in items:
         key, sep, raw = item.partition("=")
@@ -88,7 +105,8 @@ def _params(items: list[str]) -> dict[str, Any]:
 def train_cmd(
     data: DataOpt,
     name: Annotated[str, typer.Option("--name", help="model name (`topics` is the topic model)")],
-    param: Annotated[list[str] | None, typer.Option("--param", help="TextClassifier KEY=VALUE, repeatable")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", help="model parameter KEY=VALUE (TextClassifier, or TopicModel for `topics`), repeatable")] = None,
     labels: Annotated[bool, typer.Option("--labels/--no-labels", help="add analysts' topic labels (topics)")] = True,
     as_json: JsonOpt = False,
 ) -> None:
@@ -98,8 +116,8 @@ def train_cmd(
     app_ = _app()
     with _errors(), app_.sessions() as s:
         with err.status("Đang huấn luyện (training) ...") if err.is_terminal else _nullctx():
-            summary = train_and_register(s, app_.settings.models_dir, data, name, _params(param or []),
-                                         use_labels=labels, actor=audit.cli_actor(), note=err.print)
+            summary = train_and_register(s, app_.settings.models_dir, data, name, _params(param or [], name),
+                                         use_labels=labels, actor=_actor(), note=err.print)
         s.commit()
     if as_json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -238,7 +256,7 @@ def promote_cmd(
 
     app_ = _app()
     with _errors(), app_.sessions() as s:
-        p = promote(s, app_.settings.models_dir, name, version, actor=audit.cli_actor(), force=force, reason=reason)
+        p = promote(s, app_.settings.models_dir, name, version, actor=_actor(), force=force, reason=reason)
         s.commit()
     scores = (f" (frozen-set macro-F1 {p.new_score:.2f} vs {p.current_score:.2f})"
               if p.new_score is not None and p.current_score is not None else "")
@@ -261,7 +279,7 @@ def rollback_cmd(
 
     app_ = _app()
     with _errors(), app_.sessions() as s:
-        restored, undone = rollback(s, name, actor=audit.cli_actor())
+        restored, undone = rollback(s, name, actor=_actor())
         s.commit()
     out.print(f"Rolled back {name}: v{undone.version} → v{restored.version}")
     if name == TOPIC_MODEL_NAME:
@@ -286,13 +304,13 @@ def freeze_eval_cmd(
     from bantin.classify.registry import freeze_eval
 
     app_ = _app()
-    actor = audit.cli_actor()
+    actor = _actor()
     with _errors(), app_.sessions() as s:
         rows = read_labelled(data)
         es, changed = freeze_eval(app_.settings.models_dir, name, rows, source=str(data), actor=actor,
                                   replace=replace)
         if changed:
-            audit.record(s, actor, "model.freeze_eval", name=name, sha256=es.sha256, rows=len(es.rows),
+            _record(s, "model.freeze_eval", name=name, sha256=es.sha256, rows=len(es.rows),
                          source=str(data))
             s.commit()
     state = "frozen" if changed else "already frozen (unchanged)"
@@ -324,7 +342,7 @@ def uncertain_cmd(
                 up(done)
 
             items = least_certain(s, clf.topic_model, limit, on_page=advance)
-        audit.record(s, audit.cli_actor(), "model.uncertain", model=clf.topic_origin, limit=limit, rows=len(items))
+        _record(s, "model.uncertain", model=clf.topic_origin, limit=limit, rows=len(items))
         s.commit()
     if as_json:
         print(json.dumps([u.to_dict() for u in items], ensure_ascii=False, indent=2))
@@ -356,7 +374,7 @@ def export_labels_cmd(
         else:
             with output.open("w", encoding="utf-8") as fh:
                 n = export_labelled(s, fh, kind, province)
-        audit.record(s, audit.cli_actor(), "labels.export", kind=kind, rows=n, output=str(output or "-"))
+        _record(s, "labels.export", kind=kind, rows=n, output=str(output or "-"))
         s.commit()
     err.print(f"Đã xuất (exported) {n} dòng nhãn {kind}.")
 
@@ -402,7 +420,7 @@ def label_cmd(
     if not topic and relevance is None:
         _fail("give --topic KEY and/or --relevance primary|mention|none")
     app_ = _app()
-    who, province = audit.cli_actor(), app_.settings.province
+    who, province = _actor(), app_.settings.province
     wanted = [(TOPIC, t) for t in topic or []] + ([(RELEVANCE, relevance)] if relevance is not None else [])
     with _errors(), app_.sessions() as s:
         lines = []

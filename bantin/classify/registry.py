@@ -236,10 +236,22 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def score(model: Any, rows: list[tuple[str, str]]) -> dict[str, Any]:
-    from bantin.classify.textmodel import evaluate
+class _TopLabel:
+    """A multi-label topic model seen as single-label (its best topic), so that evaluate() can score it."""
 
-    return evaluate(model, [t for t, _ in rows], [lab for _, lab in rows])
+    def __init__(self, model: Any) -> None:
+        self.model = model
+
+    def predict(self, texts: list[str]) -> Any:
+        return self.model.classes_[self.model.predict_proba(texts).argmax(axis=1)]
+
+
+def score(model: Any, rows: list[tuple[str, str]]) -> dict[str, Any]:
+    """evaluate() on ``rows``; a multi-label topic model is scored by its best topic per text."""
+    from bantin.classify.textmodel import TextClassifier, evaluate
+
+    scored: Any = model if isinstance(model, TextClassifier) else _TopLabel(model)
+    return evaluate(scored, [t for t, _ in rows], [lab for _, lab in rows])
 
 
 def frozen_score(models_dir: Path, mv: ModelVersion, eval_set: EvalSet) -> float:

@@ -31,6 +31,8 @@ BATCH = 256
 # Scores are written with this many decimals: calibrated probabilities carry no more information.
 SCORE_DECIMALS = 4
 NO_TEXT = "no text (needs `text`, or `title` and `summary`)"
+# Where the topic model shipped with bantin lives (used while no `topics` version is promoted).
+DEFAULT_MODEL_DIR = Path(__file__).with_name("default_model")
 
 
 @dataclass
@@ -90,16 +92,31 @@ def label_scores(model: Any, texts: list[str]) -> list[tuple[str, dict[str, floa
     return [(classes[int(p.argmax())], _rounded(dict(zip(classes, p, strict=True)))) for p in proba]
 
 
-def default_topic_model() -> Any | None:
-    """The topic model shipped with bantin (None when it is not there)."""
-    try:
-        from bantin.classify.topics import load_default  # type: ignore[attr-defined]
-    except ImportError:
+def default_topic_model(directory: Path = DEFAULT_MODEL_DIR) -> Any | None:
+    """The topic model shipped with bantin (None when it is not there), checked like a registered artifact.
+
+    ``directory/manifest.json`` names the skops file with its sha256 and trusted types
+    (``{"file": "topics.skops", "sha256": "...", "trusted_types": [...]}``); a mismatch raises ArtifactError.
+    """
+    import hashlib
+
+    import skops.io as sio
+
+    from bantin.classify.registry import TRUSTED_TYPE_PREFIXES, ArtifactError
+
+    manifest_path = directory / "manifest.json"
+    if not manifest_path.is_file():
         return None
-    try:
-        return load_default()
-    except FileNotFoundError:
-        return None
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    path = directory / Path(str(manifest["file"])).name
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
+        raise ArtifactError(f"shipped topic model {path}: sha256 differs from its manifest; refused")
+    trusted = [str(t) for t in manifest.get("trusted_types", [])]
+    needed = sio.get_untrusted_types(data=data)
+    if set(needed) - set(trusted) or not all(t.startswith(TRUSTED_TYPE_PREFIXES) for t in trusted):
+        raise ArtifactError(f"shipped topic model {path}: types {needed} not all allowed and listed; refused")
+    return sio.loads(data, trusted=trusted)
 
 
 def language_detector() -> Callable[[str], str]:

@@ -96,6 +96,13 @@ class TopicModel(BaseEstimator):
             out.append([str(self.classes_[j]) for j in order if row[j] >= threshold])
         return out
 
+    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.target_tags.required = True
+        return tags
+
 
 def _jsonl(path: Path) -> Iterator[dict]:
     with gzip.open(path, "rt", encoding="utf-8") as f:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bantin.crawlers import dedup
-from bantin.models.schema import Article, ArticleURL, Cluster
+from bantin.models.schema import Article, ArticleURL, Cluster, Source
 from bantin.models.types import utcnow
 from bantin.stats import StatsLike
 
@@ -93,7 +93,7 @@ def ingest(session: Session, art: NewArticle, index: dedup.NearDupIndex, stats: 
                 raise
         else:
             _add_aliases(session, row.id, urls)
-            cluster_id = _cluster(session, row, index.query(sig), art.source_key, stats)
+            cluster_id = _cluster(session, row, index.query(sig), stats)
             stats.inc_value("ingest/article_new")
             return IngestResult(row.id, "new", cluster_id, row.minhash)
     article_id, outcome = found
@@ -103,7 +103,7 @@ def ingest(session: Session, art: NewArticle, index: dedup.NearDupIndex, stats: 
     return IngestResult(article_id, outcome, cluster)
 
 
-def _cluster(session: Session, row: Article, candidates: list[int], source_key: str | None, stats: StatsLike) -> int:
+def _cluster(session: Session, row: Article, candidates: list[int], stats: StatsLike) -> int:
     """Join (and merge) the clusters of the near-duplicate candidates, or start a new cluster."""
     cluster_ids = sorted(
         {c for c in session.scalars(select(Article.cluster_id).where(Article.id.in_(candidates))) if c is not None}
@@ -122,10 +122,13 @@ def _cluster(session: Session, row: Article, candidates: list[int], source_key: 
         session.execute(update(Article).where(Article.cluster_id.in_(cluster_ids[1:])).values(cluster_id=target))
     session.flush()
     members = session.execute(
-        select(Article.id, Article.published_at, Article.source_id, Article.credit).where(Article.cluster_id == target)
+        select(Article.id, Article.published_at, Source.name, Source.home_url, Article.credit)
+        .outerjoin(Source, Source.id == Article.source_id)
+        .where(Article.cluster_id == target)
     ).all()
+    # the publisher's name ("Báo Nghệ An") is what credit lines ("Theo Báo Nghệ An") name
     origin = dedup.choose_origin(
-        [dedup.OriginCandidate(m.id, m.published_at, str(m.source_id) if m.source_id else None, m.credit) for m in members]
+        [dedup.OriginCandidate(m.id, m.published_at, m.name or m.home_url, m.credit) for m in members]
     )
     size = session.scalar(select(func.count()).select_from(Article).where(Article.cluster_id == target)) or 1
     cluster = session.get(Cluster, target)

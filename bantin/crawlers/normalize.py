@@ -131,7 +131,7 @@ def detect_language(text: str, declared: str | None = None, stats: StatsLike | N
         _inc(stats, "lang_declared")
         return code
     words = _LETTER_RUN.findall(sample.lower())
-    if words and sum(w in _EN_FUNCTION_WORDS for w in words) / len(words) >= EN_MIN_FUNCTION_WORD_RATIO:
+    if words and sum(map(_EN_FUNCTION_WORDS.__contains__, words)) / len(words) >= EN_MIN_FUNCTION_WORD_RATIO:
         _inc(stats, "lang_en_text")
         return "en"
     _inc(stats, "lang_unknown")

@@ -72,7 +72,8 @@ def test_topic_model_training_adds_analysts_labels_and_leaves_out_frozen_rows(
         add_label(s, ids[0], "topic", "the_thao", labeller="cli:lan")
         add_label(s, ids[1], "topic", "y_te", labeller="cli:lan")
         s.commit()
-        summary = train_and_register(s, models, data, "topics", SMALL, use_labels=True, actor="cli:lan")
+        summary = train_and_register(s, models, data, "topics", {"n_features": 2**12}, use_labels=True,
+                                     actor="cli:lan")
         s.commit()
         mv = registry.get_version(s, "topics", 1)
     train = summary["metrics"]["train"]
@@ -83,6 +84,8 @@ def test_topic_model_training_adds_analysts_labels_and_leaves_out_frozen_rows(
     assert summary["metrics"]["frozen_eval"]["sha256"] == rows_sha256(eval_rows)
     assert summary["metrics"]["frozen_eval"]["n"] == len(eval_rows)
     assert mv.status == "candidate" and mv.created_by == "cli:lan"
+    assert summary["metrics"]["frozen_eval"]["macro_f1"] > 90  # a multi-label TopicModel, scored by its best topic
+    assert "bantin.classify.topics.TopicModel" in registry.metrics_of(mv)["artifact"]["trusted_types"]
 
 
 def test_same_data_in_another_order_trains_the_same_model(db_url: str, tmp_path: Path) -> None:
@@ -111,10 +114,8 @@ def test_topic_model_refuses_labels_outside_the_taxonomy(
 
 
 @pytest.mark.parametrize("label", ["Phản động", "bieu_tinh", "Human-Rights", "protest", "nhân quyền"])
-def test_training_refuses_labels_for_dissent_or_speech_about_rights(
-    db_url: str, tmp_path: Path, label: str
-) -> None:
-    sessions = sessions_for(db_url)
+def test_training_refuses_labels_for_dissent_or_speech_about_rights(tmp_path: Path, label: str) -> None:
+    sessions = sessions_for(f"sqlite:///{tmp_path / 'db.sqlite'}")  # refused before any database work
     data = _jsonl(tmp_path / "t.jsonl", synthetic_rows(5) + [("một bài báo", label)])
     with sessions() as s, pytest.raises(LabelError, match="dissent or speech about rights"):
         train_and_register(s, tmp_path, data, "demo", SMALL, use_labels=False, actor="t")

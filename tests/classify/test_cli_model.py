@@ -111,7 +111,10 @@ def test_label_uncertain_and_export_with_the_topic_model(env: Path, db_url: str)
         ids = add_articles(s, [(None, "bóng đá cầu thủ trận đấu bàn thắng"), (None, "bệnh viện bóng đá ngân hàng"),
                                ("Nghệ An", "Tại TP Vinh, doanh nghiệp xuất khẩu"), (None, "bác sĩ điều trị thuốc")])
         s.commit()
-    run("model", "train", "--data", jsonl(env / "t.jsonl", synthetic_rows()), "--name", "topics", *FAST)
+    run("model", "train", "--data", jsonl(env / "t.jsonl", synthetic_rows()), "--name", "topics",
+        "--param", "n_features=4096")
+    assert "min_df" not in run("model", "train", "--data", str(env / "t.jsonl"), "--name", "topics", "--param",
+                               "min_df=1", code=1).stdout
     assert "re-classified) 4" in run("model", "promote", "topics", "--no-progress").stderr
     assert f"article) {ids[0]} · topic=the_thao: added" in run("label", str(ids[0]), "--topic", "the_thao").stdout
     assert "already there" in run("label", str(ids[0]), "--topic", "the_thao").stdout

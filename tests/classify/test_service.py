@@ -148,3 +148,29 @@ def test_row_text_uses_text_or_title_and_summary() -> None:
     assert row_text({"title": "Tiêu đề", "text": "Tiêu đề\nThân bài"}) == "Tiêu đề\nThân bài"
     assert row_text({"text": "Thân bài", "summary": "bỏ qua"}) == "Thân bài"
     assert row_text({"text": 5, "title": " "}) is None
+
+
+def test_shipped_default_topic_model_loads_only_when_its_manifest_matches(tmp_path: Path) -> None:
+    import hashlib
+
+    import skops.io as sio
+
+    from bantin.classify.service import default_topic_model
+    from bantin.classify.topics import TopicModel
+
+    assert default_topic_model(tmp_path) is None
+    rows = synthetic_rows()
+    model = TopicModel(topics=list(VOCAB), n_features=2**12).fit([t for t, _ in rows], [[lab] for _, lab in rows])
+    data = sio.dumps(model)
+    (tmp_path / "topics.skops").write_bytes(data)
+    manifest = {"file": "topics.skops", "sha256": hashlib.sha256(data).hexdigest(),
+                "trusted_types": sio.get_untrusted_types(data=data)}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    loaded = default_topic_model(tmp_path)
+    assert max(loaded.predict(["bác sĩ bệnh viện thuốc"])[0].items(), key=lambda kv: kv[1])[0] == "y_te"
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest | {"trusted_types": ["builtins.eval"]}))
+    with pytest.raises(registry.ArtifactError, match="not all allowed"):
+        default_topic_model(tmp_path)
+    (tmp_path / "topics.skops").write_bytes(data + b"x")
+    with pytest.raises(registry.ArtifactError, match="sha256"):
+        default_topic_model(tmp_path)

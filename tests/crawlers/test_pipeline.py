@@ -151,3 +151,17 @@ def test_broken_feed_is_recorded_as_a_source_failure(core: CrawlCore) -> None:
     with core.sessions() as s:
         src = s.scalar(select(Source).where(Source.name == "Báo Thử"))
         assert src is not None and src.health == "failing" and src.last_error
+
+
+def test_credit_line_names_the_origin_even_when_the_copy_has_an_earlier_timestamp(core: CrawlCore) -> None:
+    text = pf.texts(3)[2]
+    [orig] = _feed(core, [("Gốc", "http://news.example.test/goc2.html", T0)])
+    [copy] = _feed(core, [("Copy", "http://other.example.test/copy2.html", T0)], "http://other.example.test/rss.rss")
+    paras = text.split(". ")
+    copied = ". ".join(paras[1:]) + ". Theo Báo Thử"
+    c = _article(core, copy, "Bản đăng lại", copied, T0 - timedelta(hours=5))  # wrong clock on the copy
+    o = _article(core, orig, "Gốc", text, T0)
+    assert c is not None and o is not None and o.cluster_id == c.cluster_id
+    with core.sessions() as s:
+        cluster = s.get(Cluster, o.cluster_id)
+        assert cluster is not None and cluster.origin_article_id == o.article_id

@@ -1,0 +1,46 @@
+"""Multi-label topic model over the taxonomy, calibrated scores."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bantin.classify.taxonomy import TOPIC_KEYS, map_label, seed_topics
+from bantin.classify.topics import TopicModel
+
+
+@pytest.fixture(scope="module")
+def model(shared_data: Path) -> TopicModel:
+    texts, labels = [], []
+    for split in ("train", "dev"):
+        with open(shared_data / "vntc_small" / f"{split}.jsonl", encoding="utf-8") as f:
+            for row in map(json.loads, f):
+                topics = set(map_label("vntc", row["label"])) | seed_topics(row["text"])
+                if topics:
+                    texts.append(row["text"])
+                    labels.append(topics)
+    return TopicModel(n_features=2**16).fit(texts, labels)
+
+
+def test_scores_cover_every_topic_and_are_probabilities(model: TopicModel) -> None:
+    (scores,) = model.predict(["Đội tuyển Việt Nam thắng Thái Lan 2-0 tại sân Mỹ Đình"])
+    assert set(scores) == set(TOPIC_KEYS)
+    assert all(0.0 <= v <= 1.0 for v in scores.values())
+    assert max(scores, key=scores.__getitem__) == "sports"
+
+
+def test_labels_work_on_title_and_summary(model: TopicModel) -> None:
+    out = model.labels(["Bệnh viện tỉnh tiếp nhận ca sốt xuất huyết\nSở Y tế khuyến cáo người dân phòng dịch"],
+                       threshold=0.3)
+    assert out[0] and out[0][0] == "health"
+
+
+def test_threshold_one_returns_no_labels(model: TopicModel) -> None:
+    assert model.labels(["Giá vàng hôm nay"], threshold=1.01) == [[]]
+
+
+def test_topics_without_training_data_score_near_zero(model: TopicModel) -> None:
+    (scores,) = model.predict(["Khách du lịch đến Nha Trang tăng mạnh"])
+    assert scores["tourism"] < 0.01  # vntc_small has no tourism label and no tourism seeds
