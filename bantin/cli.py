@@ -20,6 +20,12 @@ app.add_typer(db_app, name="db")
 app.add_typer(sources_app, name="sources")
 app.add_typer(articles_app, name="articles")
 
+from bantin.classify.cli import classify_cmd, label_cmd, model_app  # noqa: E402  (typer/rich only at import)
+
+app.add_typer(model_app, name="model")
+app.command("classify")(classify_cmd)
+app.command("label")(label_cmd)
+
 out = Console()
 err = Console(stderr=True)
 
@@ -144,7 +150,7 @@ def crawl_cmd(
 
     app_ = open_app()
     stats = crawl(app_, once=once, console=err, show_progress=progress and sys.stderr.isatty())
-    keys = sorted(k for k in stats if k.split("/")[0] in ("ingest", "feed", "fetch", "dedup", "extract"))
+    keys = sorted(k for k in stats if k.split("/")[0] in ("ingest", "feed", "fetch", "dedup", "classify"))
     err.print("Kết quả (stats): " + ", ".join(f"{k}={stats[k]}" for k in keys))
 
 

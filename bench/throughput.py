@@ -260,6 +260,57 @@ def _instrument(stack: ExitStack, st: Stages) -> None:
         return article_fetched(self, task, res)
 
     stack.enter_context(mock.patch.object(CrawlCore, "article_fetched", latency))
+    # the offload prototype stores without article_fetched: it reports latency here
+    stack.enter_context(mock.patch.object(CrawlCore, "latency_probe",
+                                          lambda self, res: st.download_latency_s.append(res.elapsed_s), create=True))
+    patch(CrawlCore, "store_extracted", "article_other")
+
+
+# ---------------------------------------------------------------- prototype: extraction off the reactor
+def _extract_in_worker(body: bytes, url: str, content_type: str | None, hint: dict) -> tuple[Any, dict[str, int]]:
+    from bantin.crawlers.extract import extract_article
+    from bantin.stats import CounterStats
+
+    stats = CounterStats()
+    return extract_article(body, url, content_type, hint, stats), dict(stats.get_stats())
+
+
+def _offload(stack: ExitStack, workers: int, warm: Page, base: str) -> None:
+    """Prototype (monkeypatched, not shipped): BantinSpider.on_article awaits extract_article in a process pool,
+    then stores on the reactor thread, so fetching, extraction and storing overlap on both cores."""
+    import asyncio
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from bantin.crawlers import spider as sp
+
+    # fork now, before the reactor and its threads exist; every worker imports and warms up before the clock
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    stack.callback(pool.shutdown)
+    for f in [pool.submit(_extract_in_worker, warm.body, base + warm.route, warm.content_type, {})
+              for _ in range(workers * 2)]:
+        f.result()
+
+    async def on_article(self: Any, response: Any) -> None:
+        at = response.meta["bantin_task"]
+        try:
+            if response.status >= 400:
+                self.core.article_failed(at, f"HTTP {response.status}", response.status, outcome="http_error")
+                return
+            res = sp._fetched(response)
+            hint = {"title": at.title, "summary": at.summary, "published": at.published, "language": at.language}
+            ex, counts = await asyncio.get_running_loop().run_in_executor(
+                pool, _extract_in_worker, res.body, res.final_url or at.url, res.headers.get("content-type"), hint)
+            for key, count in counts.items():
+                self.core.stats.inc_value(key, count)
+            self.core.latency_probe(res)
+            self.core.store_extracted(at, res, ex)
+        except Exception as exc:  # noqa: BLE001 - as the spider: recorded, retried later
+            self.core.article_failed(at, f"internal error: {type(exc).__name__}: {exc}", outcome="internal_error")
+        finally:
+            self._finish(at.url)
+
+    stack.enter_context(mock.patch.object(sp.BantinSpider, "on_article", on_article))
 
 
 # What crawl() imports on its first call (Scrapy's engine, handlers, middlewares, extensions): a one-off
@@ -316,7 +367,7 @@ def extract_only_run(pages: list[Page], base: str) -> dict[str, Any]:
             "no_text": empty}
 
 
-def pipeline_run(pages: list[Page], base: str, profile: str | None) -> dict[str, Any]:
+def pipeline_run(pages: list[Page], base: str, profile: str | None, offload_workers: int = 0) -> dict[str, Any]:
     from sqlalchemy import func, select
 
     from bantin.context import open_app
@@ -336,6 +387,8 @@ def pipeline_run(pages: list[Page], base: str, profile: str | None) -> dict[str,
         open_app_s = time.perf_counter() - t_app
         prof = cProfile.Profile() if profile else None
         with ExitStack() as stack:
+            if offload_workers:
+                _offload(stack, offload_workers, pages[0], base)
             _instrument(stack, st)
             t0, c0 = time.perf_counter(), time.process_time()
             if prof:
@@ -406,6 +459,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--fundus-per-country", type=int, default=DEFAULT_FUNDUS_PER_COUNTRY)
     ap.add_argument("--profile", help="write a cProfile of the crawl to this file")
+    ap.add_argument("--offload-workers", type=int, default=0,
+                    help="prototype: extract in a pool of this many processes (monkeypatched spider)")
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)  # the child publisher
     args = ap.parse_args(argv)
     if not AEB.is_dir():
@@ -414,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve:
         serve(args.fundus_per_country)
         return 0
-    result: dict[str, Any] = {"machine": machine()}
+    result: dict[str, Any] = {"machine": machine(), "offload_workers_prototype": args.offload_workers}
     pages = load_pages(args.fundus_per_country)
     groups = Counter(p.group for p in pages)
     result["pages"] = {"total": len(pages), **groups, "mb": round(sum(len(p.body) for p in pages) / 1e6, 1),
@@ -430,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
         trafilatura.extract(pages[0].body, url=base + pages[0].route)
         extract_article(pages[0].body, base + pages[0].route, pages[0].content_type)
         bare1 = bare_run(pages, base)
-        pipe = pipeline_run(pages, base, args.profile)
+        pipe = pipeline_run(pages, base, args.profile, args.offload_workers)
         only = extract_only_run(pages, base)
         bare2 = bare_run(pages, base)
     bare_wall = (bare1["wall_s"] + bare2["wall_s"]) / 2

@@ -120,14 +120,9 @@ def default_topic_model(directory: Path = DEFAULT_MODEL_DIR) -> Any | None:
 
 
 def language_detector() -> Callable[[str], str]:
-    try:
-        from bantin.classify.language import detect_language  # type: ignore[import-not-found]
+    from bantin.classify.language import detect_language
 
-        return detect_language  # type: ignore[no-any-return]
-    except ImportError:
-        from bantin.crawlers.normalize import detect_language as crawl_detect
-
-        return lambda text: {"vi": "vi", "en": "en"}.get(crawl_detect(text) or "", "other")
+    return detect_language
 
 
 def build_classifier(

@@ -25,7 +25,17 @@ class _StatsBridge(CounterStats):
             self.target.inc_value(key, count, start)
 
 
-def crawl(app: AppContext, once: bool, console: Console | None = None, show_progress: bool = True) -> dict[str, Any]:
+def classify_new(app: AppContext) -> int:
+    """Classify stored articles that have no (current) classification; idempotent."""
+    from bantin.classify.service import build_classifier, reclassify_stored
+
+    with app.sessions() as s:
+        clf = build_classifier(s, app.settings.models_dir, app.settings.province)
+    return reclassify_stored(app.sessions, clf)
+
+
+def crawl(app: AppContext, once: bool, console: Console | None = None, show_progress: bool = True,
+          classify: bool = True) -> dict[str, Any]:
     """Run a crawl in this process (the Twisted reactor runs once per process). Returns the stats."""
     from scrapy.crawler import CrawlerProcess
 
@@ -50,8 +60,11 @@ def crawl(app: AppContext, once: bool, console: Console | None = None, show_prog
     process = CrawlerProcess(scrapy_settings)
     crawler = process.create_crawler(BantinSpider)
     with progress:
-        process.crawl(crawler, core=core, once=once, on_progress=on_progress)
+        on_tick = (lambda: stats.inc_value("classify/articles", classify_new(app))) if classify else None
+        process.crawl(crawler, core=core, once=once, on_progress=on_progress, on_tick=on_tick)
         process.start()
+    if classify and once:
+        stats.inc_value("classify/articles", classify_new(app))
     out = dict(crawler.stats.get_stats() if crawler.stats else {})
     out.update({k: v for k, v in stats.get_stats().items() if k not in out})
     return out

@@ -70,8 +70,10 @@ class BantinSpider(scrapy.Spider):
     name = "bantin"
 
     def __init__(self, core: CrawlCore, once: bool = True,
-                 on_progress: Callable[[str, int], None] | None = None, **kwargs: Any):
+                 on_progress: Callable[[str, int], None] | None = None,
+                 on_tick: Callable[[], None] | None = None, **kwargs: Any):
         super().__init__(**kwargs)
+        self.on_tick = on_tick
         self.core = core
         self.once = once
         self.on_progress = on_progress or (lambda _kind, _n: None)
@@ -133,6 +135,11 @@ class BantinSpider(scrapy.Spider):
             self._loop.stop()
 
     def _tick(self) -> None:
+        if self.on_tick is not None:
+            try:
+                self.on_tick()
+            except Exception:  # classification trouble must not stop the crawl; it is retried next tick
+                self.logger.exception("periodic job failed")
         engine = self.crawler.engine
         if engine is None:
             return
