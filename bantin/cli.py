@@ -31,7 +31,7 @@ err = Console(stderr=True)
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]Lỗi (error):[/] {message}")
+    err.print(f"[bold red]Lỗi (error):[/] {message}", soft_wrap=True)
     raise typer.Exit(code)
 
 

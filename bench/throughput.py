@@ -29,7 +29,9 @@ from __future__ import annotations
 import argparse
 import cProfile
 import functools
+import gc
 import gzip
+import inspect
 import json
 import os
 import platform
@@ -341,7 +343,29 @@ def preimport() -> None:
 
 
 # ---------------------------------------------------------------- the runs
-def bare_run(pages: list[Page], base: str) -> dict[str, Any]:
+@contextmanager
+def frozen_gc(enabled: bool) -> Iterator[None]:
+    """With --gc-freeze, whatever the process holds so far is left out of the collector's scans during a
+    timed section (every section alike). Without it the sections see the process as it is: the crawl then
+    pays for full collections over Scrapy, SQLAlchemy and everything imported, and bare run 2 for the crawl's
+    leftovers."""
+    if not enabled:
+        yield
+        return
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def bare_run(pages: list[Page], base: str, gc_freeze: bool) -> dict[str, Any]:
+    with frozen_gc(gc_freeze):
+        return _bare_run(pages, base)
+
+
+def _bare_run(pages: list[Page], base: str) -> dict[str, Any]:
     import trafilatura
 
     empty = 0
@@ -354,7 +378,12 @@ def bare_run(pages: list[Page], base: str) -> dict[str, Any]:
             "no_text": empty}
 
 
-def extract_only_run(pages: list[Page], base: str) -> dict[str, Any]:
+def extract_only_run(pages: list[Page], base: str, gc_freeze: bool) -> dict[str, Any]:
+    with frozen_gc(gc_freeze):
+        return _extract_only_run(pages, base)
+
+
+def _extract_only_run(pages: list[Page], base: str) -> dict[str, Any]:
     from bantin.crawlers.extract import extract_article
 
     empty = 0
@@ -367,7 +396,8 @@ def extract_only_run(pages: list[Page], base: str) -> dict[str, Any]:
             "no_text": empty}
 
 
-def pipeline_run(pages: list[Page], base: str, profile: str | None, offload_workers: int = 0) -> dict[str, Any]:
+def pipeline_run(pages: list[Page], base: str, profile: str | None, offload_workers: int = 0,
+                 gc_freeze: bool = False) -> dict[str, Any]:
     from sqlalchemy import func, select
 
     from bantin.context import open_app
@@ -386,19 +416,34 @@ def pipeline_run(pages: list[Page], base: str, profile: str | None, offload_work
         app = open_app(settings)
         open_app_s = time.perf_counter() - t_app
         prof = cProfile.Profile() if profile else None
+        # classification is not part of the measured pipeline (fetch → … → store): timed on its own below
+        crawl_kwargs: dict[str, Any] = {"classify": False} if "classify" in inspect.signature(crawl).parameters else {}
+        children0 = os.times()
         with ExitStack() as stack:
             if offload_workers:
                 _offload(stack, offload_workers, pages[0], base)
             _instrument(stack, st)
+            stack.enter_context(frozen_gc(gc_freeze))  # as run.py would do before process.start()
             t0, c0 = time.perf_counter(), time.process_time()
             if prof:
                 prof.enable()
-            stats = crawl(app, once=True, show_progress=False)
+            stats = crawl(app, once=True, show_progress=False, **crawl_kwargs)
             if prof:
                 prof.disable()
             wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        # pool workers' CPU (reaped when the pool shut down with the stack; includes their warm-up pages)
+        children = os.times()
+        workers_cpu = (children.children_user + children.children_system
+                       - children0.children_user - children0.children_system)
         if prof and profile:
             prof.dump_stats(profile)
+        classify_s = None
+        if crawl_kwargs:
+            from bantin.crawlers.run import classify_new
+
+            t_cls = time.perf_counter()
+            classify_new(app)
+            classify_s = time.perf_counter() - t_cls
         with app.sessions() as s:
             articles = s.scalar(select(func.count()).select_from(Article)) or 0
             aliases = s.scalar(select(func.count()).select_from(ArticleURL)) or 0
@@ -425,13 +470,16 @@ def pipeline_run(pages: list[Page], base: str, profile: str | None, offload_work
             "extract/lead_added", "extract/date_found", "extract/date_missing", "extract/charset_lie",
             "extract/charset_detected", "extract/trafilatura_error", "ingest/internal_error")
     return {
-        "wall_s": round(wall, 3), "cpu_s": round(cpu, 3), "pages_per_s": round(len(pages) / wall, 2),
+        "wall_s": round(wall, 3), "cpu_s": round(cpu + workers_cpu, 3), "pages_per_s": round(len(pages) / wall, 2),
+        "offload_workers_cpu_s": round(workers_cpu, 3),
         "ms_per_page": round(1000 * wall / len(pages), 1),
         "open_app_s_not_counted": round(open_app_s, 3),  # migrations on the fresh database
+        # crawl --once then classifies the new articles (build the classifier, classify): not in the ratio
+        "classify_after_crawl_s_not_counted": round(classify_s, 3) if classify_s is not None else None,
         "startup_s": round(startup, 3) if startup is not None else None,
         "pages_per_s_after_startup": round(len(pages) / (wall - startup), 2) if startup else None,
         "startup_cpu_s": round(startup_cpu, 3),
-        "cpu_ms_per_page": round(1000 * cpu / n, 1),
+        "cpu_ms_per_page": round(1000 * (cpu + workers_cpu) / n, 1),
         "stage_self_ms_per_page": stages,
         "stage_calls": dict(st.calls),
         "download_latency_ms": {"mean": round(1000 * statistics.fmean(st.download_latency_s), 1),
@@ -461,6 +509,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", help="write a cProfile of the crawl to this file")
     ap.add_argument("--offload-workers", type=int, default=0,
                     help="prototype: extract in a pool of this many processes (monkeypatched spider)")
+    ap.add_argument("--gc-freeze", action="store_true",
+                    help="gc.collect()+gc.freeze() before every timed section (prototype of the same in run.py)")
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)  # the child publisher
     args = ap.parse_args(argv)
     if not AEB.is_dir():
@@ -469,7 +519,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve:
         serve(args.fundus_per_country)
         return 0
-    result: dict[str, Any] = {"machine": machine(), "offload_workers_prototype": args.offload_workers}
+    result: dict[str, Any] = {"machine": machine(), "prototypes": {"offload_workers": args.offload_workers,
+                                                                   "gc_freeze": args.gc_freeze}}
     pages = load_pages(args.fundus_per_country)
     groups = Counter(p.group for p in pages)
     result["pages"] = {"total": len(pages), **groups, "mb": round(sum(len(p.body) for p in pages) / 1e6, 1),
@@ -484,10 +535,10 @@ def main(argv: list[str] | None = None) -> int:
         preimport()
         trafilatura.extract(pages[0].body, url=base + pages[0].route)
         extract_article(pages[0].body, base + pages[0].route, pages[0].content_type)
-        bare1 = bare_run(pages, base)
-        pipe = pipeline_run(pages, base, args.profile, args.offload_workers)
-        only = extract_only_run(pages, base)
-        bare2 = bare_run(pages, base)
+        bare1 = bare_run(pages, base, args.gc_freeze)
+        pipe = pipeline_run(pages, base, args.profile, args.offload_workers, args.gc_freeze)
+        only = extract_only_run(pages, base, args.gc_freeze)
+        bare2 = bare_run(pages, base, args.gc_freeze)
     bare_wall = (bare1["wall_s"] + bare2["wall_s"]) / 2
     bare_rate = len(pages) / bare_wall
     result["bare_trafilatura_1"] = bare1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from bantin.context import AppContext
@@ -10,6 +11,9 @@ from bantin.stats import CounterStats
 
 # A home page may advertise dozens of section feeds; the first few (best first) cover a publisher.
 MAX_DISCOVERED_FEEDS = 8
+# Enough item titles and leads to judge a feed's language when it does not declare one.
+LANGUAGE_SAMPLE_ITEMS = 50
+_HTML_LANG = re.compile(rb"<html[^>]*\slang=[\"']?([A-Za-z-]{2,10})", re.IGNORECASE)
 
 
 class AddSourceError(Exception):
@@ -18,8 +22,9 @@ class AddSourceError(Exception):
 
 def add_source(app: AppContext, url: str, name: str | None = None) -> tuple[str, list[str]]:
     from bantin.crawlers.discover import discover_feeds
-    from bantin.crawlers.feeds import parse_feed
+    from bantin.crawlers.feeds import FeedItem, parse_feed
     from bantin.crawlers.fetch import fetch_urls
+    from bantin.crawlers.normalize import detect_language
 
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -28,13 +33,15 @@ def add_source(app: AppContext, url: str, name: str | None = None) -> tuple[str,
     res = fetch_urls([url], app.settings)[url]
     if res.error or res.status is None or res.status >= 400:
         raise AddSourceError(f"không tải được (could not fetch) {url}: {res.error or f'HTTP {res.status}'}")
-    ctype = res.headers.get("content-type")
-    parsed = parse_feed(res.body, res.final_url or url, ctype, res.headers, stats)
+    parsed = parse_feed(res.body, res.final_url or url, res.headers.get("content-type"), res.headers, stats)
     title, language = parsed.title, parsed.language
+    items: list[FeedItem] = list(parsed.items)
+    declared = None
     if parsed.items:
-        feeds = [url]
-        home = f"{parts.scheme}://{parts.netloc}/"
+        feeds, home = [url], f"{parts.scheme}://{parts.netloc}/"
     else:
+        m = _HTML_LANG.search(res.body[:4096])
+        declared = m.group(1).decode("ascii") if m else None
         candidates = discover_feeds(res.body, res.final_url or url)[:MAX_DISCOVERED_FEEDS]
         if not candidates:
             raise AddSourceError(f"{url} không phải feed và không có liên kết feed (not a feed; no feed links found)")
@@ -47,11 +54,15 @@ def add_source(app: AppContext, url: str, name: str | None = None) -> tuple[str,
             p = parse_feed(r.body, r.final_url or cand, r.headers.get("content-type"), r.headers, stats)
             if p.items:
                 feeds.append(cand)
+                items.extend(p.items)
                 title, language = title or p.title, language or p.language
         if not feeds:
             raise AddSourceError(f"không feed nào đọc được trong {len(candidates)} liên kết tìm thấy ở {url} "
                                  "(none of the discovered feed links could be read)")
         home = url
+    if not language:  # feeds often omit <language>: judge by the items, with the page's lang as a hint
+        sample = " ".join(f"{i.title or ''}. {i.summary or ''}" for i in items[:LANGUAGE_SAMPLE_ITEMS])
+        language = detect_language(sample, declared)
     src_name = name or (title or "").strip() or parts.hostname or url
     lang = (language or "").split("-")[0].lower() or None
     with app.sessions() as s:

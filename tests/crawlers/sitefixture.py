@@ -76,6 +76,12 @@ def serve_site(n_articles: int, delay_s: float = 0.0) -> Iterator[Site]:
         site.pages[path] = (pf.page(f"Tin số {i}", text, url, published), "text/html; charset=utf-8")
         items.append((f"Tin số {i}", url, published))
     site.pages["/rss/tin-moi-nhat.rss"] = (pf.rss(items), "application/rss+xml; charset=utf-8")
+    site.pages["/"] = (
+        b'<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>B\xc3\xa1o Th\xe1\xbb\xad</title>'
+        b'<link rel="alternate" type="application/rss+xml" title="Tin m\xe1\xbb\x9bi" href="/rss/tin-moi-nhat.rss">'
+        b"</head><body><h1>Trang ch\xe1\xbb\xa7</h1></body></html>",
+        "text/html; charset=utf-8",
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
