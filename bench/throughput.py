@@ -95,10 +95,16 @@ def load_pages(fundus_per_country: int) -> list[Page]:
         files += [("vi", p) for p in sorted((CRAWL / d).iterdir()) if p.name.endswith((".html", ".html.gz"))]
     for country in sorted(p for p in FUNDUS.iterdir() if p.is_dir()):
         files += [("fundus", p) for p in sorted(country.glob("*.html.gz"))[:fundus_per_country]]
+    from bantin.crawlers.canonical import canonicalize_url
+
     pages, seen = [], set()
     for group, path in files:
         rel = str(path.relative_to(CRAWL))
         url, ctype = by_path.get(rel, (f"http://unknown.invalid/{path.name}", "text/html"))
+        try:  # the frontier requests canonical URLs (?ref=rss and empty parameters dropped): serve those
+            url = canonicalize_url(url)
+        except ValueError:
+            pass
         parts = urlsplit(url)
         route = f"/{parts.hostname}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
         while route in seen:  # two captures of one URL: keep both, at distinct routes

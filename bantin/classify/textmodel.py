@@ -23,9 +23,9 @@ from bantin.classify.features import SyllableTfidfVectorizer
 
 # Share of the training texts held out (once) to fit the softmax temperature of predict_proba.
 CALIBRATION_SHARE = 0.2
-# Coefficients are stored as float16: halves the saved model, accuracy unchanged to 0.01 % on VNTC CV.
+# Coefficients are stored as float16: halves the saved model; 0 of 6,000 VNTC predictions change vs float32.
 COEF_DTYPE = np.float16
-# The temperature search interval (decision values of a linear SVM are O(1); measured optimum ~3-6).
+# The temperature search interval (linear-SVM decisions are O(1); the fitted T on all of VNTC is 0.24).
 TEMPERATURE_BOUNDS = (0.05, 50.0)
 
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 import random
 import re
-import time
 import unicodedata
 from pathlib import Path
 
-import pytest
 from underthesea import text_normalize
 from underthesea.pipeline.text_normalize.text_normalizer import token_map
 from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
 
-from bantin.crawlers.normalize import detect_language, normalize_chunk, normalize_vi, vi_diacritic_ratio
+from bantin.crawlers.normalize import detect_language, normalize_vi, vi_diacritic_ratio
 from bantin.stats import CounterStats
 
 
@@ -70,31 +68,19 @@ def test_same_tokens_as_text_normalize_on_vntc_sample(shared_data):
         assert _tokens(normalize_vi(text)) == text_normalize(text)
 
 
-@pytest.mark.slow
-def test_same_tokens_as_text_normalize_on_all_vntc_small(shared_data):
-    docs = _vntc(shared_data, "train") + _vntc(shared_data, "dev")
+# Every 5th document: 300 real articles keep the check strong; bench/normalize.py runs all 1,500.
+EQUIVALENCE_SAMPLE_STEP = 5
+
+
+def test_same_tokens_as_text_normalize_on_vntc_small(shared_data):
+    docs = (_vntc(shared_data, "train") + _vntc(shared_data, "dev"))[::EQUIVALENCE_SAMPLE_STEP]
     perturbed = [_old_style(d, seed=i) for i, d in enumerate(docs)]
     changed = 0
     for text in docs + perturbed:
         expected = text_normalize(text)
         changed += expected != _tokens(text)
         assert _tokens(normalize_vi(text)) == expected
-    assert changed > len(docs)  # the rules really fired (363 originals + all perturbed at time of writing)
-
-
-@pytest.mark.slow
-def test_faster_than_text_normalize_on_full_articles(shared_data):
-    docs = _vntc(shared_data, "dev")[:200]
-    normalize_chunk.cache_clear()  # cold cache: no head start from earlier tests
-    start = time.perf_counter()
-    for d in docs:
-        normalize_vi(d)
-    ours = time.perf_counter() - start
-    start = time.perf_counter()
-    for d in docs:
-        text_normalize(d)
-    reference = time.perf_counter() - start
-    assert ours < reference  # measured ~4-6x faster on an idle core
+    assert changed > len(docs)  # the rules really fired (on the originals and on every perturbed copy)
 
 
 def test_diacritic_ratio_separates_vietnamese_from_english(shared_data):
