@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bantin.models.db import make_engine, session_factory
+from bantin.models.db import make_engine, migration_lock, session_factory
 from bantin.models.migrate import ensure_schema
 from bantin.settings import Settings, get_settings
 
@@ -28,7 +28,7 @@ def open_app(settings: Settings | None = None, seed_sources: bool = True) -> App
     if seed_sources:
         from bantin.crawlers.sources import seed_if_empty
 
-        with sessions() as s:
+        with migration_lock(engine), sessions() as s:  # two processes starting on a new database seed once
             seed_if_empty(s, settings.sources_file)
             s.commit()
     return AppContext(settings, engine, sessions)

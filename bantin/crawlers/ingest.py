@@ -30,7 +30,6 @@ class NewArticle:
     published: datetime | None
     language: str | None
     source_id: int | None
-    source_key: str | None = None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from rich.console import Console
@@ -62,6 +63,10 @@ def crawl(app: AppContext, once: bool, console: Console | None = None, show_prog
     with progress:
         on_tick = (lambda: stats.inc_value("classify/articles", classify_new(app))) if classify else None
         process.crawl(crawler, core=core, once=once, on_progress=on_progress, on_tick=on_tick)
+        # Imports and start-up made ~1M long-lived objects; freezing them keeps the cyclic GC from
+        # re-scanning them on every collection (measured: ~9 % of crawl CPU, more under load).
+        gc.collect()
+        gc.freeze()
         process.start()
     if classify and once:
         stats.inc_value("classify/articles", classify_new(app))
