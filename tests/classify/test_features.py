@@ -62,3 +62,22 @@ def test_bigrams_do_not_cross_document_boundaries() -> None:
 def test_features_unseen_in_training_get_no_weight() -> None:
     vec = SyllableTfidfVectorizer(n_features=2**16).fit(["xin chào"])
     assert vec.transform(["tạm biệt"]).nnz == 0
+
+
+def test_headline_ngrams_get_their_own_features() -> None:
+    text = "Bóng đá Việt Nam\ngiá vàng tăng mạnh"
+    plain = SyllableTfidfVectorizer(n_features=2**16).fit([text])
+    titled = SyllableTfidfVectorizer(n_features=2**16, title_chars=300).fit([text])
+    # headline: 4 syllables + 3 bigrams counted again in a separate space; the body is unchanged
+    assert titled.transform([text]).nnz == plain.transform([text]).nnz + 7
+    # without a line break the text itself, up to title_chars characters, is the headline
+    titled.fit([text, "giá vàng"])
+    assert titled.transform(["giá vàng"]).nnz == 2 * plain.transform(["giá vàng"]).nnz == 6
+    short = SyllableTfidfVectorizer(n_features=2**16, title_chars=4).fit(["giá vàng"])
+    assert short.transform(["giá vàng"]).nnz == 3 + 1  # headline "giá " is one syllable
+
+
+def test_vectorisers_pickled_before_title_chars_still_transform() -> None:
+    vec = SyllableTfidfVectorizer(n_features=2**12).fit(["xin chào"])
+    del vec.__dict__["title_chars"]
+    assert vec.transform(["xin chào"]).nnz == 3

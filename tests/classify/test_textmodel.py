@@ -67,3 +67,12 @@ def test_params_follow_sklearn_conventions() -> None:
 @parametrize_with_checks([TextClassifier(), SyllableTfidfVectorizer(), TopicModel()])
 def test_estimators_pass_sklearn_checks_that_apply_to_text_input(estimator, check) -> None:  # type: ignore[no-untyped-def]
     check(estimator)
+
+
+def test_headline_features_are_on_by_default_and_can_be_switched_off() -> None:
+    texts = ["giá vàng tăng\nthị trường", "đội tuyển thắng\nsân cỏ"] * 10
+    labels = ["money", "sport"] * 10
+    on = TextClassifier(n_features=2**10, calibrate=False).fit(texts, labels)
+    off = TextClassifier(n_features=2**10, calibrate=False, title_chars=0).fit(texts, labels)
+    assert on.vectorizer_.title_chars > 0 and off.vectorizer_.title_chars == 0
+    assert list(on.predict(["giá vàng"])) == list(off.predict(["giá vàng"])) == ["money"]
