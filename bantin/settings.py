@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     download_timeout_s: float = DEFAULT_DOWNLOAD_TIMEOUT_S
     province: str = "Nghệ An"
+    # Processes that extract article text beside the crawler; unset: one per core (bantin.crawlers.workers),
+    # 0: extract in the crawler process itself.
+    extract_workers: int | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
@@ -41,6 +44,8 @@ class Settings(BaseSettings):
                 f"BANTIN_MIN_HOST_DELAY_S={self.min_host_delay_s} is below the {MIN_HOST_DELAY_S} s politeness "
                 "floor; lower values are only allowed together with BANTIN_ALLOW_LOOPBACK=1 (tests, replay)."
             )
+        if self.extract_workers is not None and self.extract_workers < 0:
+            raise ValueError("BANTIN_EXTRACT_WORKERS must be 0 (extract in the crawler) or more")
         if self.max_body_bytes <= 0:
             raise ValueError("BANTIN_MAX_BODY_BYTES must be positive")
         return self

@@ -18,10 +18,14 @@ failure, not a silent fall-back to the feed summary). In this process, one after
 3. ``extract_article`` alone over the same bytes (no fetch, no database): what extraction costs by itself;
 4. bare ``trafilatura.extract`` again.
 
-The Twisted reactor runs once per process, so the crawl runs once. ratio = pipeline pages/s over bare
-pages/s, bare taken from the mean of the two bare wall times (load drift on a shared machine hits both).
+The crawl runs as shipped: extraction in worker processes, one per usable core (``--extract-workers 0``
+extracts on the reactor thread instead, as before the pool existed; the per-stage extraction timings below
+are only seen then). The Twisted reactor runs once per process, so the crawl runs once. ratio = pipeline
+pages/s over bare pages/s, bare taken from the mean of the two bare wall times (load drift on a shared
+machine hits both). CPU ratios count the workers' CPU too (read from /proc before the pool shuts down).
 
-Usage: ``python bench/throughput.py [--fundus-per-country N] [--profile FILE.prof]``; prints one JSON object.
+Usage: ``python bench/throughput.py [--extract-workers N] [--fundus-per-country N] [--profile FILE.prof]``;
+prints one JSON object.
 """
 
 from __future__ import annotations
@@ -138,6 +142,9 @@ def serve(fundus_per_country: int) -> None:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as Scrapy's HTTP/1.1 pool expects from real servers
+        # Headers and body go out in two writes; with Nagle on, the body waits for the client's delayed ACK
+        # (~40 ms a response on Linux loopback). Real publishers' servers (nginx, …) set TCP_NODELAY.
+        disable_nagle_algorithm = True
 
         def do_GET(self) -> None:  # noqa: N802
             found = routes.get(self.path)
@@ -261,64 +268,34 @@ def _instrument(stack: ExitStack, st: Stages) -> None:
         return due_feeds(self, *a, **k)
 
     stack.enter_context(mock.patch.object(CrawlCore, "due_feeds", first_due))
-    article_fetched = CrawlCore.article_fetched
+    store_extracted = CrawlCore.store_extracted
 
-    def latency(self: CrawlCore, task: Any, res: Any) -> Any:
-        st.download_latency_s.append(res.elapsed_s)
-        return article_fetched(self, task, res)
+    def store(self: CrawlCore, task: Any, res: Any, ex: Any) -> Any:
+        st.download_latency_s.append(res.elapsed_s)  # every page is stored (or recorded as textless) here
+        return store_extracted(self, task, res, ex)
 
-    stack.enter_context(mock.patch.object(CrawlCore, "article_fetched", latency))
-    # the offload prototype stores without article_fetched: it reports latency here
-    stack.enter_context(mock.patch.object(CrawlCore, "latency_probe",
-                                          lambda self, res: st.download_latency_s.append(res.elapsed_s), create=True))
+    stack.enter_context(mock.patch.object(CrawlCore, "store_extracted", store))
     patch(CrawlCore, "store_extracted", "article_other")
 
 
-# ---------------------------------------------------------------- prototype: extraction off the reactor
-def _extract_in_worker(body: bytes, url: str, content_type: str | None, hint: dict) -> tuple[Any, dict[str, int]]:
-    from bantin.crawlers.extract import extract_article
-    from bantin.stats import CounterStats
+def _sample_worker_cpu(stack: ExitStack, out: dict[str, float]) -> None:
+    """Extraction workers are the fork server's children, invisible to os.times(): read their CPU time from
+    /proc just before the pool shuts down (max_tasks_per_child is far above this page count)."""
+    from bantin.crawlers.workers import Extractor
 
-    stats = CounterStats()
-    return extract_article(body, url, content_type, hint, stats), dict(stats.get_stats())
+    close = Extractor.close
+    tick = os.sysconf("SC_CLK_TCK")
 
+    def sampled_close(self: Extractor) -> None:
+        for proc in list((getattr(self.pool(), "_processes", None) or {}).values()):
+            try:
+                fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+                out["cpu_s"] = out.get("cpu_s", 0.0) + (int(fields[11]) + int(fields[12])) / tick
+            except (OSError, IndexError, ValueError):
+                pass
+        close(self)
 
-def _offload(stack: ExitStack, workers: int, warm: Page, base: str) -> None:
-    """Prototype (monkeypatched, not shipped): BantinSpider.on_article awaits extract_article in a process pool,
-    then stores on the reactor thread, so fetching, extraction and storing overlap on both cores."""
-    import asyncio
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from bantin.crawlers import spider as sp
-
-    # fork now, before the reactor and its threads exist; every worker imports and warms up before the clock
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-    stack.callback(pool.shutdown)
-    for f in [pool.submit(_extract_in_worker, warm.body, base + warm.route, warm.content_type, {})
-              for _ in range(workers * 2)]:
-        f.result()
-
-    async def on_article(self: Any, response: Any) -> None:
-        at = response.meta["bantin_task"]
-        try:
-            if response.status >= 400:
-                self.core.article_failed(at, f"HTTP {response.status}", response.status, outcome="http_error")
-                return
-            res = sp._fetched(response)
-            hint = {"title": at.title, "summary": at.summary, "published": at.published, "language": at.language}
-            ex, counts = await asyncio.get_running_loop().run_in_executor(
-                pool, _extract_in_worker, res.body, res.final_url or at.url, res.headers.get("content-type"), hint)
-            for key, count in counts.items():
-                self.core.stats.inc_value(key, count)
-            self.core.latency_probe(res)
-            self.core.store_extracted(at, res, ex)
-        except Exception as exc:  # noqa: BLE001 - as the spider: recorded, retried later
-            self.core.article_failed(at, f"internal error: {type(exc).__name__}: {exc}", outcome="internal_error")
-        finally:
-            self._finish(at.url)
-
-    stack.enter_context(mock.patch.object(sp.BantinSpider, "on_article", on_article))
+    stack.enter_context(mock.patch.object(Extractor, "close", sampled_close))
 
 
 # What crawl() imports on its first call (Scrapy's engine, handlers, middlewares, extensions): a one-off
@@ -402,7 +379,7 @@ def _extract_only_run(pages: list[Page], base: str) -> dict[str, Any]:
             "no_text": empty}
 
 
-def pipeline_run(pages: list[Page], base: str, profile: str | None, offload_workers: int = 0,
+def pipeline_run(pages: list[Page], base: str, profile: str | None, extract_workers: int | None = None,
                  gc_freeze: bool = False) -> dict[str, Any]:
     from sqlalchemy import func, select
 
@@ -417,17 +394,16 @@ def pipeline_run(pages: list[Page], base: str, profile: str | None, offload_work
         sources.write_text(f'[[source]]\nname = "Loopback bench"\nhome_url = "{base}/"\nlanguage = "vi"\n'
                            f'country = "VN"\nfeeds = ["{base}{FEED_PATH}"]\n', encoding="utf-8")
         settings = Settings(data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/bantin.db", allow_loopback=True,
-                            min_host_delay_s=0.0, sources_file=sources)
+                            min_host_delay_s=0.0, sources_file=sources, extract_workers=extract_workers)
         t_app = time.perf_counter()
         app = open_app(settings)
         open_app_s = time.perf_counter() - t_app
         prof = cProfile.Profile() if profile else None
         # classification is not part of the measured pipeline (fetch → … → store): timed on its own below
         crawl_kwargs: dict[str, Any] = {"classify": False} if "classify" in inspect.signature(crawl).parameters else {}
-        children0 = os.times()
+        workers: dict[str, float] = {}
         with ExitStack() as stack:
-            if offload_workers:
-                _offload(stack, offload_workers, pages[0], base)
+            _sample_worker_cpu(stack, workers)
             _instrument(stack, st)
             stack.enter_context(frozen_gc(gc_freeze))  # as run.py would do before process.start()
             t0, c0 = time.perf_counter(), time.process_time()
@@ -437,10 +413,7 @@ def pipeline_run(pages: list[Page], base: str, profile: str | None, offload_work
             if prof:
                 prof.disable()
             wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-        # pool workers' CPU (reaped when the pool shut down with the stack; includes their warm-up pages)
-        children = os.times()
-        workers_cpu = (children.children_user + children.children_system
-                       - children0.children_user - children0.children_system)
+        workers_cpu = workers.get("cpu_s", 0.0)  # includes each worker's warm-up page
         if prof and profile:
             prof.dump_stats(profile)
         classify_s = None
@@ -477,7 +450,7 @@ def pipeline_run(pages: list[Page], base: str, profile: str | None, offload_work
             "extract/charset_detected", "extract/trafilatura_error", "ingest/internal_error")
     return {
         "wall_s": round(wall, 3), "cpu_s": round(cpu + workers_cpu, 3), "pages_per_s": round(len(pages) / wall, 2),
-        "offload_workers_cpu_s": round(workers_cpu, 3),
+        "extract_workers_cpu_s": round(workers_cpu, 3),
         "ms_per_page": round(1000 * wall / len(pages), 1),
         "open_app_s_not_counted": round(open_app_s, 3),  # migrations on the fresh database
         # crawl --once then classifies the new articles (build the classifier, classify): not in the ratio
@@ -513,8 +486,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--fundus-per-country", type=int, default=DEFAULT_FUNDUS_PER_COUNTRY)
     ap.add_argument("--profile", help="write a cProfile of the crawl to this file")
-    ap.add_argument("--offload-workers", type=int, default=0,
-                    help="prototype: extract in a pool of this many processes (monkeypatched spider)")
+    ap.add_argument("--extract-workers", type=int, default=None,
+                    help="BANTIN_EXTRACT_WORKERS for the crawl (default: as shipped, one per core; 0: in-process)")
     ap.add_argument("--gc-freeze", action="store_true",
                     help="gc.collect()+gc.freeze() before every timed section (prototype of the same in run.py)")
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)  # the child publisher
@@ -525,8 +498,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve:
         serve(args.fundus_per_country)
         return 0
-    result: dict[str, Any] = {"machine": machine(), "prototypes": {"offload_workers": args.offload_workers,
-                                                                   "gc_freeze": args.gc_freeze}}
+    from bantin.crawlers.workers import auto_workers
+
+    workers = auto_workers() if args.extract_workers is None else args.extract_workers
+    result: dict[str, Any] = {"machine": machine(), "extract_workers": workers, "prototypes": {"gc_freeze": args.gc_freeze}}
     pages = load_pages(args.fundus_per_country)
     groups = Counter(p.group for p in pages)
     result["pages"] = {"total": len(pages), **groups, "mb": round(sum(len(p.body) for p in pages) / 1e6, 1),
@@ -542,7 +517,7 @@ def main(argv: list[str] | None = None) -> int:
         trafilatura.extract(pages[0].body, url=base + pages[0].route)
         extract_article(pages[0].body, base + pages[0].route, pages[0].content_type)
         bare1 = bare_run(pages, base, args.gc_freeze)
-        pipe = pipeline_run(pages, base, args.profile, args.offload_workers, args.gc_freeze)
+        pipe = pipeline_run(pages, base, args.profile, workers, args.gc_freeze)
         only = extract_only_run(pages, base, args.gc_freeze)
         bare2 = bare_run(pages, base, args.gc_freeze)
     bare_wall = (bare1["wall_s"] + bare2["wall_s"]) / 2

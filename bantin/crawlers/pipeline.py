@@ -135,9 +135,15 @@ class CrawlCore:
         with self.sessions() as s:
             return frontier.due(s, limit=limit)
 
+    @staticmethod
+    def feed_hint(task: frontier.ArticleTask) -> dict[str, Any]:
+        """What the feed item said: the page's fallbacks for title, summary, date and language."""
+        return {"title": task.title, "summary": task.summary, "published": task.published, "language": task.language}
+
     def article_fetched(self, task: frontier.ArticleTask, res: Fetched) -> IngestResult | None:
-        hint = {"title": task.title, "summary": task.summary, "published": task.published, "language": task.language}
-        ex = extract_article(res.body, res.final_url or task.url, res.headers.get("content-type"), hint, self.stats)
+        """Extract (in this process) and store one fetched article page."""
+        ex = extract_article(res.body, res.final_url or task.url, res.headers.get("content-type"),
+                             self.feed_hint(task), self.stats)
         return self.store_extracted(task, res, ex)
 
     def store_extracted(self, task: frontier.ArticleTask, res: Fetched, ex: Any) -> IngestResult | None:

@@ -19,6 +19,7 @@ from twisted.python.failure import Failure
 from bantin.crawlers.frontier import ArticleTask
 from bantin.crawlers.pipeline import CrawlCore, FeedTask, Fetched
 from bantin.crawlers.throttle import parse_retry_after
+from bantin.crawlers.workers import ExtractionFailed, Extractor
 
 # Statuses the callbacks see themselves (not filtered, not redirected): 304 and every error status.
 HANDLED_STATUSES = [304, *range(400, 600)]
@@ -71,8 +72,9 @@ class BantinSpider(scrapy.Spider):
 
     def __init__(self, core: CrawlCore, once: bool = True,
                  on_progress: Callable[[str, int], None] | None = None,
-                 on_tick: Callable[[], None] | None = None, **kwargs: Any):
+                 on_tick: Callable[[], None] | None = None, extractor: Extractor | None = None, **kwargs: Any):
         super().__init__(**kwargs)
+        self.extractor = extractor if extractor is not None else Extractor(0)
         self.on_tick = on_tick
         self.core = core
         self.once = once
@@ -179,18 +181,22 @@ class BantinSpider(scrapy.Spider):
         self.core.feed_failed(ft, message, status, outcome=outcome)
         self._finish(ft.url)
 
-    def on_article(self, response: Response) -> None:
+    async def on_article(self, response: Response) -> None:
         at: ArticleTask = response.meta["bantin_task"]
         try:
             if response.status >= 400:
                 self.core.article_failed(at, f"HTTP {response.status}", response.status, outcome="http_error")
                 return
-            try:
-                self.core.article_fetched(at, _fetched(response))
-            except Exception as exc:  # recorded and retried later with backoff, never silently dropped
-                self.logger.exception("article handling failed: %s", at.url)
-                self.crawler.stats.inc_value("ingest/internal_error")
-                self.core.article_failed(at, f"internal error: {type(exc).__name__}: {exc}", outcome="internal_error")
+            res = _fetched(response)
+            ex = await self.extractor.extract(res.body, res.final_url or at.url, res.headers.get("content-type"),
+                                              self.core.feed_hint(at), self.core.stats)
+            self.core.store_extracted(at, res, ex)
+        except ExtractionFailed as exc:  # the worker died or hung on this page: retried later with backoff
+            self.core.article_failed(at, str(exc), outcome="extract_failed")
+        except Exception as exc:  # recorded and retried later with backoff, never silently dropped
+            self.logger.exception("article handling failed: %s", at.url)
+            self.crawler.stats.inc_value("ingest/internal_error")
+            self.core.article_failed(at, f"internal error: {type(exc).__name__}: {exc}", outcome="internal_error")
         finally:
             self._finish(at.url)
 

@@ -31,8 +31,29 @@ def _env(db_url: str, sources: Path, data_dir: Path) -> dict[str, str]:
 
 
 def _crawl(env: dict[str, str], *extra: str) -> subprocess.Popen[bytes]:
+    # its own session: whatever it starts (extraction workers, their fork server) is findable by session id
     return subprocess.Popen([sys.executable, "-m", "bantin", "crawl", "--once", "--no-progress", *extra],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def _session_members(sid: int) -> list[int]:
+    """Live (not zombie) processes in session ``sid``."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[3]) == sid:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def _assert_no_leftover_processes(sid: int) -> None:
+    deadline = time.monotonic() + 20
+    while _session_members(sid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _session_members(sid) == [], "extraction workers outlived the killed crawler"
 
 
 def _check_invariants(db_url: str) -> dict[str, int]:
@@ -130,6 +151,7 @@ def test_sigkill_at_any_moment_loses_nothing_and_the_next_run_resumes(db_url: st
             _wait_for(db_url, stage, target, proc)
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=30)
+            _assert_no_leftover_processes(proc.pid)
             seen.append(_check_invariants(db_url))
         proc = _crawl(env)
         _, err = proc.communicate(timeout=240)
