@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bantin.crawlers.canonical import canonicalize_url
@@ -92,12 +92,11 @@ def due(session: Session, now: datetime | None = None, limit: int = DUE_BATCH) -
 
 
 def mark_done(session: Session, frontier_id: int, article_id: int | None) -> None:
-    row = session.get(FrontierItem, frontier_id)
-    if row is not None:
-        row.state = "done"
-        row.done_at = utcnow()
-        row.article_id = article_id
-        row.attempts += 1
+    session.execute(
+        update(FrontierItem).where(FrontierItem.id == frontier_id)
+        .values(state="done", done_at=utcnow(), article_id=article_id, attempts=FrontierItem.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def mark_failed(session: Session, frontier_id: int, error: str, permanent: bool, stats: StatsLike) -> None:

@@ -2,16 +2,19 @@
 
 Exact duplicates: any known URL alias, or the same content hash. Near duplicates: MinHash LSH; the
 article joins the cluster of its nearest stored copies and the cluster's origin is re-chosen.
-Runs inside the caller's transaction; a unique-constraint race with another process becomes a dup.
+Runs inside the caller's transaction; a unique-constraint race with another process fails that
+transaction, and the caller's retry (pipeline.CrawlCore._tx) then sees the other process's row as a dup.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, literal, select, union_all, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bantin.crawlers import dedup
@@ -40,36 +43,45 @@ class IngestResult:
     signature: bytes | None = None
 
 
+def _insert_ignore(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL): one statement, no savepoint."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(pg_insert(table).on_conflict_do_nothing(), rows)
+    elif dialect == "sqlite":
+        session.execute(sqlite_insert(table).on_conflict_do_nothing(), rows)
+    else:  # pragma: no cover - bantin supports SQLite and PostgreSQL only
+        raise NotImplementedError(f"no INSERT ... ON CONFLICT for {dialect}")
+
+
 def _add_aliases(session: Session, article_id: int, urls: tuple[str, ...]) -> None:
-    known = set(session.scalars(select(ArticleURL.url).where(ArticleURL.url.in_(urls))))
-    for url in dict.fromkeys(urls):
-        if url in known:
-            continue
-        try:
-            with session.begin_nested():
-                session.add(ArticleURL(url=url, article_id=article_id))
-        except IntegrityError:
-            pass  # another process stored the same alias meanwhile
+    """Every URL not yet known points at the article; a URL already known (here or in another process's
+    concurrent commit) keeps its article."""
+    _insert_ignore(session, ArticleURL.__table__, [{"url": u, "article_id": article_id} for u in dict.fromkeys(urls)])
 
 
 def _existing(session: Session, art: NewArticle, chash: str) -> tuple[int, str] | None:
-    hit = session.scalar(select(ArticleURL.article_id).where(ArticleURL.url.in_(art.urls)).limit(1))
-    if hit is not None:
-        return hit, "dup_url"
-    hit = session.scalar(select(Article.id).where(Article.content_hash == chash))
-    if hit is not None:
-        return hit, "dup_hash"
-    return None
+    """The stored article with one of these URLs (dup_url) or this content hash (dup_hash): one query."""
+    by_url = select(ArticleURL.article_id, literal(0).label("rank")).where(ArticleURL.url.in_(art.urls))
+    by_hash = select(Article.id, literal(1).label("rank")).where(Article.content_hash == chash)
+    hit = session.execute(union_all(by_url, by_hash).order_by("rank").limit(1)).first()
+    if hit is None:
+        return None
+    return hit[0], ("dup_url", "dup_hash")[hit[1]]
 
 
 def ingest(session: Session, art: NewArticle, index: dedup.NearDupIndex, stats: StatsLike) -> IngestResult:
-    """Insert ``art`` unless it is already stored. The caller commits, then calls ``index_after_commit``."""
+    """Insert ``art`` unless it is already stored. The caller commits, then calls ``index_after_commit``.
+
+    A unique-constraint race with another process (same URL or hash committed meanwhile) raises
+    IntegrityError: the caller's transaction retry then finds that row and records a duplicate."""
     urls = tuple(dict.fromkeys((art.canonical_url, *art.urls)))
     art = NewArticle(**{**art.__dict__, "urls": urls})
     chash = dedup.content_hash(art.text)
     found = _existing(session, art, chash)
     if found is None:
         sig = dedup.signature(art.text)
+        candidates = index.query(sig)
         row = Article(
             canonical_url=art.canonical_url,
             source_id=art.source_id,
@@ -82,19 +94,12 @@ def ingest(session: Session, art: NewArticle, index: dedup.NearDupIndex, stats: 
             minhash=dedup.signature_to_bytes(sig),
             credit=dedup.credit_source(art.text),
         )
-        try:
-            with session.begin_nested():
-                session.add(row)
-                session.flush()
-        except IntegrityError:
-            found = _existing(session, art, chash)
-            if found is None:
-                raise
-        else:
-            _add_aliases(session, row.id, urls)
-            cluster_id = _cluster(session, row, index.query(sig), stats)
-            stats.inc_value("ingest/article_new")
-            return IngestResult(row.id, "new", cluster_id, row.minhash)
+        session.add(row)
+        session.flush()
+        _add_aliases(session, row.id, urls)
+        cluster_id = _cluster(session, row, candidates, stats)
+        stats.inc_value("ingest/article_new")
+        return IngestResult(row.id, "new", cluster_id, row.minhash)
     article_id, outcome = found
     _add_aliases(session, article_id, urls)
     stats.inc_value(f"ingest/{outcome}")
@@ -106,7 +111,7 @@ def _cluster(session: Session, row: Article, candidates: list[int], stats: Stats
     """Join (and merge) the clusters of the near-duplicate candidates, or start a new cluster."""
     cluster_ids = sorted(
         {c for c in session.scalars(select(Article.cluster_id).where(Article.id.in_(candidates))) if c is not None}
-    )
+    ) if candidates else []
     if not cluster_ids:
         new_cluster = Cluster(origin_article_id=row.id, size=1)
         session.add(new_cluster)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bantin.crawlers import ingest as ingest_mod
 from bantin.crawlers.pipeline import CrawlCore, Fetched
 from bantin.crawlers.sources import SourceSpec, upsert
 from bantin.models.db import make_engine, session_factory
@@ -92,6 +93,31 @@ def test_same_text_at_another_url_becomes_an_alias(core: CrawlCore) -> None:
     with core.sessions() as s:
         urls = set(s.scalars(select(ArticleURL.url).where(ArticleURL.article_id == a.article_id)))
     assert {"http://news.example.test/a.html", "http://news.example.test/b.html"} <= urls
+
+
+def test_losing_a_race_to_another_process_records_a_duplicate_not_an_error(core: CrawlCore,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process commits the same article between our duplicate check and our insert: the unique
+    constraint fails our transaction, the retry sees their row, and exactly one article remains."""
+    t1, t2 = _feed(core, [("A", "http://news.example.test/a.html", T0), ("B", "http://news.example.test/b.html", T0)])
+    text = pf.texts(1)[0]
+    theirs = _article(core, t1, "Tin", text, T0)
+    real_existing, blind = ingest_mod._existing, iter([True])
+
+    def stale_check(*args: object) -> object:  # our check ran before their commit: it saw nothing
+        return None if next(blind, False) else real_existing(*args)
+
+    monkeypatch.setattr(ingest_mod, "_existing", stale_check)
+    ours = core.article_fetched(t2, Fetched(t2.url, t2.url, 200, {}, pf.page("Tin", text, t2.url, T0)))
+    assert theirs is not None and ours is not None
+    assert ours.outcome == "dup_hash" and ours.article_id == theirs.article_id
+    assert core.stats.get_value("db/tx_retry") == 1
+    assert _count(core, Article) == 1
+    with core.sessions() as s:
+        logs = s.execute(select(FetchLog.url, FetchLog.outcome).where(FetchLog.kind == "article")).all()
+        done = s.scalar(select(FrontierItem.article_id).where(FrontierItem.url == t2.url))
+    assert sorted(logs) == [(t1.url, "ok"), (t2.url, "dup_hash")]  # the failed attempt left no record
+    assert done == theirs.article_id
 
 
 def test_syndicated_copy_joins_the_cluster_and_the_earliest_copy_is_origin(core: CrawlCore) -> None:
