@@ -17,6 +17,8 @@ MIN_HOST_DELAY_S = 1.0
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 # Publishers answer within a few seconds; 20 s keeps one slow host from stalling a crawl cycle.
 DEFAULT_DOWNLOAD_TIMEOUT_S = 20.0
+# A reachable publisher accepts within a second even from abroad; 10 s rides out two lost SYNs (1 s, 3 s).
+DEFAULT_CONNECT_TIMEOUT_S = 10.0
 
 
 class Settings(BaseSettings):
@@ -31,7 +33,8 @@ class Settings(BaseSettings):
     sources_file: Path | None = None
     min_host_delay_s: float = MIN_HOST_DELAY_S
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    download_timeout_s: float = DEFAULT_DOWNLOAD_TIMEOUT_S
+    download_timeout_s: float = DEFAULT_DOWNLOAD_TIMEOUT_S  # the whole exchange, connecting included
+    connect_timeout_s: float = DEFAULT_CONNECT_TIMEOUT_S  # capped by download_timeout_s
     province: str = "Nghệ An"
     # Processes that extract article text beside the crawler; unset: one per core (bantin.crawlers.workers),
     # 0: extract in the crawler process itself.
@@ -46,6 +49,8 @@ class Settings(BaseSettings):
             )
         if self.extract_workers is not None and self.extract_workers < 0:
             raise ValueError("BANTIN_EXTRACT_WORKERS must be 0 (extract in the crawler) or more")
+        if self.connect_timeout_s <= 0 or self.download_timeout_s <= 0:
+            raise ValueError("BANTIN_CONNECT_TIMEOUT_S and BANTIN_DOWNLOAD_TIMEOUT_S must be positive")
         if self.max_body_bytes <= 0:
             raise ValueError("BANTIN_MAX_BODY_BYTES must be positive")
         return self

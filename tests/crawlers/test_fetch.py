@@ -6,9 +6,11 @@ kernel cannot route a loopback-sourced packet off the machine, so no test can re
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from time import monotonic
 
 import pytest
 
@@ -191,3 +193,39 @@ def test_fetch_urls_returns_one_result_per_url() -> None:
         results = fetch_urls(urls, Settings(allow_loopback=True, min_host_delay_s=0.01))
     assert set(results) == set(urls)
     assert results[urls[0]].status == 200
+
+
+@contextmanager
+def _listener_that_never_accepts() -> Iterator[int]:
+    """A port whose accept queue is full: Linux drops further SYNs, so connecting hangs (a dead host)."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(0)
+    filler = socket.create_connection(srv.getsockname(), timeout=2)  # takes the only queue slot
+    try:
+        yield srv.getsockname()[1]
+    finally:
+        filler.close()
+        srv.close()
+
+
+def test_host_that_never_accepts_fails_at_the_connect_timeout_not_the_download_timeout() -> None:
+    no_robots = {**GUARD, "DOWNLOADER_MIDDLEWARES": {"bantin.crawlers.middlewares.RobotsMiddleware": None}}
+    settings = Settings(allow_loopback=True, min_host_delay_s=0.01, download_timeout_s=30, connect_timeout_s=1)
+    with _listener_that_never_accepts() as port:
+        url = f"http://127.0.0.1:{port}/bai-viet"
+        started = monotonic()
+        report = run_fetch([url], settings, no_robots, timeout_s=60)
+        took = monotonic() - started
+    result = report.results[url]
+    assert result.status is None and "timeout" in (result.error or "").lower()
+    assert result.elapsed < 10 and took < 25  # the 30 s download timeout never came into play
+
+
+def test_robots_txt_on_a_host_that_never_accepts_disallows_it_after_the_connect_timeout() -> None:
+    settings = Settings(allow_loopback=True, min_host_delay_s=0.01, download_timeout_s=30, connect_timeout_s=1)
+    with _listener_that_never_accepts() as port:
+        url = f"http://127.0.0.1:{port}/bai-viet"
+        report = run_fetch([url], settings, GUARD, timeout_s=60)
+    result = report.results[url]
+    assert "robots_forbidden" in (result.error or "") and result.elapsed < 10
