@@ -19,7 +19,7 @@ from urllib.parse import urldefrag, urlsplit
 import lxml.etree
 import lxml.html
 
-from bantin.crawlers.feeds import clean_url, inc
+from bantin.crawlers.feedfields import clean_url, inc
 from bantin.stats import StatsLike
 
 # Home pages over 3 MB are unusual (largest in the test bed: 2.9 MB); discovery only needs the markup.

@@ -10,7 +10,7 @@ import json
 from datetime import UTC
 from typing import Any
 
-from bantin.crawlers.feeds import (
+from bantin.crawlers.feedfields import (
     MAX_SUMMARY_CHARS,
     VIETNAM_TZ,
     FeedItem,

@@ -16,18 +16,18 @@ from datetime import UTC
 
 from lxml import etree
 
-from bantin.crawlers.feeds import (
+from bantin.crawlers.feedfields import (
     VIETNAM_TZ,
     FeedItem,
     FeedResult,
     clean_language,
     clean_text,
     clean_url,
-    drop_entity_dtd,
     inc,
     is_vietnamese,
     parse_date,
 )
+from bantin.crawlers.feedrepair import drop_entity_dtd
 from bantin.stats import StatsLike
 
 # Sitemap protocol limit on URLs per file; anything beyond is not a conforming sitemap.

@@ -19,7 +19,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from bantin.crawlers import feeds
+from bantin.crawlers import feeds, feedxml
 from bantin.crawlers.feeds import FeedItem, clean_text, parse_feed
 from bantin.stats import CounterStats
 from tests.conftest import SHARED_DATA, requires_shared
@@ -246,7 +246,7 @@ def test_windows_1258_feed_decodes_to_nfc_vietnamese(declared: bool) -> None:
     stats = CounterStats()
     result = parse_feed(_to_cp1258(body), "https://baohatinh.vn/rss/tin-moi.rss", stats=stats)
     assert [i.title for i in result.items] == VI_TITLES
-    assert result.title == "Báo Hà Tĩnh - Tin mới" and feeds._codec(result.encoding or "") == "cp1258"
+    assert result.title == "Báo Hà Tĩnh - Tin mới" and feedxml._codec(result.encoding or "") == "cp1258"
     assert all(unicodedata.is_normalized("NFC", i.summary or "") for i in result.items)
     assert result.bozo is (not declared)
     assert stats.get_value("feed/charset_redetected") == (None if declared else 1)
@@ -406,7 +406,7 @@ _FAMILIES = [{"big5", "big5hkscs", "cp950"}, {"shift_jis", "cp932"}, {"euc_kr", 
 
 
 def _same_charset(a: str, b: str) -> bool:
-    a, b = (feeds._codec(x) or x.lower() for x in (a, b))
+    a, b = (feedxml._codec(x) or x.lower() for x in (a, b))
     return a == b or any(a in f and b in f for f in _FAMILIES)
 
 

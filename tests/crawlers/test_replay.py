@@ -20,8 +20,11 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 
-from bantin.crawlers.replay import ReplayBindError, ReplayServer, accepts_gzip
-from bantin.crawlers.replay_feeds import RECONSTRUCTED_MARK, NewsArchive, url_key
+from bantin.crawlers.replay_archive import NewsArchive
+from bantin.crawlers.replay_feeds import RECONSTRUCTED_MARK
+from bantin.crawlers.replay_http import accepts_gzip
+from bantin.crawlers.replay_server import ReplayBindError, ReplayServer
+from bantin.crawlers.replay_urls import url_key
 
 VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
 FUNDUS_VNEXPRESS = "https://vnexpress.net/dau-bung-keo-dai-phat-hien-ung-thu-lymphoma-ruot-non-4954454.html"
