@@ -39,6 +39,7 @@ import inspect
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -291,6 +292,9 @@ def _sample_worker_cpu(stack: ExitStack, out: dict[str, float]) -> None:
             try:
                 fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
                 out["cpu_s"] = out.get("cpu_s", 0.0) + (int(fields[11]) + int(fields[12])) / tick
+                status = Path(f"/proc/{proc.pid}/status").read_text()
+                peak_kb = int(status.split("VmHWM:", 1)[1].split()[0])
+                out["peak_rss_mb_max"] = max(out.get("peak_rss_mb_max", 0.0), peak_kb / 1024)
             except (OSError, IndexError, ValueError):
                 pass
         close(self)
@@ -414,6 +418,7 @@ def pipeline_run(pages: list[Page], base: str, profile: str | None, extract_work
                 prof.disable()
             wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         workers_cpu = workers.get("cpu_s", 0.0)  # includes each worker's warm-up page
+        main_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if prof and profile:
             prof.dump_stats(profile)
         classify_s = None
@@ -451,6 +456,7 @@ def pipeline_run(pages: list[Page], base: str, profile: str | None, extract_work
     return {
         "wall_s": round(wall, 3), "cpu_s": round(cpu + workers_cpu, 3), "pages_per_s": round(len(pages) / wall, 2),
         "extract_workers_cpu_s": round(workers_cpu, 3),
+        "peak_rss_mb": {"crawler": round(main_peak_mb), "each_worker_max": round(workers.get("peak_rss_mb_max", 0.0))},
         "ms_per_page": round(1000 * wall / len(pages), 1),
         "open_app_s_not_counted": round(open_app_s, 3),  # migrations on the fresh database
         # crawl --once then classifies the new articles (build the classifier, classify): not in the ratio
