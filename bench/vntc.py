@@ -3,8 +3,10 @@
     .venv/bin/python -m bench.vntc [--folds 5] [--plain] [--limit N]     (prints JSON)
 
 Reads ../shared/data/vntc/train.jsonl.gz in place. CV folds are grouped by exact text
-(StratifiedGroupKFold) so duplicated texts - including the 378 texts carrying two labels - never
-straddle train and test; ``--plain`` adds ordinary StratifiedKFold for comparison. Speed is measured
+(StratifiedGroupKFold) so duplicated texts - including the 49 texts carrying two labels - never
+straddle train and test; ``--plain`` adds ordinary StratifiedKFold for comparison. Each fold also reports
+``accuracy_any_gold``: a prediction counts as right when it is any label its exact text carries (the 49 texts
+with two labels are otherwise sure errors); the headline figure is the plain accuracy. Speed is measured
 side by side on the same documents in one process against TfidfVectorizer(ngram_range=(1, 2)) +
 LinearSVC; CPU time (process_time) is reported next to wall time because the machine is shared.
 """
@@ -69,17 +71,25 @@ def best_speed(fn, texts: list[str]) -> dict:  # type: ignore[no-untyped-def]
 def cross_validate(texts: list[str], labels: np.ndarray, groups: np.ndarray | None, folds: int) -> dict:
     split = (StratifiedGroupKFold(folds, shuffle=True, random_state=0) if groups is not None
              else StratifiedKFold(folds, shuffle=True, random_state=0))
+    gold: dict[str, set] = {}
+    for t, y in zip(texts, labels, strict=True):
+        gold.setdefault(t, set()).add(y)
     rows = []
     for k, (tr, te) in enumerate(split.split(texts, labels, groups)):
         t0 = time.perf_counter()
         model = TextClassifier(calibrate=False).fit([texts[i] for i in tr], labels[tr])
-        res = evaluate(model, [texts[i] for i in te], labels[te])
+        test = [texts[i] for i in te]
+        res = evaluate(model, test, labels[te])
+        fit_s = time.perf_counter() - t0  # fit + one prediction pass, as before
+        any_gold = np.mean([p in gold[t] for p, t in zip(model.predict(test), test, strict=True)])
         rows.append({"fold": k, "n_test": len(te), "accuracy": res["accuracy"], "macro_f1": res["macro_f1"],
-                     "fit_s": round(time.perf_counter() - t0, 1)})
+                     "accuracy_any_gold": round(100 * float(any_gold), 2), "fit_s": round(fit_s, 1)})
         print(json.dumps({"progress": rows[-1]}), flush=True)
     acc, f1 = np.array([r["accuracy"] for r in rows]), np.array([r["macro_f1"] for r in rows])
+    any_gold = np.array([r["accuracy_any_gold"] for r in rows])
     return {"folds": rows, "accuracy_mean": round(float(acc.mean()), 2), "accuracy_std": round(float(acc.std()), 2),
-            "macro_f1_mean": round(float(f1.mean()), 2), "macro_f1_std": round(float(f1.std()), 2)}
+            "macro_f1_mean": round(float(f1.mean()), 2), "macro_f1_std": round(float(f1.std()), 2),
+            "accuracy_any_gold_mean": round(float(any_gold.mean()), 2)}
 
 
 def speed_and_size(texts: list[str], labels: np.ndarray, groups: np.ndarray) -> dict:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import numpy as np
 
+from bantin.classify import features
 from bantin.classify.features import SyllableTfidfVectorizer, syllable_hashes
 from bantin.crawlers.normalize import normalize_vi
 
@@ -79,5 +81,73 @@ def test_headline_ngrams_get_their_own_features() -> None:
 
 def test_vectorisers_pickled_before_title_chars_still_transform() -> None:
     vec = SyllableTfidfVectorizer(n_features=2**12).fit(["xin chào"])
-    del vec.__dict__["title_chars"]
+    for name in ("title_chars", "title_features", "title_weight", "fold_digits", "punct_features", "punct_weight"):
+        del vec.__dict__[name]
     assert vec.transform(["xin chào"]).nnz == 3
+
+
+def test_vectorisers_pickled_before_the_headline_block_keep_the_shared_space() -> None:
+    texts = ["Bóng đá Việt Nam\ngiá vàng năm 2007 tăng (mạnh)!", "giá vàng"]
+    vec = SyllableTfidfVectorizer(n_features=2**12, title_chars=300).fit(texts)
+    before = vec.transform(texts)
+    for name in ("title_features", "title_weight", "fold_digits", "punct_features", "punct_weight"):
+        del vec.__dict__[name]
+    after = vec.transform(texts)
+    assert after.shape == before.shape == (2, 2**12) and (after != before).nnz == 0
+
+
+def test_headline_block_has_its_own_columns_and_weight() -> None:
+    text = "Bóng đá Việt Nam\ngiá vàng tăng mạnh"
+    vec = SyllableTfidfVectorizer(n_features=2**12, title_chars=300, title_features=2**8, title_weight=1.5)
+    X = vec.fit_transform([text, "giá vàng"])
+    assert X.shape == (2, 2**12 + 2**8) and vec.n_features_out_ == 2**12 + 2**8
+    head = X[0, 2**12 :]
+    assert head.nnz == 7  # 4 headline syllables + 3 bigrams (no bucket shared with the body)
+    off = SyllableTfidfVectorizer(n_features=2**12, title_chars=0, title_features=2**8).fit([text])
+    assert off.n_features_out_ == 2**12  # no headline, no block
+
+
+def test_headline_weight_scales_the_headline_idf() -> None:
+    texts = ["Bóng đá Việt Nam\ngiá vàng tăng mạnh", "giá vàng"]
+    one = SyllableTfidfVectorizer(n_features=2**12, title_chars=300, title_features=2**8).fit(texts)
+    heavy = SyllableTfidfVectorizer(n_features=2**12, title_chars=300, title_features=2**8, title_weight=1.5).fit(texts)
+    assert np.allclose(heavy.idf_[: 2**12], one.idf_[: 2**12])
+    assert np.allclose(heavy.idf_[2**12 :], 1.5 * one.idf_[2**12 :])
+
+
+def test_fold_digits_reads_every_digit_as_zero() -> None:
+    vec = SyllableTfidfVectorizer(n_features=2**16, fold_digits=True).fit(["năm 2007", "năm 1999"])
+    a, b = vec.transform(["năm 2007", "năm 1999"]).toarray()
+    assert np.array_equal(a, b)
+    plain = SyllableTfidfVectorizer(n_features=2**16).fit(["năm 2007", "năm 1999"])
+    assert not np.array_equal(*plain.transform(["năm 2007", "năm 1999"]).toarray())
+
+
+def test_punctuation_runs_match_the_regex_tokens(shared_data: Path) -> None:
+    texts = _texts(shared_data, 200) + ["", "!!!", "a\n\nb.\n", "😀 x 😀😀", "(NLĐ)- giá: 7.019 đồng/giờ..."]
+    got_h, got_doc = features._punct(features._joined(texts))
+    for i, text in enumerate(texts):
+        tokens = re.findall(r"[^\w\s]+|\n", unicodedata.normalize("NFC", text))
+        want = [features._punct(features._joined([t]))[0][0] for t in tokens]
+        assert list(got_h[got_doc == i]) == want
+
+
+def test_punctuation_block_is_normalised_apart_and_weighted() -> None:
+    vec = SyllableTfidfVectorizer(n_features=2**12, punct_features=2**6, punct_weight=0.2)
+    X = vec.fit_transform(["giá vàng, tăng!", "giá vàng", "?!", ""]).toarray()
+    words, punct = X[:, : 2**12], X[:, 2**12 :]
+    assert np.allclose(np.linalg.norm(X, axis=1), [1, 1, 1, 0], atol=1e-5)
+    assert np.isclose(np.linalg.norm(punct[0]) / np.linalg.norm(words[0]), 0.2, atol=1e-5)
+    assert not punct[1].any() and not words[2].any()
+
+
+def test_count_matrix_paths_agree_with_a_plain_count() -> None:
+    rng = np.random.default_rng(0)
+    feats = rng.integers(0, 2**63, size=5000, dtype=np.uint64) % np.uint64(300)  # many repeats
+    docs = np.sort(rng.integers(0, 7, size=5000))
+    for n_features in (2**10, 2**31):  # the 32-bit key sort, and the scipy path for keys over 32 bits
+        got = features._count_matrix(feats, docs, 8, n_features)
+        want = np.zeros((8, 300))
+        np.add.at(want, (docs, (feats % np.uint64(n_features)).astype(np.int64)), 1)
+        assert got.shape == (8, n_features) and got.has_sorted_indices
+        assert np.array_equal(got[:, :300].toarray(), want) and got.nnz == np.count_nonzero(want)

@@ -69,6 +69,35 @@ def test_estimators_pass_sklearn_checks_that_apply_to_text_input(estimator, chec
     check(estimator)
 
 
+def test_default_features_have_headline_and_punctuation_blocks() -> None:
+    from bantin.classify.textmodel import PUNCT_FEATURES, TITLE_FEATURES
+
+    texts = ["Giá vàng tăng!\nthị trường năm 2007", "Đội tuyển thắng\nsân cỏ, 2-1"] * 10
+    model = TextClassifier(n_features=2**10, calibrate=False).fit(texts, ["money", "sport"] * 10)
+    vec = model.vectorizer_
+    assert vec.n_features_out_ == 2**10 + TITLE_FEATURES + PUNCT_FEATURES == model.coef_.shape[1]
+    assert vec.fold_digits and vec.title_weight > 1 and 0 < vec.punct_weight < 1
+
+
+def test_balance_power_one_is_sklearns_balanced_weighting() -> None:
+    from sklearn.svm import LinearSVC
+
+    texts = ["giá vàng tăng", "chứng khoán giảm", "lãi suất", "đội tuyển thắng", "cầu thủ ghi bàn", "mưa bão"] * 4
+    labels = ["money", "money", "money", "sport", "sport", "weather"] * 4
+    ours = TextClassifier(n_features=2**10, calibrate=False, balance_power=1.0).fit(texts, labels)
+    svm = LinearSVC(C=ours.C, class_weight="balanced", random_state=0).fit(ours.vectorizer_.transform(texts), labels)
+    assert np.allclose(ours.coef_.astype(np.float32), svm.coef_.astype(np.float16).astype(np.float32))
+
+
+def test_classifiers_saved_before_balance_power_load_with_plain_balanced_weights() -> None:
+    model = TextClassifier(n_features=2**10, calibrate=False).fit(["giá vàng", "ghi bàn"] * 5, ["money", "sport"] * 5)
+    state = model.__getstate__()
+    del state["balance_power"]
+    old = TextClassifier.__new__(TextClassifier)
+    old.__setstate__(state)
+    assert old.get_params()["balance_power"] == 1.0 and list(old.predict(["giá vàng"])) == ["money"]
+
+
 def test_headline_features_are_on_by_default_and_can_be_switched_off() -> None:
     texts = ["giá vàng tăng\nthị trường", "đội tuyển thắng\nsân cỏ"] * 10
     labels = ["money", "sport"] * 10
