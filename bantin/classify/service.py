@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bantin.classify.io import JsonlReader, Line, row_text
 from bantin.classify.registry import LoadedModel, load, promoted
+from bantin.models.db import dialect_insert
 from bantin.models.schema import Article, Classification
 from bantin.models.types import utcnow
 
@@ -232,14 +233,7 @@ def upsert_classifications(session: Session, records: list[dict[str, Any]]) -> N
     """Insert or replace classifications by article id (both dialects: INSERT ... ON CONFLICT DO UPDATE)."""
     if not records:
         return
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        stmt: Any = pg_insert(Classification).values(records)
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        stmt = sqlite_insert(Classification).values(records)
+    stmt = dialect_insert(session, Classification).values(records)
     cols = [k for k in records[0] if k != "article_id"]
     session.execute(stmt.on_conflict_do_update(
         index_elements=[Classification.article_id], set_={c: stmt.excluded[c] for c in cols}))

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, literal, select, union_all, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bantin.crawlers import dedup
+from bantin.models.db import dialect_insert
 from bantin.models.schema import Article, ArticleURL, Cluster, Source
 from bantin.models.types import utcnow
 from bantin.stats import StatsLike
@@ -43,21 +41,11 @@ class IngestResult:
     signature: bytes | None = None
 
 
-def _insert_ignore(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
-    """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL): one statement, no savepoint."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        session.execute(pg_insert(table).on_conflict_do_nothing(), rows)
-    elif dialect == "sqlite":
-        session.execute(sqlite_insert(table).on_conflict_do_nothing(), rows)
-    else:  # pragma: no cover - bantin supports SQLite and PostgreSQL only
-        raise NotImplementedError(f"no INSERT ... ON CONFLICT for {dialect}")
-
-
 def _add_aliases(session: Session, article_id: int, urls: tuple[str, ...]) -> None:
     """Every URL not yet known points at the article; a URL already known (here or in another process's
     concurrent commit) keeps its article."""
-    _insert_ignore(session, ArticleURL.__table__, [{"url": u, "article_id": article_id} for u in dict.fromkeys(urls)])
+    rows = [{"url": u, "article_id": article_id} for u in dict.fromkeys(urls)]
+    session.execute(dialect_insert(session, ArticleURL).on_conflict_do_nothing(), rows)
 
 
 def _existing(session: Session, art: NewArticle, chash: str) -> tuple[int, str] | None:

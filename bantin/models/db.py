@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -57,6 +59,17 @@ def make_engine(url: str) -> Engine:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def dialect_insert(session: Session, table: Any) -> Any:
+    """``INSERT`` for the session's dialect, which has ``on_conflict_do_nothing`` / ``on_conflict_do_update``
+    (SQLite and PostgreSQL spell upserts alike, but SQLAlchemy builds them from dialect-specific constructs)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return pg_insert(table)
+    if dialect == "sqlite":
+        return sqlite_insert(table)
+    raise NotImplementedError(f"bantin supports SQLite and PostgreSQL, not {dialect}")
 
 
 @contextmanager
