@@ -233,7 +233,7 @@ def _instrument(stack: ExitStack, st: Stages) -> None:
     import trafilatura
     import trafilatura.utils
 
-    from bantin.crawlers import dedup, extract, pipeline
+    from bantin.crawlers import dedup, extract, pipeline, workers
     from bantin.crawlers.pipeline import CrawlCore
 
     def patch(obj: Any, attr: str, name: str | Callable[[list[list[Any]]], str]) -> None:
@@ -252,6 +252,7 @@ def _instrument(stack: ExitStack, st: Stages) -> None:
     patch(extract, "normalize_vi", "normalise")
     patch(extract, "detect_language", "language")
     patch(pipeline, "extract_article", "extract_other")
+    patch(workers, "extract_article", "extract_other")  # the spider's path (inline with --extract-workers 0)
     for fn in ("content_hash", "signature", "credit_source"):
         patch(dedup, fn, "dedup")
     patch(dedup.NearDupIndex, "query", "dedup")
