@@ -1,3 +1,3 @@
-from bantin.cli import main
+from bantin.cli.main import main
 
 main()

@@ -29,7 +29,7 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bantin.crawlers import extract as bx  # noqa: E402
+from bantin.extract import article as bx  # noqa: E402
 
 CRAWL = ROOT.parent / "shared" / "data" / "crawl"
 AEB = CRAWL / "benchmark" / "scrapinghub-aeb"

@@ -22,8 +22,8 @@ import feedparser
 import langdetect
 import py3langid
 
-from bantin.classify.language import detect_language
-from bantin.crawlers.normalize import detect_language as crawler_detect
+from bantin.text.language import detect_language
+from bantin.text.normalize import detect_language as crawler_detect
 from bench.vntc import SHARED, load_jsonl
 
 # Examples per set: enough for a 0.5 % resolution, quick on a shared 2-core machine.

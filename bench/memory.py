@@ -66,15 +66,15 @@ def main() -> None:
 
     from sqlalchemy import func, select
 
-    from bantin.crawlers.canonical import canonicalize_url
-    from bantin.crawlers.extract import ExtractedArticle
-    from bantin.crawlers.feeds import FeedItem
-    from bantin.crawlers.pipeline import CrawlCore, Fetched
-    from bantin.crawlers.sources import SourceSpec, upsert
-    from bantin.models.db import make_engine, session_factory
-    from bantin.models.migrate import upgrade
-    from bantin.models.schema import Article
-    from bantin.stats import CounterStats
+    from bantin.app.stats import CounterStats
+    from bantin.extract.article import ExtractedArticle
+    from bantin.extract.canonical import canonicalize_url
+    from bantin.feeds.parse import FeedItem
+    from bantin.ingest.core import CrawlCore, Fetched
+    from bantin.sources.registry import SourceSpec, upsert
+    from bantin.store.db import make_engine, session_factory
+    from bantin.store.migrate import upgrade
+    from bantin.store.schema import Article
 
     start_rss = rss_mb()
     tmp = tempfile.mkdtemp(prefix="bantin-mem-")
@@ -98,8 +98,7 @@ def main() -> None:
                           language="vi") for i, (u, t, _) in enumerate(batch)]
         by_url = {canonicalize_url(u): x for u, _, x in batch}
         with sessions() as s:
-            from bantin.crawlers import frontier
-
+            from bantin.ingest import frontier
             tasks = frontier.enqueue(s, feed.source_id, items, core.stats)
             s.commit()
         for task in tasks:

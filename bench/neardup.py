@@ -25,9 +25,10 @@ from multiprocessing import Pool
 import numpy as np
 import psutil
 
-from bantin.crawlers.dedup import credit_source, signature
-from bantin.crawlers.neardup_index import BANDS, ROWS, VERIFY_JACCARD, NearDupIndex
-from bantin.stats import CounterStats
+from bantin.app.stats import CounterStats
+from bantin.dedup.credit import credit_source
+from bantin.dedup.index import BANDS, ROWS, VERIFY_JACCARD, NearDupIndex
+from bantin.dedup.minhash import signature
 from bench import neardup_data as nd
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bantin.crawlers.dedup import content_hash, publisher_key, shingle_hashes
+from bantin.dedup.credit import publisher_key
+from bantin.dedup.minhash import content_hash, shingle_hashes
 
 VNTC = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "vntc" / "train.jsonl.gz"
 PUBLISHERS = ["Báo Nghệ An", "Dân trí", "VnExpress", "Tuổi Trẻ", "Thanh Niên", "Người Lao Động",

@@ -28,7 +28,7 @@ def main() -> None:
     from underthesea.pipeline.text_normalize.text_normalizer import token_map
     from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
 
-    from bantin.crawlers.normalize import normalize_chunk, normalize_vi
+    from bantin.text.normalize import normalize_chunk, normalize_vi
 
     docs = [json.loads(x)["text"] for f in ("train.jsonl", "dev.jsonl") for x in (SMALL / f).open(encoding="utf-8")]
     inverse: dict[str, list[str]] = {}

@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from bantin.classify.province import ProvinceMatcher
+from bantin.classify.relevance.province import ProvinceMatcher
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "data" / "relevance" / "dev_labels.jsonl"

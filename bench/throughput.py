@@ -12,7 +12,7 @@ failure, not a silent fall-back to the feed summary). In this process, one after
 
 1. bare ``trafilatura.extract(body, url=url)`` over all pages (bytes as served, before gzip);
 2. the whole pipeline: fresh SQLite database in a temp dir, one source whose feed is the loopback feed,
-   ``bantin.crawlers.run.crawl(app, once=True, show_progress=False)`` with loopback allowed and no host delay
+   ``bantin.app.crawl.crawl(app, once=True, show_progress=False)`` with loopback allowed and no host delay
    (fetch → decode → extract → date → normalise → dedup → store); per-stage self time by wrapping the
    stage functions (exclusive: a nested stage's time is not counted twice);
 3. ``extract_article`` alone over the same bytes (no fetch, no database): what extraction costs by itself;
@@ -100,7 +100,7 @@ def load_pages(fundus_per_country: int) -> list[Page]:
         files += [("vi", p) for p in sorted((CRAWL / d).iterdir()) if p.name.endswith((".html", ".html.gz"))]
     for country in sorted(p for p in FUNDUS.iterdir() if p.is_dir()):
         files += [("fundus", p) for p in sorted(country.glob("*.html.gz"))[:fundus_per_country]]
-    from bantin.crawlers.canonical import canonicalize_url
+    from bantin.extract.canonical import canonicalize_url
 
     pages, seen = [], set()
     for group, path in files:
@@ -233,8 +233,12 @@ def _instrument(stack: ExitStack, st: Stages) -> None:
     import trafilatura
     import trafilatura.utils
 
-    from bantin.crawlers import dedup, extract, pipeline, workers
-    from bantin.crawlers.pipeline import CrawlCore
+    from bantin.dedup.index import NearDupIndex
+    from bantin.extract import article as extract
+    from bantin.extract import workers
+    from bantin.ingest import core as pipeline
+    from bantin.ingest import store as ingest_store
+    from bantin.ingest.core import CrawlCore
 
     def patch(obj: Any, attr: str, name: str | Callable[[list[list[Any]]], str]) -> None:
         stack.enter_context(mock.patch.object(obj, attr, st.wrap(name, getattr(obj, attr))))
@@ -254,8 +258,8 @@ def _instrument(stack: ExitStack, st: Stages) -> None:
     patch(pipeline, "extract_article", "extract_other")
     patch(workers, "extract_article", "extract_other")  # the spider's path (inline with --extract-workers 0)
     for fn in ("content_hash", "signature", "credit_source"):
-        patch(dedup, fn, "dedup")
-    patch(dedup.NearDupIndex, "query", "dedup")
+        patch(ingest_store, fn, "dedup")
+    patch(NearDupIndex, "query", "dedup")
     patch(pipeline, "index_after_commit", "dedup")
     patch(CrawlCore, "feed_fetched", "feed")
     # a transaction inside feed handling is feed work; every other one stores (or records) an article
@@ -283,7 +287,7 @@ def _instrument(stack: ExitStack, st: Stages) -> None:
 def _sample_worker_cpu(stack: ExitStack, out: dict[str, float]) -> None:
     """Extraction workers are the fork server's children, invisible to os.times(): read their CPU time from
     /proc just before the pool shuts down (max_tasks_per_child is far above this page count)."""
-    from bantin.crawlers.workers import Extractor
+    from bantin.extract.workers import Extractor
 
     close = Extractor.close
     tick = os.sysconf("SC_CLK_TCK")
@@ -315,8 +319,8 @@ CRAWL_IMPORTS = (
     "scrapy.spidermiddlewares.referer", "scrapy.spidermiddlewares.urllength", "scrapy.spidermiddlewares.depth",
     "scrapy.extensions.corestats", "scrapy.extensions.logstats", "scrapy.extensions.memusage",
     "scrapy.extensions.telnet", "scrapy.pqueues", "scrapy.squeues", "scrapy.core.scheduler",
-    "bantin.crawlers.spider", "bantin.crawlers.middlewares", "bantin.crawlers.scrapy_config",
-    "bantin.crawlers.feeds", "bantin.crawlers.frontier",
+    "bantin.ingest.spider", "bantin.fetch.ssrf_middleware", "bantin.fetch.robots_middleware", "bantin.fetch.retry_middleware", "bantin.fetch.scrapy_config",
+    "bantin.feeds.parse", "bantin.ingest.frontier",
 )
 
 
@@ -372,7 +376,7 @@ def extract_only_run(pages: list[Page], base: str, gc_freeze: bool) -> dict[str,
 
 
 def _extract_only_run(pages: list[Page], base: str) -> dict[str, Any]:
-    from bantin.crawlers.extract import extract_article
+    from bantin.extract.article import extract_article
 
     empty = 0
     t0, c0 = time.perf_counter(), time.process_time()
@@ -388,10 +392,10 @@ def pipeline_run(pages: list[Page], base: str, profile: str | None, extract_work
                  gc_freeze: bool = False) -> dict[str, Any]:
     from sqlalchemy import func, select
 
-    from bantin.context import open_app
-    from bantin.crawlers.run import crawl
-    from bantin.models.schema import Article, ArticleURL, FetchLog, FrontierItem
-    from bantin.settings import Settings
+    from bantin.app.context import open_app
+    from bantin.app.crawl import crawl
+    from bantin.app.settings import Settings
+    from bantin.store.schema import Article, ArticleURL, FetchLog, FrontierItem
 
     st = Stages()
     with tempfile.TemporaryDirectory(prefix="bantin-throughput-") as tmp:
@@ -424,7 +428,7 @@ def pipeline_run(pages: list[Page], base: str, profile: str | None, extract_work
             prof.dump_stats(profile)
         classify_s = None
         if crawl_kwargs:
-            from bantin.crawlers.run import classify_new
+            from bantin.app.crawl import classify_new
 
             t_cls = time.perf_counter()
             classify_new(app)
@@ -505,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve:
         serve(args.fundus_per_country)
         return 0
-    from bantin.crawlers.workers import auto_workers
+    from bantin.extract.workers import auto_workers
 
     workers = auto_workers() if args.extract_workers is None else args.extract_workers
     result: dict[str, Any] = {"machine": machine(), "extract_workers": workers, "prototypes": {"gc_freeze": args.gc_freeze}}
@@ -517,7 +521,7 @@ def main(argv: list[str] | None = None) -> int:
     with publisher(args.fundus_per_country) as base:
         import trafilatura
 
-        from bantin.crawlers.extract import extract_article
+        from bantin.extract.article import extract_article
 
         # warm-up: imports and lazy initialisation are not per-page cost (one page each)
         preimport()

@@ -25,7 +25,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
-from bantin.classify.textmodel import TextClassifier
+from bantin.classify.topics.textmodel import TextClassifier
 from bench.vntc import best_speed, load_vntc
 
 # The Rust vectoriser's vocabulary cap: unlimited (0) takes minutes to fit; 200k keeps the top features.

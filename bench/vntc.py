@@ -27,7 +27,7 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
-from bantin.classify.textmodel import TextClassifier, evaluate
+from bantin.classify.topics.textmodel import TextClassifier, evaluate
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 VNTC = SHARED / "vntc" / "train.jsonl.gz"
@@ -139,7 +139,7 @@ def topics_bench(test_share: float = 0.15) -> dict:
     from sklearn.metrics import precision_recall_fscore_support
     from sklearn.model_selection import train_test_split
 
-    from bantin.classify.topics import TopicModel, topic_training_data
+    from bantin.classify.topics.model import TopicModel, topic_training_data
 
     texts, labels = topic_training_data(SHARED)
     tr, te = train_test_split(np.arange(len(texts)), test_size=test_share, random_state=0)

@@ -27,9 +27,10 @@ from sqlalchemy.orm import Session
 
 from bantin.classify.io import canonical_rows, read_labelled, rows_sha256
 from bantin.classify.labels import TOPIC, LabelError, article_text, topic_keys, topic_training_rows
-from bantin.classify.registry import check_name, frozen_eval, register, score
+from bantin.classify.registry.evalset import frozen_eval, score
+from bantin.classify.registry.store import check_name, register
 from bantin.classify.service import TOPIC_MODEL_NAME, topic_scores
-from bantin.models.schema import Article, Label
+from bantin.store.schema import Article, Label
 
 # Articles scored together: one vectoriser pass per page, and memory stays flat over a large archive.
 PAGE = 500
@@ -41,7 +42,7 @@ HOLDOUT_SHARE = 0.2
 SPLIT_SEED = 0
 # Fewer rows than this are all used for training (no held-out score; the frozen set still scores them).
 MIN_ROWS_FOR_HOLDOUT = 20
-# Product principle: topics describe coverage; no model may be trained to label dissent or speech about rights.
+# docs/principles.md, principle 2: topics describe coverage; no model may be trained to label dissent or speech about rights.
 # Matched as whole words in the label without diacritics, so "Phản động", "bieu_tinh" and "Human-Rights" all hit.
 PROHIBITED_LABEL_TERMS = ("dissent", "dissident", "protest", "protester", "activist", "human rights",
                           "phan dong", "chong doi", "bieu tinh", "nhan quyen", "bat dong chinh kien",
@@ -112,7 +113,7 @@ def _plain(label: str) -> str:
 
 
 def check_labels_allowed(labels: set[str]) -> None:
-    """Refuse label sets that would make a model label dissent or speech about rights (product principle)."""
+    """Refuse label sets that would make a model label dissent or speech about rights (docs/principles.md, principle 2)."""
     bad = sorted(lab for lab in labels if any(f" {term} " in _plain(lab) for term in PROHIBITED_LABEL_TERMS))
     if bad:
         raise LabelError(f"bantin does not train models that label dissent or speech about rights: {bad}")
@@ -139,11 +140,11 @@ def train_and_register(
 ) -> dict[str, Any]:
     """Train on ``data`` (+ labels), score it, register it as a candidate. The caller commits.
 
-    The topic model (:data:`TOPIC_MODEL_NAME`) is a multi-label :class:`~bantin.classify.topics.TopicModel`
+    The topic model (:data:`TOPIC_MODEL_NAME`) is a multi-label :class:`~bantin.classify.topics.model.TopicModel`
     (rows of one text with several topics become one example with a label set); any other name is a
-    single-label :class:`~bantin.classify.textmodel.TextClassifier` over whatever labels the file has.
+    single-label :class:`~bantin.classify.topics.textmodel.TextClassifier` over whatever labels the file has.
     """
-    from bantin.classify.textmodel import train_text_model
+    from bantin.classify.topics.textmodel import train_text_model
 
     check_name(name)
     rows = read_labelled(data)
@@ -170,7 +171,7 @@ def train_and_register(
     train, hold = _split(rows)
     start = time.perf_counter()
     if name == TOPIC_MODEL_NAME:  # multi-label, calibrated per topic: the same kind as the shipped default
-        from bantin.classify.topics import TopicModel
+        from bantin.classify.topics.model import TopicModel
 
         by_text: dict[str, set[str]] = {}
         for text, lab in train:

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bantin.models.schema import Article, Label
+from bantin.store.schema import Article, Label
 
 TOPIC, RELEVANCE = "topic", "relevance"
 RELEVANCE_VALUES = ("primary", "mention", "none")
@@ -31,7 +31,7 @@ class LabelError(Exception):
 
 def topic_keys() -> list[str]:
     """The taxonomy's topic keys, the only values a topic label may take."""
-    from bantin.classify.taxonomy import TOPIC_KEYS
+    from bantin.classify.topics.taxonomy import TOPIC_KEYS
 
     return list(TOPIC_KEYS)
 

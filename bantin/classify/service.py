@@ -1,7 +1,7 @@
 """Classifying rows and stored articles with the promoted models: topics, province relevance, language.
 
 Topics come from the promoted version of :data:`TOPIC_MODEL_NAME` in the registry; without one, from the
-default model shipped in ``bantin/classify/default_model/``; without that, ``topics`` is empty (and the
+default model shipped in ``bantin/classify/topics/default_model/``; without that, ``topics`` is empty (and the
 caller is told). ``--model NAME`` adds that model's promoted version's ``label`` and ``scores``.
 Stored articles keep one row each in ``classifications`` (keyed by article id, with the topic model's
 version id): :func:`reclassify_stored` redoes exactly the rows whose model or province differs, so a re-run
@@ -20,10 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bantin.classify.io import JsonlReader, Line, row_text
-from bantin.classify.registry import LoadedModel, load, promoted
-from bantin.models.db import dialect_insert
-from bantin.models.schema import Article, Classification
-from bantin.models.types import utcnow
+from bantin.classify.registry.store import LoadedModel, load, promoted
+from bantin.store.db import dialect_insert
+from bantin.store.schema import Article, Classification
+from bantin.store.types import utcnow
 
 # The registry name of the topic model (its labels are taxonomy keys; analysts' topic labels train it).
 TOPIC_MODEL_NAME = "topics"
@@ -103,7 +103,7 @@ def default_topic_model(directory: Path = DEFAULT_MODEL_DIR) -> Any | None:
 
     import skops.io as sio
 
-    from bantin.classify.registry import TRUSTED_TYPE_PREFIXES, ArtifactError
+    from bantin.classify.registry.store import TRUSTED_TYPE_PREFIXES, ArtifactError
 
     manifest_path = directory / "manifest.json"
     if not manifest_path.is_file():
@@ -121,7 +121,7 @@ def default_topic_model(directory: Path = DEFAULT_MODEL_DIR) -> Any | None:
 
 
 def language_detector() -> Callable[[str], str]:
-    from bantin.classify.language import detect_language
+    from bantin.text.language import detect_language
 
     return detect_language
 
@@ -130,7 +130,7 @@ def build_classifier(
     session: Session, models_dir: Path, province: str, model_name: str | None = None
 ) -> Classifier:
     """The classifier of the promoted models (raises RegistryError/ArtifactError when ``model_name`` cannot load)."""
-    from bantin.classify.province import ProvinceMatcher
+    from bantin.classify.relevance.province import ProvinceMatcher
 
     extra = load(session, models_dir, model_name) if model_name else None
     topic_mv = promoted(session, TOPIC_MODEL_NAME)

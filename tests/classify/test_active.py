@@ -8,10 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bantin.classify import active, labels, registry
+from bantin.classify import active, labels
 from bantin.classify.active import least_certain, margin, train_and_register
 from bantin.classify.io import rows_sha256
 from bantin.classify.labels import LabelError, add_label
+from bantin.classify.registry.evalset import freeze_eval
+from bantin.classify.registry.store import get_version, load, metrics_of
 from tests.classify.test_labels import add_articles
 from tests.classify.test_registry import SMALL, VOCAB, sessions_for, synthetic_rows
 
@@ -66,7 +68,7 @@ def test_topic_model_training_adds_analysts_labels_and_leaves_out_frozen_rows(
     sessions, models = sessions_for(db_url), tmp_path / "models"
     rows, eval_rows = synthetic_rows(20), synthetic_rows(5, seed=3)
     data = _jsonl(tmp_path / "train.jsonl", rows + eval_rows[:2])  # two rows leak from the frozen set
-    registry.freeze_eval(models, "topics", eval_rows, source="eval", actor="t")
+    freeze_eval(models, "topics", eval_rows, source="eval", actor="t")
     with sessions() as s:
         ids = add_articles(s, [("Trận đấu", "bóng đá cầu thủ sân vận động"), (None, "bệnh viện bác sĩ thuốc")])
         add_label(s, ids[0], "topic", "the_thao", labeller="cli:lan")
@@ -75,7 +77,7 @@ def test_topic_model_training_adds_analysts_labels_and_leaves_out_frozen_rows(
         summary = train_and_register(s, models, data, "topics", {"n_features": 2**12}, use_labels=True,
                                      actor="cli:lan")
         s.commit()
-        mv = registry.get_version(s, "topics", 1)
+        mv = get_version(s, "topics", 1)
     train = summary["metrics"]["train"]
     assert (train["db_labels"], train["dropped_eval_overlap"]) == (2, 2)
     assert train["rows"] + summary["metrics"]["holdout"]["n"] == len(rows) + 2
@@ -85,7 +87,7 @@ def test_topic_model_training_adds_analysts_labels_and_leaves_out_frozen_rows(
     assert summary["metrics"]["frozen_eval"]["n"] == len(eval_rows)
     assert mv.status == "candidate" and mv.created_by == "cli:lan"
     assert summary["metrics"]["frozen_eval"]["macro_f1"] > 90  # a multi-label TopicModel, scored by its best topic
-    assert "bantin.classify.topics.TopicModel" in registry.metrics_of(mv)["artifact"]["trusted_types"]
+    assert "bantin.classify.topics.model.TopicModel" in metrics_of(mv)["artifact"]["trusted_types"]
 
 
 def test_same_data_in_another_order_trains_the_same_model(db_url: str, tmp_path: Path) -> None:
@@ -96,7 +98,7 @@ def test_same_data_in_another_order_trains_the_same_model(db_url: str, tmp_path:
         first = train_and_register(s, models, a, "demo", SMALL, use_labels=False, actor="t")
         second = train_and_register(s, models, b, "demo", SMALL, use_labels=False, actor="t")
         s.commit()
-        m1, m2 = (registry.load(s, models, "demo", v).model for v in (1, 2))
+        m1, m2 = (load(s, models, "demo", v).model for v in (1, 2))
     assert first["data_sha256"] == second["data_sha256"]
     assert np.array_equal(m1.coef_, m2.coef_) and m1.temperature_ == m2.temperature_
     h1, h2 = first["metrics"]["holdout"], second["metrics"]["holdout"]

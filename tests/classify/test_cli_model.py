@@ -11,10 +11,10 @@ import typer
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from bantin.app.settings import get_settings
 from bantin.classify import active, labels
-from bantin.classify.cli import classify_cmd, label_cmd, model_app
-from bantin.models.schema import AuditEvent, Classification, Label
-from bantin.settings import get_settings
+from bantin.cli.model import classify_cmd, label_cmd, model_app
+from bantin.store.schema import AuditEvent, Classification, Label
 from tests.classify.test_labels import add_articles
 from tests.classify.test_registry import VOCAB, sessions_for, swapped, synthetic_rows
 

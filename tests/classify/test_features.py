@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from bantin.classify import features
-from bantin.classify.features import SyllableTfidfVectorizer, syllable_hashes
-from bantin.crawlers.normalize import normalize_vi
+from bantin.classify.topics import features
+from bantin.classify.topics.features import SyllableTfidfVectorizer, syllable_hashes
+from bantin.text.normalize import normalize_vi
 
 _WORD = re.compile(r"\w+")
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bantin.classify.gazetteer import W_SHARED, build_gazetteer, resolve_province
-from bantin.classify.vitext import fold, key, prepare
+from bantin.classify.relevance.gazetteer import W_SHARED, build_gazetteer, resolve_province
+from bantin.text.vitext import fold, key, prepare
 from tests.conftest import requires_shared
 
 

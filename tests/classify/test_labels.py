@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bantin.classify import labels
 from bantin.classify.labels import LabelError, add_label, export_labelled, remove_label, topic_training_rows
-from bantin.models.schema import Article, Label
+from bantin.store.schema import Article, Label
 from tests.classify.test_registry import sessions_for
 
 TOPIC_KEYS = ["giao_duc", "the_thao", "kinh_te", "y_te"]

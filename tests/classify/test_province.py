@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bantin.classify.province import ProvinceMatcher, ProvinceResult
+from bantin.classify.relevance.province import ProvinceMatcher, ProvinceResult
 from tests.conftest import requires_shared
 
 

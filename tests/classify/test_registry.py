@@ -11,13 +11,26 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bantin.classify import registry
 from bantin.classify.io import rows_sha256
-from bantin.classify.registry import ArtifactError, GateRefused, RegistryError
-from bantin.classify.textmodel import train_text_model
-from bantin.models.db import make_engine, session_factory
-from bantin.models.migrate import upgrade
-from bantin.models.schema import AuditEvent
+from bantin.classify.registry import store
+from bantin.classify.registry.evalset import freeze_eval, frozen_eval
+from bantin.classify.registry.promote import GATE_TOLERANCE, GateRefused, promote, rollback
+from bantin.classify.registry.store import (
+    ArtifactError,
+    RegistryError,
+    check_name,
+    get_version,
+    load,
+    load_artifact,
+    metrics_of,
+    promoted,
+    sha256_bytes,
+    versions,
+)
+from bantin.classify.topics.textmodel import train_text_model
+from bantin.store.db import make_engine, session_factory
+from bantin.store.migrate import upgrade
+from bantin.store.schema import AuditEvent
 
 # Small hashed feature space: the synthetic vocabulary is tiny, and the tests stay fast.
 SMALL = {"n_features": 2**12, "min_df": 1}
@@ -59,7 +72,7 @@ def sessions_for(db_url: str):  # type: ignore[no-untyped-def]
 
 
 def register(s: Session, models_dir: Path, name: str, rows: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
-    mv = registry.register(s, models_dir, name, train(rows), metrics={"holdout": None},
+    mv = store.register(s, models_dir, name, train(rows), metrics={"holdout": None},
                            training_data_hash=rows_sha256(rows), created_by="test")
     s.commit()
     return mv
@@ -71,13 +84,13 @@ def test_registered_model_loads_back_identical_with_hashes_and_trusted_types(db_
     with sessions() as s:
         mv = register(s, models, "demo", rows)
         assert (mv.version, mv.status, mv.artifact_path) == (1, "candidate", "demo/1.skops")
-        assert mv.artifact_sha256 == registry.sha256_bytes((models / "demo" / "1.skops").read_bytes())
+        assert mv.artifact_sha256 == sha256_bytes((models / "demo" / "1.skops").read_bytes())
         assert mv.training_data_hash == rows_sha256(rows)
-        assert registry.metrics_of(mv)["artifact"]["trusted_types"] == [
-            "bantin.classify.features.SyllableTfidfVectorizer", "bantin.classify.textmodel.TextClassifier"]
+        assert metrics_of(mv)["artifact"]["trusted_types"] == [
+            "bantin.classify.topics.features.SyllableTfidfVectorizer", "bantin.classify.topics.textmodel.TextClassifier"]
         assert register(s, models, "demo", rows).version == 2
     with sessions() as s:
-        loaded = registry.load(s, models, "demo", 1)
+        loaded = load(s, models, "demo", 1)
     texts = [t for t, _ in rows[:10]]
     assert list(loaded.model.predict(texts)) == list(train(rows).predict(texts))
 
@@ -91,22 +104,22 @@ def test_tampered_artifact_is_refused_before_loading(db_url: str, tmp_path: Path
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
     with sessions() as s, pytest.raises(ArtifactError, match="sha256"):
-        registry.load(s, models, "demo", 1)
+        load(s, models, "demo", 1)
 
 
 def test_missing_artifact_and_unallowed_trusted_types_are_refused(db_url: str, tmp_path: Path) -> None:
     sessions, models = sessions_for(db_url), tmp_path / "models"
     with sessions() as s:
         mv = register(s, models, "demo", synthetic_rows())
-        metrics = registry.metrics_of(mv)
+        metrics = metrics_of(mv)
         metrics["artifact"]["trusted_types"].append("builtins.eval")  # a tampered registry row
         mv.metrics = json.dumps(metrics)
         s.commit()
         with pytest.raises(ArtifactError, match="outside the allowed list"):
-            registry.load(s, models, "demo", 1)
+            load(s, models, "demo", 1)
         (models / "demo" / "1.skops").unlink()
         with pytest.raises(ArtifactError, match="missing"):
-            registry.load_artifact(models, mv)
+            load_artifact(models, mv)
 
 
 def test_model_needing_untrusted_code_is_refused_at_save(db_url: str, tmp_path: Path) -> None:
@@ -114,14 +127,14 @@ def test_model_needing_untrusted_code_is_refused_at_save(db_url: str, tmp_path: 
 
     sessions = sessions_for(db_url)
     with sessions() as s, pytest.raises(ArtifactError, match="system"):
-        registry.register(s, tmp_path, "evil", FunctionTransformer(func=os.system), metrics={},
+        store.register(s, tmp_path, "evil", FunctionTransformer(func=os.system), metrics={},
                           training_data_hash="0" * 64, created_by="test")
 
 
 @pytest.mark.parametrize("name", ["../etc", "Topics", "", "a/b", "x" * 65])
 def test_model_names_that_are_not_safe_directory_names_are_refused(name: str) -> None:
     with pytest.raises(RegistryError):
-        registry.check_name(name)
+        check_name(name)
 
 
 def test_training_data_hash_ignores_row_order_but_not_content() -> None:
@@ -136,16 +149,16 @@ def test_training_data_hash_ignores_row_order_but_not_content() -> None:
 
 def test_frozen_eval_set_is_idempotent_needs_replace_and_refuses_edited_copy(tmp_path: Path) -> None:
     rows = synthetic_rows(5)
-    es, changed = registry.freeze_eval(tmp_path, "demo", rows, source="x.jsonl", actor="test")
+    es, changed = freeze_eval(tmp_path, "demo", rows, source="x.jsonl", actor="test")
     assert changed and es.sha256 == rows_sha256(rows) and len(es.rows) == len(rows)
-    assert registry.freeze_eval(tmp_path, "demo", list(reversed(rows)), source="y", actor="test")[1] is False
+    assert freeze_eval(tmp_path, "demo", list(reversed(rows)), source="y", actor="test")[1] is False
     with pytest.raises(RegistryError, match="--replace"):
-        registry.freeze_eval(tmp_path, "demo", rows[:-1], source="z", actor="test")
+        freeze_eval(tmp_path, "demo", rows[:-1], source="z", actor="test")
     copy = tmp_path / "demo" / es.manifest["file"]
     copy.write_text(copy.read_text(encoding="utf-8").replace("bóng", "bong"), encoding="utf-8")
     with pytest.raises(ArtifactError, match="changed since it was frozen"):
-        registry.frozen_eval(tmp_path, "demo")
-    assert registry.freeze_eval(tmp_path, "other", rows[:-1], source="z", actor="t")[0].sha256 != es.sha256
+        frozen_eval(tmp_path, "demo")
+    assert freeze_eval(tmp_path, "other", rows[:-1], source="z", actor="t")[0].sha256 != es.sha256
 
 
 def _audits(s: Session, action: str) -> list[dict]:  # type: ignore[type-arg]
@@ -155,27 +168,27 @@ def _audits(s: Session, action: str) -> list[dict]:  # type: ignore[type-arg]
 
 def test_gate_refuses_worse_model_and_forced_promotion_is_audited(db_url: str, tmp_path: Path) -> None:
     sessions, models = sessions_for(db_url), tmp_path / "models"
-    registry.freeze_eval(models, "demo", synthetic_rows(10, seed=7), source="eval", actor="test")
+    freeze_eval(models, "demo", synthetic_rows(10, seed=7), source="eval", actor="test")
     with sessions() as s:
         register(s, models, "demo", synthetic_rows())
         register(s, models, "demo", swapped(synthetic_rows()))
-        first = registry.promote(s, models, "demo", 1, actor="cli:ana")
+        first = promote(s, models, "demo", 1, actor="cli:ana")
         s.commit()
         assert first.previous is None and first.version.status == "promoted"
         with pytest.raises(GateRefused, match="below"):
-            registry.promote(s, models, "demo", 2, actor="cli:ana")
+            promote(s, models, "demo", 2, actor="cli:ana")
         s.rollback()
         with pytest.raises(RegistryError, match="reason"):
-            registry.promote(s, models, "demo", 2, actor="cli:ana", force=True)
-        forced = registry.promote(s, models, "demo", 2, actor="cli:ana", force=True, reason="demo of a bad model")
+            promote(s, models, "demo", 2, actor="cli:ana", force=True)
+        forced = promote(s, models, "demo", 2, actor="cli:ana", force=True, reason="demo of a bad model")
         s.commit()
         assert forced.forced and forced.new_score is not None and forced.current_score is not None
-        assert forced.new_score < forced.current_score - registry.GATE_TOLERANCE
-        assert [v.status for v in registry.versions(s, "demo")] == ["retired", "promoted"]
+        assert forced.new_score < forced.current_score - GATE_TOLERANCE
+        assert [v.status for v in versions(s, "demo")] == ["retired", "promoted"]
         event = _audits(s, "model.promote")[-1]
         assert event["actor"] == "cli:ana" and event["forced"] is True and event["reason"] == "demo of a bad model"
         assert (event["new_macro_f1"], event["previous_macro_f1"]) == (forced.new_score, forced.current_score)
-        assert registry.metrics_of(registry.get_version(s, "demo", 1))["frozen_eval"]["sha256"] == rows_sha256(
+        assert metrics_of(get_version(s, "demo", 1))["frozen_eval"]["sha256"] == rows_sha256(
             synthetic_rows(10, seed=7))
 
 
@@ -184,17 +197,17 @@ def test_gate_passes_an_equally_good_model_and_needs_a_frozen_set(db_url: str, t
     with sessions() as s:
         for seed in (0, 1, 2):
             register(s, models, "demo", synthetic_rows(seed=seed))
-        registry.promote(s, models, "demo", 1, actor="t")
+        promote(s, models, "demo", 1, actor="t")
         s.commit()
         with pytest.raises(GateRefused, match="freeze-eval"):
-            registry.promote(s, models, "demo", 2, actor="t")
+            promote(s, models, "demo", 2, actor="t")
         s.rollback()
-        registry.freeze_eval(models, "demo", synthetic_rows(10, seed=9), source="eval", actor="t")
-        p = registry.promote(s, models, "demo", actor="t")  # default: the newest version (3)
+        freeze_eval(models, "demo", synthetic_rows(10, seed=9), source="eval", actor="t")
+        p = promote(s, models, "demo", actor="t")  # default: the newest version (3)
         s.commit()
         assert p.version.version == 3 and not p.forced and p.new_score is not None
         with pytest.raises(RegistryError, match="already promoted"):
-            registry.promote(s, models, "demo", 3, actor="t")
+            promote(s, models, "demo", 3, actor="t")
 
 
 def test_rollback_walks_back_through_previously_promoted_versions(db_url: str, tmp_path: Path) -> None:
@@ -203,17 +216,17 @@ def test_rollback_walks_back_through_previously_promoted_versions(db_url: str, t
         for seed in (0, 1, 2, 3):
             register(s, models, "demo", synthetic_rows(seed=seed))
         for v in (1, 2, 3):  # v4 stays a candidate: never a rollback target
-            registry.promote(s, models, "demo", v, actor="t", force=True, reason="setup")
+            promote(s, models, "demo", v, actor="t", force=True, reason="setup")
             s.commit()
-        restored, undone = registry.rollback(s, "demo", actor="cli:ana")
+        restored, undone = rollback(s, "demo", actor="cli:ana")
         s.commit()
         assert (restored.version, undone.version) == (2, 3)
-        assert registry.promoted(s, "demo").version == 2  # type: ignore[union-attr]
-        assert registry.rollback(s, "demo", actor="t")[0].version == 1
+        assert promoted(s, "demo").version == 2  # type: ignore[union-attr]
+        assert rollback(s, "demo", actor="t")[0].version == 1
         s.commit()
         with pytest.raises(RegistryError, match="nothing to roll back"):
-            registry.rollback(s, "demo", actor="t")
-        assert [v.status for v in registry.versions(s, "demo")] == ["promoted", "rolled_back", "rolled_back",
+            rollback(s, "demo", actor="t")
+        assert [v.status for v in versions(s, "demo")] == ["promoted", "rolled_back", "rolled_back",
                                                                     "candidate"]
         assert [(e["from_version"], e["to_version"]) for e in _audits(s, "model.rollback")] == [(3, 2), (2, 1)]
 
@@ -228,12 +241,12 @@ def test_two_trainers_registering_at_once_get_distinct_versions(db_url: str, tmp
 
     def second() -> None:
         with sessions() as s2:
-            got.append(registry.register(s2, models, "demo", model, metrics={}, training_data_hash=rows_sha256(rows),
+            got.append(store.register(s2, models, "demo", model, metrics={}, training_data_hash=rows_sha256(rows),
                                          created_by="b").version)
             s2.commit()
 
     with sessions() as s1:
-        first = registry.register(s1, models, "demo", model, metrics={}, training_data_hash="0" * 64, created_by="a")
+        first = store.register(s1, models, "demo", model, metrics={}, training_data_hash="0" * 64, created_by="a")
         thread = threading.Thread(target=second)
         thread.start()
         time.sleep(0.5)  # the second trainer now waits on our uncommitted version 1
@@ -241,5 +254,5 @@ def test_two_trainers_registering_at_once_get_distinct_versions(db_url: str, tmp
     thread.join(30)
     assert (first.version, got) == (1, [2])
     with sessions() as s:
-        assert [(v.version, v.created_by) for v in registry.versions(s, "demo")] == [(1, "a"), (2, "b")]
-        assert registry.load(s, models, "demo", 2).model is not None
+        assert [(v.version, v.created_by) for v in versions(s, "demo")] == [(1, "a"), (2, "b")]
+        assert load(s, models, "demo", 2).model is not None

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bantin.classify import registry
 from bantin.classify.io import DataFileError, JsonlReader, read_labelled, row_text
+from bantin.classify.registry.promote import promote
+from bantin.classify.registry.store import ArtifactError, RegistryError
 from bantin.classify.service import (
     NO_TEXT,
     TOPIC_MODEL_NAME,
@@ -20,7 +21,7 @@ from bantin.classify.service import (
     classify_file,
     reclassify_stored,
 )
-from bantin.models.schema import Classification
+from bantin.store.schema import Classification
 from tests.classify.test_labels import add_articles
 from tests.classify.test_registry import VOCAB, register, sessions_for, synthetic_rows, train
 
@@ -39,7 +40,7 @@ MIXED = [
 
 @pytest.fixture(scope="module")
 def clf() -> Classifier:
-    from bantin.classify.province import ProvinceMatcher
+    from bantin.classify.relevance.province import ProvinceMatcher
 
     return Classifier(PROVINCE, ProvinceMatcher(PROVINCE), train(synthetic_rows()), None, "test", None,
                       lambda text: "vi")
@@ -75,13 +76,13 @@ def test_extra_model_adds_label_and_scores(clf: Classifier, db_url: str, tmp_pat
     sessions = sessions_for(db_url)
     with sessions() as s:
         register(s, tmp_path, "demo", synthetic_rows())
-        registry.promote(s, tmp_path, "demo", actor="t")
+        promote(s, tmp_path, "demo", actor="t")
         s.commit()
         with_extra = build_classifier(s, tmp_path, PROVINCE, "demo")
     assert with_extra.topic_version_id is None  # no promoted topic model: the shipped default (or none)
     res = with_extra.classify([{"text": "doanh nghiệp xuất khẩu lãi suất ngân hàng"}])[0]
     assert res["label"] == "kinh_te" and set(res["scores"]) == set(VOCAB)
-    with sessions() as s, pytest.raises(registry.RegistryError, match="has no promoted version"):
+    with sessions() as s, pytest.raises(RegistryError, match="has no promoted version"):
         build_classifier(s, tmp_path, PROVINCE, "missing")
 
 
@@ -93,7 +94,7 @@ def test_reclassify_is_idempotent_and_redoes_rows_when_the_promoted_model_change
         ids = add_articles(s, [("Nghệ An khánh thành cầu", "Tại TP Vinh, tỉnh Nghệ An khánh thành cầu mới."),
                                (None, "bóng đá cầu thủ trận đấu"), ("Giá vàng", "giá vàng chứng khoán")])
         v1 = register(s, models, TOPIC_MODEL_NAME, synthetic_rows())
-        registry.promote(s, models, TOPIC_MODEL_NAME, actor="t")
+        promote(s, models, TOPIC_MODEL_NAME, actor="t")
         s.commit()
         clf1 = build_classifier(s, models, PROVINCE)
     assert (clf1.topic_version_id, clf1.topic_origin) == (v1.id, "topics v1")
@@ -105,7 +106,7 @@ def test_reclassify_is_idempotent_and_redoes_rows_when_the_promoted_model_change
     assert reclassify_stored(sessions, clf1) == 1
     with sessions() as s:
         v2 = register(s, models, TOPIC_MODEL_NAME, synthetic_rows(seed=4))
-        registry.promote(s, models, TOPIC_MODEL_NAME, actor="t", force=True, reason="test")
+        promote(s, models, TOPIC_MODEL_NAME, actor="t", force=True, reason="test")
         s.commit()
         clf2 = build_classifier(s, models, PROVINCE)
     assert reclassify_stored(sessions, clf2) == 4 and reclassify_stored(sessions, clf2) == 0
@@ -156,7 +157,7 @@ def test_shipped_default_topic_model_loads_only_when_its_manifest_matches(tmp_pa
     import skops.io as sio
 
     from bantin.classify.service import default_topic_model
-    from bantin.classify.topics import TopicModel
+    from bantin.classify.topics.model import TopicModel
 
     assert default_topic_model(tmp_path) is None
     rows = synthetic_rows()
@@ -169,8 +170,8 @@ def test_shipped_default_topic_model_loads_only_when_its_manifest_matches(tmp_pa
     loaded = default_topic_model(tmp_path)
     assert max(loaded.predict(["bác sĩ bệnh viện thuốc"])[0].items(), key=lambda kv: kv[1])[0] == "y_te"
     (tmp_path / "manifest.json").write_text(json.dumps(manifest | {"trusted_types": ["builtins.eval"]}))
-    with pytest.raises(registry.ArtifactError, match="not all allowed"):
+    with pytest.raises(ArtifactError, match="not all allowed"):
         default_topic_model(tmp_path)
     (tmp_path / "topics.skops").write_bytes(data + b"x")
-    with pytest.raises(registry.ArtifactError, match="sha256"):
+    with pytest.raises(ArtifactError, match="sha256"):
         default_topic_model(tmp_path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bantin.classify.taxonomy import (
+from bantin.classify.topics.taxonomy import (
     RSS_CATEGORY_MAP,
     TC201805_MAP,
     TOPIC_KEYS,

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from bantin.classify.features import SyllableTfidfVectorizer
-from bantin.classify.textmodel import TextClassifier, evaluate, train_text_model
-from bantin.classify.topics import TopicModel
+from bantin.classify.topics.features import SyllableTfidfVectorizer
+from bantin.classify.topics.model import TopicModel
+from bantin.classify.topics.textmodel import TextClassifier, evaluate, train_text_model
 
 
 def _rows(shared_data: Path, split: str) -> tuple[list[str], list[str]]:
@@ -70,7 +70,7 @@ def test_estimators_pass_sklearn_checks_that_apply_to_text_input(estimator, chec
 
 
 def test_default_features_have_headline_and_punctuation_blocks() -> None:
-    from bantin.classify.textmodel import PUNCT_FEATURES, TITLE_FEATURES
+    from bantin.classify.topics.textmodel import PUNCT_FEATURES, TITLE_FEATURES
 
     texts = ["Giá vàng tăng!\nthị trường năm 2007", "Đội tuyển thắng\nsân cỏ, 2-1"] * 10
     model = TextClassifier(n_features=2**10, calibrate=False).fit(texts, ["money", "sport"] * 10)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bantin.classify.taxonomy import TOPIC_KEYS, map_label, seed_topics
-from bantin.classify.topics import TopicModel
+from bantin.classify.topics.model import TopicModel
+from bantin.classify.topics.taxonomy import TOPIC_KEYS, map_label, seed_topics
 
 
 @pytest.fixture(scope="module")

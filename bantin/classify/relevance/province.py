@@ -1,0 +1,180 @@
+"""Province relevance: is this article about our province ("primary"), naming it in passing ("mention"), or not?
+
+Evidence is the gazetteer hits of :mod:`bantin.classify.relevance.placescan`, weighted by what was matched (province name,
+nickname, district, commune; unique or shared with another province) and where: the title and the lead (summary,
+or the first tokens of the text, where the dateline "(NLĐO) - Sáng 12-3, tại TP Vinh, ..." sits) decide
+"primary"; the body only by repetition. See docs/relevance.md for the method and the measured figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bantin.classify.relevance import data as gd
+from bantin.classify.relevance.gazetteer import W_DISTRICT_CLASH, W_UNIT_UNIQUE, build_gazetteer
+from bantin.classify.relevance.placescan import Hit, PlaceScanner
+from bantin.text.vitext import key, prepare
+
+# Weight an article-level hit needs in the title or lead for "primary": a unique commune (0.5) qualifies.
+PRIMARY_MIN = 0.5
+# Weight a hit needs to count at all for "mention": drops bare shared names, keeps Nghệ Tĩnh and signatures.
+MENTION_MIN = 0.3
+# Body hits of at least PRIMARY_MIN weight that make a body-only article "primary" (a story set in the province
+# names it again and again; a national story names it once or twice).
+BODY_PRIMARY_HITS = 3
+# Without a summary, the lead is this many tokens of the text: dateline plus first sentence.
+LEAD_TOKENS = 60
+# A title or lead naming this many other provinces besides ours is a national roundup: at most a mention.
+CROWD_OTHERS = 2
+# Designated ("xã Diễn Châu", "tại Cửa Lò") or province-confirmed unique units are as good as a district name.
+W_DESIGNATED = 0.8
+# A shared name in an article that also names the province surely is ours (most news stays in one province).
+W_SHARED_CORROBORATED = 0.5
+# The club in the lead or body of a match report about another team: a mention (labelling guide).
+CLUB_OUTSIDE_TITLE = 0.45
+# A reader's signature "(Thanh Bình, 56 tuổi, Nghệ An)" under a Q&A is a mention, never the subject.
+W_SIGNATURE = 0.3
+# Noisy-OR factors: a lead hit counts nearly as much as a title hit, each body hit much less.
+LEAD_FACTOR = 0.9
+BODY_FACTOR = 0.3
+# Score bands, so that the score orders articles consistently with the label.
+BANDS = {"primary": (0.5, 1.0), "mention": (0.15, 0.499), "none": (0.0, 0.149)}
+
+
+@dataclass(frozen=True)
+class MatchedPlace:
+    name: str
+    kind: str
+    province: str
+    count: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {"name": self.name, "kind": self.kind, "province": self.province, "count": self.count}
+
+
+@dataclass(frozen=True)
+class ProvinceResult:
+    relevance: str  # "primary" | "mention" | "none"
+    score: float  # in [0, 1], banded by relevance (see BANDS)
+    places: tuple[MatchedPlace, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "relevance": self.relevance,
+            "score": self.score,
+            "places": [p.to_dict() for p in self.places],
+        }
+
+
+class ProvinceMatcher:
+    """Province relevance for one configured province; building the gazetteer happens once per process."""
+
+    def __init__(
+        self, province: str = "Nghệ An", include_legacy: bool = True, include_merged: bool = True
+    ) -> None:
+        self.gazetteer = build_gazetteer(province, include_legacy, include_merged)
+        self.province = self.gazetteer.province
+        self._scanner = _scanner(province, include_legacy, include_merged)
+        self._crowd = {**self.gazetteer.other_provinces, **{key(r): r for r in gd.REGIONS}}
+        self._crowd_first = {k[0] for k in (*self._crowd, *self.gazetteer.places)}
+
+    def match(
+        self, title: str | None = None, text: str | None = None, summary: str | None = None
+    ) -> ProvinceResult:
+        title_toks, title_lows = prepare(title) if title else ([], [])
+        body_toks, body_lows = prepare(text) if text else ([], [])
+        if summary:
+            lead_toks, lead_lows = prepare(summary)
+        else:
+            lead_toks, lead_lows = body_toks[:LEAD_TOKENS], body_lows[:LEAD_TOKENS]
+            body_toks, body_lows = body_toks[LEAD_TOKENS:], body_lows[LEAD_TOKENS:]
+        digest = _is_digest(title or "")
+        scan = self._scanner.scan
+        fields = {
+            "title": scan(title_toks, title_lows),
+            "lead": scan(lead_toks, lead_lows),
+            "body": scan(body_toks, body_lows),
+        }
+        anchored = any(_is_anchor(h) for hs in fields.values() for h in hs)
+        if digest:  # a bulletin title is a list of stories: its hits count as lead hits
+            fields = {"title": [], "lead": fields["title"] + fields["lead"], "body": fields["body"]}
+        weights = {f: [_weight(h, f, anchored) for h in hs] for f, hs in fields.items()}
+        t, le = max(weights["title"], default=0.0), max(weights["lead"], default=0.0)
+        body = weights["body"]
+        raw = 1 - (1 - t) * (1 - LEAD_FACTOR * le)
+        for w in body:
+            raw = 1 - (1 - raw) * (1 - BODY_FACTOR * w)
+        (crowded_t, count_t), (crowded_l, count_l) = self._crowded(title_lows), self._crowded(lead_lows)
+        if not digest and (
+            (t >= PRIMARY_MIN and not crowded_t)
+            or (le >= PRIMARY_MIN and not (crowded_l or count_l or count_t) and not (crowded_t and t > 0))
+            or sum(w >= PRIMARY_MIN for w in body) >= BODY_PRIMARY_HITS
+        ):
+            relevance = "primary"
+        elif max((t, le, *body), default=0.0) >= MENTION_MIN:
+            relevance = "mention"
+        else:
+            relevance = "none"
+        lo, hi = BANDS[relevance]
+        score = round(min(hi, max(lo, raw)), 3)
+        counted = [
+            h for f, hs in fields.items() for h, w in zip(hs, weights[f], strict=True) if w >= MENTION_MIN
+        ]
+        return ProvinceResult(relevance, score, _summarise(counted))
+
+    def match_batch(self, items: Iterable[Mapping[str, str | None]]) -> list[ProvinceResult]:
+        """``items`` are mappings with any of "title", "summary", "text"."""
+        return [self.match(i.get("title"), i.get("text"), i.get("summary")) for i in items]
+
+    def _crowded(self, lows: list[str]) -> tuple[bool, bool]:
+        """(names CROWD_OTHERS other provinces or regions, counts provinces: "15 tỉnh nắng nóng")."""
+        found: set[str] = set()
+        counted = False
+        for i, low in enumerate(lows):
+            if low.isdigit() and int(low) > CROWD_OTHERS and lows[i + 1 : i + 2] == ["tỉnh"]:
+                counted = counted or lows[i + 2 : i + 3] == [] or lows[i + 2] not in self._crowd_first
+            if low in self._crowd_first:
+                found.update(
+                    self._crowd[k] for n in (1, 2, 3, 4) if (k := tuple(lows[i : i + n])) in self._crowd
+                )
+        return len(found) >= CROWD_OTHERS, counted
+
+
+def _is_anchor(h: Hit) -> bool:
+    """The province itself, a nickname or a district: what makes a bare commune name in the same article ours."""
+    return h.place.kind not in ("region",) and h.place.weight >= W_DISTRICT_CLASH and not h.signature
+
+
+def _weight(h: Hit, field: str, anchored: bool) -> float:
+    p = h.place
+    w = p.weight
+    if p.kind == "club" and field != "title":
+        w = CLUB_OUTSIDE_TITLE
+    elif w <= W_UNIT_UNIQUE:  # communes and wards, and any name shared with another province
+        if h.confirmed or (h.designated and (p.unique or anchored)):
+            w = W_DESIGNATED
+        elif anchored:
+            w = W_SHARED_CORROBORATED
+    elif h.designated or h.confirmed:
+        w = max(w, W_DESIGNATED)
+    return min(w, W_SIGNATURE) if h.signature else w
+
+
+def _is_digest(title: str) -> bool:
+    low = title.strip().lower()
+    return gd.DIGEST_TITLE_SEPARATOR in low or low.startswith(gd.DIGEST_TITLE_PREFIXES)
+
+
+def _summarise(hits: list[Hit]) -> tuple[MatchedPlace, ...]:
+    counts: dict[tuple[str, str, str], int] = {}
+    for h in hits:
+        k = (h.place.name, h.place.kind, h.place.province)
+        counts[k] = counts.get(k, 0) + 1
+    return tuple(MatchedPlace(n, kd, p, c) for (n, kd, p), c in sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+@lru_cache(maxsize=8)
+def _scanner(province: str, include_legacy: bool, include_merged: bool) -> PlaceScanner:
+    return PlaceScanner(build_gazetteer(province, include_legacy, include_merged))

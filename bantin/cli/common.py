@@ -1,0 +1,70 @@
+"""Shared pieces of the analysts' commands (:mod:`bantin.cli.model` and the ``cli_*`` modules): the rich
+consoles (results on stdout, messages and progress bars on stderr), the typer option types several commands
+share, the audit actor, and the translation of the workflow's expected errors (bad data file, bad label,
+registry refusal) into a one-line message and exit code 1 instead of a traceback. Heavy imports (the
+database, scikit-learn) happen inside the functions so `bantin --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+out = Console()
+err = Console(stderr=True)
+
+DataOpt = Annotated[Path, typer.Option("--data", help="FILE.jsonl[.gz], rows with `text` and `label`")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="JSON output")]
+ProgressOpt = Annotated[bool, typer.Option("--progress/--no-progress", help="progress bar on stderr (a terminal)")]
+
+
+def current_actor() -> str:
+    from bantin.app.audit import cli_actor
+
+    return cli_actor()
+
+
+def record_audit(session: Any, action: str, **detail: Any) -> None:
+    from bantin.app.audit import record
+
+    record(session, current_actor(), action, **detail)
+
+
+def fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]Lỗi (error):[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def expected_errors() -> Iterator[None]:
+    """Turn the workflow's expected errors into a clear message and exit code 1 (no traceback)."""
+    from bantin.classify.io import DataFileError
+    from bantin.classify.labels import LabelError
+    from bantin.classify.registry.store import RegistryError
+
+    try:
+        yield
+    except (DataFileError, LabelError, RegistryError) as exc:
+        fail(str(exc))
+
+
+@contextmanager
+def progress_bar(description: str, total: float | None, enabled: bool = True) -> Iterator[Any]:
+    """A rich progress bar on stderr (only on a terminal); yields ``advance(n)`` / ``update(completed)``."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+                  console=err, disable=not (enabled and err.is_terminal), transient=False) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda completed: bar.update(task, completed=completed)
+
+
+def open_cli_app() -> Any:
+    from bantin.app.context import open_app
+
+    return open_app(seed_sources=False)

@@ -1,0 +1,229 @@
+"""What the crawler does with each response, as plain functions over the database (no Twisted here).
+
+Each handler runs one transaction that holds both the effect and its fetch-log record, so a crawler
+killed at any moment either did both or neither, and the next run redoes what is missing.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bantin.app.stats import StatsLike
+from bantin.dedup.index import NearDupIndex
+from bantin.dedup.minhash import signature_from_bytes
+from bantin.extract.article import extract_article
+from bantin.feeds.parse import parse_feed
+from bantin.ingest import frontier
+from bantin.ingest.store import IngestResult, NewArticle, index_after_commit, ingest
+from bantin.sources import schedule
+from bantin.store.schema import Article, Feed, FetchLog, Source
+from bantin.store.types import utcnow
+
+# A handler that loses a unique-constraint race to another process retries; the retry sees the row.
+TX_RETRIES = 3
+# 4xx other than these means "this URL is gone": no point retrying the article later.
+RETRYABLE_4XX = {408, 425, 429}
+
+
+@dataclass(frozen=True)
+class FeedTask:
+    feed_id: int
+    source_id: int
+    url: str
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A finished HTTP exchange, as the fetch layer reports it."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    elapsed_s: float = 0.0
+
+
+class CrawlCore:
+    def __init__(self, sessions: sessionmaker[Session], stats: StatsLike, index: NearDupIndex | None = None):
+        self.sessions = sessions
+        self.stats = stats
+        self.index = index if index is not None else load_index(sessions)
+
+    def _tx(self, fn: Any, *args: Any) -> Any:
+        for attempt in range(TX_RETRIES):
+            with self.sessions() as session:
+                try:
+                    out = fn(session, *args)
+                    session.commit()
+                    return out
+                except (IntegrityError, OperationalError):
+                    session.rollback()
+                    if attempt == TX_RETRIES - 1:
+                        raise
+                    self.stats.inc_value("db/tx_retry")
+                    time.sleep(0.05 * (attempt + 1))
+        return None
+
+    # ---- feeds ----
+    def due_feeds(self, now: datetime | None = None) -> list[FeedTask]:
+        now = now or utcnow()
+        with self.sessions() as s:
+            rows = s.execute(
+                select(Feed.id, Feed.source_id, Feed.url, Feed.etag, Feed.last_modified)
+                .join(Source)
+                .where(Source.enabled.is_(True))
+                .where(or_(Source.next_poll_at.is_(None), Source.next_poll_at <= now))
+                .order_by(Source.next_poll_at.nulls_first(), Feed.id)
+            ).all()
+        return [FeedTask(*r) for r in rows]
+
+    def feed_fetched(self, task: FeedTask, res: Fetched) -> list[frontier.ArticleTask]:
+        return self._tx(self._feed_fetched, task, res)  # type: ignore[no-any-return]
+
+    def _feed_fetched(self, s: Session, task: FeedTask, res: Fetched) -> list[frontier.ArticleTask]:
+        now = utcnow()
+        feed, source = s.get(Feed, task.feed_id), s.get(Source, task.source_id)
+        assert feed is not None and source is not None
+        feed.last_fetched_at, feed.last_status = now, res.status
+        log = FetchLog(source_id=source.id, url=task.url, kind="feed", status=res.status, at=now,
+                       bytes=len(res.body), duration_ms=int(res.elapsed_s * 1000), outcome="ok")
+        s.add(log)
+        if res.status == 304:
+            self.stats.inc_value("feed/not_modified")
+            log.outcome, log.items_total, log.items_new = "not_modified", 0, 0
+            schedule.on_success(source, now, 0)
+            return []
+        parsed = parse_feed(res.body, res.final_url or task.url, res.headers.get("content-type"), res.headers, self.stats)
+        if not parsed.items and parsed.error:
+            log.outcome, log.error = "unparseable", parsed.error
+            schedule.on_failure(source, now, f"{task.url}: {parsed.error}")
+            return []
+        if parsed.kind == "sitemap_index":
+            # children are sitemaps, not articles: poll them as feeds of the same source
+            added = _add_child_feeds(s, source.id, [i.url for i in parsed.items])
+            self.stats.inc_value("feed/child_sitemaps_added", added)
+            new: list[frontier.ArticleTask] = []
+        else:
+            new = frontier.enqueue(s, source.id, parsed.items, self.stats)
+        feed.etag = res.headers.get("etag") or None
+        feed.last_modified = res.headers.get("last-modified") or None
+        log.outcome = "ok_bozo" if parsed.bozo else "ok"
+        log.items_total, log.items_new = len(parsed.items), len(new)
+        schedule.on_success(source, now, len(new))
+        return new
+
+    def feed_failed(self, task: FeedTask, error: str, status: int | None = None,
+                    retry_after_s: float | None = None, outcome: str = "error") -> None:
+        def run(s: Session) -> None:
+            now = utcnow()
+            source = s.get(Source, task.source_id)
+            s.add(FetchLog(source_id=task.source_id, url=task.url, kind="feed", status=status, at=now,
+                           outcome=outcome, error=error[:2000]))
+            if source is not None:
+                schedule.on_failure(source, now, f"{task.url}: {error}", retry_after_s)
+        self._tx(run)
+
+    # ---- articles ----
+    def due_articles(self, limit: int = frontier.DUE_BATCH) -> list[frontier.ArticleTask]:
+        with self.sessions() as s:
+            return frontier.due(s, limit=limit)
+
+    @staticmethod
+    def feed_hint(task: frontier.ArticleTask) -> dict[str, Any]:
+        """What the feed item said: the page's fallbacks for title, summary, date and language."""
+        return {"title": task.title, "summary": task.summary, "published": task.published, "language": task.language}
+
+    def article_fetched(self, task: frontier.ArticleTask, res: Fetched) -> IngestResult | None:
+        """Extract (in this process) and store one fetched article page."""
+        ex = extract_article(res.body, res.final_url or task.url, res.headers.get("content-type"),
+                             self.feed_hint(task), self.stats)
+        return self.store_extracted(task, res, ex)
+
+    def store_extracted(self, task: frontier.ArticleTask, res: Fetched, ex: Any) -> IngestResult | None:
+        """Store an extracted page (falling back to the feed summary when the page had no text)."""
+        text = ex.text or ""
+        if not text.strip() and task.summary:
+            self.stats.inc_value("ingest/text_from_feed_summary")
+            text = task.summary
+        result: IngestResult | None = self._tx(self._article_fetched, task, res, ex, text)
+        if result is not None:
+            index_after_commit(self.index, result)
+        return result
+
+    def _article_fetched(self, s: Session, task: frontier.ArticleTask, res: Fetched, ex: Any, text: str) -> IngestResult | None:
+        log = FetchLog(source_id=task.source_id, url=task.url, kind="article", status=res.status,
+                       bytes=len(res.body), duration_ms=int(res.elapsed_s * 1000), outcome="ok")
+        s.add(log)
+        if not text.strip():
+            log.outcome, log.error = "no_text", "no article text found in the page or the feed item"
+            frontier.mark_failed(s, task.frontier_id, log.error, True, self.stats)
+            return None
+        urls = tuple(u for u in (task.url, res.url, res.final_url, *ex.aliases) if u)
+        art = NewArticle(
+            canonical_url=ex.canonical_url or task.url, urls=urls, title=ex.title or task.title, text=text,
+            summary=task.summary or ex.description, published=ex.published or task.published,
+            language=ex.language or task.language, source_id=task.source_id,
+        )
+        result = ingest(s, art, self.index, self.stats)
+        log.outcome = "ok" if result.outcome == "new" else result.outcome
+        frontier.mark_done(s, task.frontier_id, result.article_id)
+        return result
+
+    def article_failed(self, task: frontier.ArticleTask, error: str, status: int | None = None,
+                       outcome: str = "error") -> None:
+        permanent = status is not None and 400 <= status < 500 and status not in RETRYABLE_4XX
+        # robots.txt that says "disallow" (2xx rules) is final; an unreachable or 5xx robots.txt is not
+        robots_final = outcome == "robots_forbidden" and error.rstrip().endswith("2xx")
+        permanent = permanent or robots_final or outcome in {"refused", "too_large"}
+
+        def run(s: Session) -> None:
+            s.add(FetchLog(source_id=task.source_id, url=task.url, kind="article", status=status,
+                           outcome=outcome, error=error[:2000]))
+            frontier.mark_failed(s, task.frontier_id, error, permanent, self.stats)
+        self._tx(run)
+
+
+# A sitemap index can list thousands of sitemaps; the newest few cover what a news monitor needs.
+MAX_CHILD_SITEMAPS = 20
+
+
+def _add_child_feeds(s: Session, source_id: int, urls: list[str]) -> int:
+    known = set(s.scalars(select(Feed.url).where(Feed.url.in_(urls[:MAX_CHILD_SITEMAPS]))))
+    added = 0
+    for url in urls[:MAX_CHILD_SITEMAPS]:
+        if url not in known:
+            s.add(Feed(source_id=source_id, url=url))
+            added += 1
+    return added
+
+
+# The LSH index is rebuilt from stored signatures at start; this bounds how far back it looks.
+INDEX_LOAD_BATCH = 5000
+
+
+def load_index(sessions: sessionmaker[Session]) -> NearDupIndex:
+    index = NearDupIndex()
+    with sessions() as s:
+        last = 0
+        while True:
+            rows = s.execute(
+                select(Article.id, Article.minhash).where(Article.id > last, Article.minhash.is_not(None))
+                .order_by(Article.id).limit(INDEX_LOAD_BATCH)
+            ).all()
+            if not rows:
+                break
+            for aid, sig in rows:
+                if sig:
+                    index.insert(aid, signature_from_bytes(sig))
+            last = rows[-1][0]
+    return index

@@ -1,0 +1,60 @@
+"""`bantin articles export`: one JSON object per stored article, streamed in id order (audited)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import IO, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from bantin.store.schema import Article, Cluster, Source
+
+# Rows are streamed in pages so memory stays flat however large the archive is.
+EXPORT_PAGE = 1000
+
+
+def iter_articles(session: Session, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+    origin = aliased(Article)
+    last = 0
+    while True:
+        q = (
+            select(Article, Source.name, Cluster.origin_article_id, origin.canonical_url)
+            .outerjoin(Source, Source.id == Article.source_id)
+            .outerjoin(Cluster, Cluster.id == Article.cluster_id)
+            .outerjoin(origin, origin.id == Cluster.origin_article_id)
+            .where(Article.id > last)
+            .order_by(Article.id)
+            .limit(EXPORT_PAGE)
+        )
+        if since is not None:
+            q = q.where(Article.fetched_at >= since)
+        rows = session.execute(q).all()
+        if not rows:
+            return
+        for art, source_name, origin_id, origin_url in rows:
+            yield {
+                "id": art.id,
+                "canonical_url": art.canonical_url,
+                "title": art.title,
+                "text": art.text,
+                "published": art.published_at.isoformat() if art.published_at else None,
+                "language": art.language,
+                "source": source_name,
+                "cluster_id": art.cluster_id,
+                "cluster_origin": origin_url,
+                "is_cluster_origin": origin_id == art.id,
+                "fetched": art.fetched_at.isoformat(),
+            }
+        last = rows[-1][0].id
+        session.expunge_all()
+
+
+def write_jsonl(session: Session, out: IO[str], since: datetime | None = None) -> int:
+    n = 0
+    for row in iter_articles(session, since):
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        n += 1
+    return n

@@ -1,0 +1,167 @@
+"""Exact hashes, MinHash signatures and the near-duplicate index (synthetic; one test on vntc_small)."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime, timedelta
+
+import numpy as np
+import pytest
+from datasketch import MinHash
+
+from bantin.app.stats import CounterStats
+from bantin.dedup import index as neardup_index
+from bantin.dedup.index import NearDupIndex
+from bantin.dedup.minhash import (
+    NUM_PERM,
+    SEED,
+    content_hash,
+    jaccard,
+    shingle_hashes,
+    signature,
+    signature_from_bytes,
+    signature_to_bytes,
+)
+
+STORY = [
+    "Sáng 12/3, UBND tỉnh Nghệ An tổ chức hội nghị tổng kết công tác phòng chống thiên tai năm 2023 và "
+    "triển khai nhiệm vụ năm 2024 với sự tham gia của lãnh đạo các sở, ban, ngành và 21 huyện, thành, thị.",
+    "Theo báo cáo, trong năm qua trên địa bàn tỉnh đã xảy ra 4 đợt mưa lớn, 2 cơn bão và nhiều đợt rét "
+    "đậm, rét hại làm 3 người chết, hơn 1.200 ngôi nhà bị hư hỏng, thiệt hại ước tính khoảng 350 tỷ đồng.",
+    "Phó Chủ tịch UBND tỉnh đề nghị các địa phương rà soát phương án sơ tán dân ở vùng trũng thấp, ven "
+    "sông, ven biển; kiểm tra an toàn hồ đập trước mùa mưa lũ và chuẩn bị đầy đủ vật tư, phương tiện.",
+    "Các huyện miền núi như Kỳ Sơn, Tương Dương, Quế Phong được yêu cầu cắm biển cảnh báo tại những điểm "
+    "có nguy cơ sạt lở đất, lũ quét và bố trí lực lượng trực 24/24 giờ khi có mưa lớn kéo dài.",
+    "Tại hội nghị, nhiều tập thể và cá nhân có thành tích xuất sắc trong công tác phòng chống thiên tai, "
+    "tìm kiếm cứu nạn đã được tặng bằng khen của Chủ tịch UBND tỉnh.",
+]
+OTHER = [
+    "Đội tuyển bóng đá U23 Việt Nam đã có buổi tập đầu tiên trên sân Mỹ Đình chuẩn bị cho vòng loại giải "
+    "châu Á, huấn luyện viên trưởng cho biết toàn đội đang có tinh thần rất tốt sau kỳ nghỉ Tết.",
+    "Ban huấn luyện đã triệu tập 28 cầu thủ, trong đó có 5 gương mặt mới lần đầu lên tuyển; danh sách "
+    "chính thức sẽ được chốt sau trận giao hữu với đội tuyển Thái Lan vào cuối tháng này.",
+    "Người hâm mộ có thể mua vé trực tuyến từ ngày 20/3 với giá từ 200.000 đến 500.000 đồng, ban tổ chức "
+    "khuyến cáo khán giả không mua vé qua trung gian để tránh bị lừa đảo.",
+]
+ORIGINAL = "Nghệ An tổng kết phòng chống thiên tai\n" + "\n".join(STORY)
+
+
+def test_content_hash_ignores_case_spacing_punctuation_and_tone_style() -> None:
+    a = "Khánh Hòa:  mưa LỚN, thủy điện xả lũ!"
+    b = "khánh hoà - mưa lớn thuỷ điện xả lũ"
+    assert content_hash(a) == content_hash(b)
+    assert content_hash(a) != content_hash("Khánh Hòa: mưa nhỏ, thủy điện xả lũ")
+    assert len(content_hash(a)) == 64
+
+
+def test_signature_equals_datasketch_minhash_of_the_shingles() -> None:
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32", hashfunc=int)
+    m.update_batch([int(h) for h in shingle_hashes(ORIGINAL)])
+    assert np.array_equal(m.hashvalues, signature(ORIGINAL))
+
+
+def test_signature_round_trips_through_bytes() -> None:
+    sig = signature(ORIGINAL)
+    data = signature_to_bytes(sig)
+    assert len(data) == 4 * NUM_PERM
+    assert np.array_equal(signature_from_bytes(data), sig)
+    with pytest.raises(ValueError):
+        signature_from_bytes(data[:-4])
+
+
+def _index_with_original(**kw) -> NearDupIndex:
+    index = NearDupIndex(**kw)
+    index.insert(1, signature(ORIGINAL))
+    index.insert(2, signature("Tuyển U23 tập trung\n" + "\n".join(OTHER)))
+    return index
+
+
+def test_trimmed_copy_with_new_headline_and_credit_is_detected() -> None:
+    copy = "\n".join(["Trang chủ » Thời sự", "Nghệ An: 3 người chết vì thiên tai năm 2023", *STORY[:4],
+                      "Theo Báo Nghệ An"])  # last paragraph (~20 %) trimmed
+    stats = CounterStats()
+    index = _index_with_original(stats=stats)
+    assert index.query(signature(copy)) == [1]
+    assert stats.get_value("dedup/near_dup") == 1
+
+
+def test_reordered_paragraphs_with_a_few_edited_words_are_detected() -> None:
+    paras = [STORY[2], STORY[0], STORY[4], STORY[1].replace("350 tỷ", "gần 350 tỷ"), STORY[3]]
+    copy = "(Theo TTXVN)\n" + "\n".join(paras).replace("hội nghị", "hội thảo", 1)
+    assert jaccard(signature(copy), signature(ORIGINAL)) > 0.6
+    assert _index_with_original().query(signature(copy)) == [1]
+
+
+def test_different_article_is_not_matched() -> None:
+    other = "Tuyển U23 chuẩn bị vòng loại\n" + "\n".join(OTHER) + "\nTheo Dân trí"
+    index = NearDupIndex()
+    index.insert(1, signature(ORIGINAL))
+    assert index.query(signature(other)) == []
+    assert jaccard(signature(other), signature(ORIGINAL)) < 0.1
+
+
+def test_empty_text_is_stored_but_never_matches() -> None:
+    index = _index_with_original()
+    index.insert(3, signature("... !!! ---"))
+    assert index.query(signature("")) == []
+    assert len(index) == 3
+
+
+def test_remove_forgets_the_article() -> None:
+    index = _index_with_original()
+    index.remove(1)
+    assert 1 not in index and len(index) == 1
+    assert index.query(signature(ORIGINAL)) == []
+    with pytest.raises(ValueError):
+        index.insert(2, signature(ORIGINAL))  # keys are unique
+
+
+def test_window_days_compares_only_articles_published_close_together() -> None:
+    day = datetime(2024, 3, 12, 8, 0)
+    index = NearDupIndex(window_days=3)
+    index.insert(1, signature(ORIGINAL), published=day)
+    assert index.query(signature(ORIGINAL), published=day + timedelta(days=2)) == [1]
+    assert index.query(signature(ORIGINAL), published=day + timedelta(days=10)) == []
+    assert index.query(signature(ORIGINAL)) == [1]  # unknown date: compared
+    assert index.remove_older_than(day + timedelta(days=1)) == 1
+    assert len(index) == 0
+
+
+def test_index_stays_correct_across_merges_and_compaction(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(neardup_index, "MERGE_EVERY", 5)
+    rng = random.Random(3)
+    words = " ".join(STORY + OTHER).split()
+    texts = [" ".join(rng.choices(words, k=80)) for _ in range(40)]
+    index = NearDupIndex()
+    for i, t in enumerate(texts):
+        index.insert(i, signature(t))
+    for i in range(0, 40, 2):
+        index.remove(i)  # enough dead rows to trigger compaction
+    assert len(index) == 20
+    for i, t in enumerate(texts):
+        assert index.query(signature(t))[:1] == ([] if i % 2 == 0 else [i])
+
+
+@pytest.mark.shared
+def test_vntc_small_copies_found_and_distinct_articles_kept_apart(shared_data) -> None:
+    rows = [json.loads(line) for line in open(shared_data / "vntc_small" / "train.jsonl", encoding="utf-8")]
+    texts = list({content_hash(r["text"]): r["text"] for r in rows}.values())
+    index = NearDupIndex()
+    matched_distinct = 0
+    for i, t in enumerate(texts):
+        sig = signature(t)
+        matched_distinct += bool(index.query(sig))
+        index.insert(i, sig)
+    assert matched_distinct <= len(texts) // 100  # VNTC has a few real near-duplicates, not more
+    rng = random.Random(5)
+    found = 0
+    for i in rng.sample(range(len(texts)), 50):
+        words = texts[i].split()
+        kept = words[10 : int(len(words) * 0.8)]  # headline replaced, last ~20 % trimmed
+        q = len(kept) // 4
+        parts = [kept[:q], kept[2 * q : 3 * q], kept[q : 2 * q], kept[3 * q :]]  # two chunks swapped
+        copy = "\n".join(["Tin mới nhất: " + " ".join(words[:6]), *(" ".join(p) for p in parts),
+                          "Theo Báo Nghệ An"])
+        found += i in index.query(signature(copy))
+    assert found == 50

@@ -1,0 +1,193 @@
+"""CrawlCore on a real database (SQLite and PostgreSQL): feeds → frontier → articles, exactly once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bantin.app.stats import CounterStats
+from bantin.ingest import store as ingest_mod
+from bantin.ingest.core import CrawlCore, Fetched
+from bantin.sources.registry import SourceSpec, upsert
+from bantin.store.db import make_engine, session_factory
+from bantin.store.migrate import upgrade
+from bantin.store.schema import Article, ArticleURL, Cluster, FetchLog, FrontierItem
+from tests import pagefactory as pf
+
+T0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
+# feeds are due again by then, whatever the adaptive interval chose
+LATER = datetime.now(UTC) + timedelta(days=2)
+FEED = "http://news.example.test/rss/tin-moi-nhat.rss"
+
+
+@pytest.fixture
+def core(db_url: str) -> CrawlCore:
+    engine = make_engine(db_url)
+    upgrade(engine)
+    sessions = session_factory(engine)
+    with sessions() as s:
+        upsert(s, SourceSpec(name="Báo Thử", feeds=(FEED,), home_url="http://news.example.test/", language="vi"))
+        upsert(s, SourceSpec(name="Báo Khác", feeds=("http://other.example.test/rss.rss",), language="vi"))
+        s.commit()
+    return CrawlCore(sessions, CounterStats())
+
+
+def _count(core: CrawlCore, model: type) -> int:
+    with core.sessions() as s:
+        return s.scalar(select(func.count()).select_from(model)) or 0
+
+
+def _feed(core: CrawlCore, items: list[tuple[str, str, datetime]], url: str = FEED) -> list:
+    task = next(t for t in core.due_feeds(LATER) if t.url == url)
+    body = pf.rss(items)
+    return core.feed_fetched(task, Fetched(url, url, 200, {"content-type": "application/rss+xml", "etag": '"v1"'}, body))
+
+
+def _article(core: CrawlCore, task, title: str, text: str, published: datetime | None = None, url: str | None = None):  # type: ignore[no-untyped-def]
+    url = url or task.url
+    body = pf.page(title, text, task.url, published)
+    return core.article_fetched(task, Fetched(url, url, 200, {"content-type": "text/html; charset=utf-8"}, body))
+
+
+def test_feed_items_go_to_the_frontier_once_with_validators_kept(core: CrawlCore) -> None:
+    items = [(f"Tin {i}", f"http://news.example.test/tin-{i}.html", T0) for i in range(3)]
+    new = _feed(core, items)
+    assert [t.url for t in new] == [u for _, u, _ in items]
+    # the same feed again: nothing new, and duplicates are counted
+    assert _feed(core, items) == []
+    assert core.stats.get_value("ingest/dup_url") == 3
+    assert _count(core, FrontierItem) == 3
+    with core.sessions() as s:
+        logs = s.execute(select(FetchLog.outcome, FetchLog.items_new).where(FetchLog.kind == "feed")).all()
+    assert sorted(logs) == [("ok", 0), ("ok", 3)]
+    task = next(t for t in core.due_feeds(LATER) if t.url == FEED)
+    assert task.etag == '"v1"'
+
+
+def test_tracking_parameters_do_not_make_a_new_item(core: CrawlCore) -> None:
+    _feed(core, [("Tin", "http://news.example.test/tin-1.html", T0)])
+    again = _feed(core, [("Tin", "http://news.example.test/tin-1.html?utm_source=rss&utm_medium=feed", T0)])
+    assert again == []
+
+
+def test_same_article_ingested_twice_gives_one_row(core: CrawlCore) -> None:
+    [task] = _feed(core, [("Tin", "http://news.example.test/tin-1.html", T0)])
+    text = pf.texts(1)[0]
+    first = _article(core, task, "Tin một", text, T0)
+    second = _article(core, task, "Tin một", text, T0)
+    assert first is not None and second is not None
+    assert first.outcome == "new" and second.outcome == "dup_url"
+    assert first.article_id == second.article_id
+    assert _count(core, Article) == 1
+
+
+def test_same_text_at_another_url_becomes_an_alias(core: CrawlCore) -> None:
+    t1, t2 = _feed(core, [("A", "http://news.example.test/a.html", T0), ("B", "http://news.example.test/b.html", T0)])
+    text = pf.texts(1)[0]
+    a = _article(core, t1, "Tin", text, T0)
+    b = core.article_fetched(t2, Fetched(t2.url, t2.url, 200, {}, pf.page("Tin", text, t2.url, T0)))
+    assert a is not None and b is not None
+    assert b.outcome == "dup_hash" and b.article_id == a.article_id
+    with core.sessions() as s:
+        urls = set(s.scalars(select(ArticleURL.url).where(ArticleURL.article_id == a.article_id)))
+    assert {"http://news.example.test/a.html", "http://news.example.test/b.html"} <= urls
+
+
+def test_losing_a_race_to_another_process_records_a_duplicate_not_an_error(core: CrawlCore,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process commits the same article between our duplicate check and our insert: the unique
+    constraint fails our transaction, the retry sees their row, and exactly one article remains."""
+    t1, t2 = _feed(core, [("A", "http://news.example.test/a.html", T0), ("B", "http://news.example.test/b.html", T0)])
+    text = pf.texts(1)[0]
+    theirs = _article(core, t1, "Tin", text, T0)
+    real_existing, blind = ingest_mod._existing, iter([True])
+
+    def stale_check(*args: object) -> object:  # our check ran before their commit: it saw nothing
+        return None if next(blind, False) else real_existing(*args)
+
+    monkeypatch.setattr(ingest_mod, "_existing", stale_check)
+    ours = core.article_fetched(t2, Fetched(t2.url, t2.url, 200, {}, pf.page("Tin", text, t2.url, T0)))
+    assert theirs is not None and ours is not None
+    assert ours.outcome == "dup_hash" and ours.article_id == theirs.article_id
+    assert core.stats.get_value("db/tx_retry") == 1
+    assert _count(core, Article) == 1
+    with core.sessions() as s:
+        logs = s.execute(select(FetchLog.url, FetchLog.outcome).where(FetchLog.kind == "article")).all()
+        done = s.scalar(select(FrontierItem.article_id).where(FrontierItem.url == t2.url))
+    assert sorted(logs) == [(t1.url, "ok"), (t2.url, "dup_hash")]  # the failed attempt left no record
+    assert done == theirs.article_id
+
+
+def test_syndicated_copy_joins_the_cluster_and_the_earliest_copy_is_origin(core: CrawlCore) -> None:
+    text = pf.texts(2)[0]
+    [orig] = _feed(core, [("Gốc", "http://news.example.test/goc.html", T0)])
+    [copy] = _feed(core, [("Đăng lại", "http://other.example.test/copy.html", T0)], "http://other.example.test/rss.rss")
+    paras = text.split(". ")
+    trimmed = ". ".join(paras[: int(len(paras) * 0.85)]) + ". Theo Báo Thử"
+    # the copy is fetched first but published later
+    c = _article(core, copy, "Tiêu đề khác hẳn", trimmed, T0 + timedelta(hours=3))
+    o = _article(core, orig, "Gốc", text, T0)
+    assert c is not None and o is not None and o.outcome == "new"
+    assert o.cluster_id == c.cluster_id
+    with core.sessions() as s:
+        cluster = s.get(Cluster, o.cluster_id)
+        assert cluster is not None
+        assert cluster.origin_article_id == o.article_id
+        assert cluster.size == 2
+
+
+def test_unrelated_articles_get_separate_clusters(core: CrawlCore) -> None:
+    a_text, b_text = pf.texts(2)
+    ta, tb = _feed(core, [("A", "http://news.example.test/a.html", T0), ("B", "http://news.example.test/b.html", T0)])
+    a, b = _article(core, ta, "A", a_text, T0), _article(core, tb, "B", b_text, T0)
+    assert a is not None and b is not None and a.cluster_id != b.cluster_id
+
+
+def test_pending_items_survive_a_restart(core: CrawlCore) -> None:
+    _feed(core, [("A", "http://news.example.test/a.html", T0), ("B", "http://news.example.test/b.html", T0)])
+    fresh = CrawlCore(core.sessions, CounterStats())  # a new process after a crash
+    assert {t.url for t in fresh.due_articles()} == {"http://news.example.test/a.html", "http://news.example.test/b.html"}
+
+
+def test_gone_article_is_given_up_and_transient_error_retried_later(core: CrawlCore) -> None:
+    ta, tb = _feed(core, [("A", "http://news.example.test/a.html", T0), ("B", "http://news.example.test/b.html", T0)])
+    core.article_failed(ta, "HTTP 404", 404, outcome="http_error")
+    core.article_failed(tb, "TimeoutError", None)
+    with core.sessions() as s:
+        states = dict(s.execute(select(FrontierItem.url, FrontierItem.state)).all())
+    assert states == {ta.url: "failed", tb.url: "pending"}
+    assert core.due_articles() == []  # B waits for its backoff
+
+
+def test_not_modified_feed_is_logged_and_slows_polling(core: CrawlCore) -> None:
+    task = next(t for t in core.due_feeds(LATER) if t.url == FEED)
+    assert core.feed_fetched(task, Fetched(FEED, FEED, 304, {}, b"")) == []
+    with core.sessions() as s:
+        assert s.scalar(select(FetchLog.outcome).where(FetchLog.kind == "feed")) == "not_modified"
+    assert core.stats.get_value("feed/not_modified") == 1
+
+
+def test_broken_feed_is_recorded_as_a_source_failure(core: CrawlCore) -> None:
+    task = next(t for t in core.due_feeds(LATER) if t.url == FEED)
+    assert core.feed_fetched(task, Fetched(FEED, FEED, 200, {"content-type": "text/html"}, b"\x00\xff garbage")) == []
+    from bantin.store.schema import Source
+
+    with core.sessions() as s:
+        src = s.scalar(select(Source).where(Source.name == "Báo Thử"))
+        assert src is not None and src.health == "failing" and src.last_error
+
+
+def test_credit_line_names_the_origin_even_when_the_copy_has_an_earlier_timestamp(core: CrawlCore) -> None:
+    text = pf.texts(3)[2]
+    [orig] = _feed(core, [("Gốc", "http://news.example.test/goc2.html", T0)])
+    [copy] = _feed(core, [("Copy", "http://other.example.test/copy2.html", T0)], "http://other.example.test/rss.rss")
+    paras = text.split(". ")
+    copied = ". ".join(paras[1:]) + ". Theo Báo Thử"
+    c = _article(core, copy, "Bản đăng lại", copied, T0 - timedelta(hours=5))  # wrong clock on the copy
+    o = _article(core, orig, "Gốc", text, T0)
+    assert c is not None and o is not None and o.cluster_id == c.cluster_id
+    with core.sessions() as s:
+        cluster = s.get(Cluster, o.cluster_id)
+        assert cluster is not None and cluster.origin_article_id == o.article_id

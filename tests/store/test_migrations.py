@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import inspect, text
+
+from bantin.store.db import make_engine
+from bantin.store.migrate import current_revision, head_revision, upgrade
+from bantin.store.schema import Base
+
+
+def test_upgrade_creates_every_table_of_the_model(db_url: str) -> None:
+    engine = make_engine(db_url)
+    assert upgrade(engine) == head_revision(engine)
+    tables = set(inspect(engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+
+
+def test_model_and_migrations_agree(db_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_downgrade_then_upgrade_round_trips(db_url: str) -> None:
+    from alembic import command
+
+    from bantin.store.migrate import alembic_config
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    command.downgrade(alembic_config(engine), "base")
+    assert current_revision(engine) is None
+    upgrade(engine)
+    assert current_revision(engine) == head_revision(engine)
+
+
+def test_concurrent_upgrades_of_a_new_database_both_succeed(db_url: str) -> None:
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            upgrade(make_engine(db_url))
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert current_revision(make_engine(db_url)) == head_revision(make_engine(db_url))
+
+
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    with engine.connect() as c:
+        assert c.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert c.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert c.execute(text("PRAGMA busy_timeout")).scalar() == 30000
