@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +22,11 @@ err = Console(stderr=True)
 DataOpt = Annotated[Path, typer.Option("--data", help="FILE.jsonl[.gz], rows with `text` and `label`")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="JSON output")]
 ProgressOpt = Annotated[bool, typer.Option("--progress/--no-progress", help="progress bar on stderr (a terminal)")]
+
+
+def fmt_time(dt: datetime | None) -> str:
+    """A timestamp as the tables show it (minutes), or an em dash."""
+    return dt.strftime("%Y-%m-%d %H:%M") if dt else "—"
 
 
 def current_actor() -> str:
@@ -36,7 +42,7 @@ def record_audit(session: Any, action: str, **detail: Any) -> None:
 
 
 def fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]Lỗi (error):[/] {message}", highlight=False)
+    err.print(f"[bold red]Lỗi (error):[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
