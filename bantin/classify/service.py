@@ -33,7 +33,7 @@ BATCH = 256
 SCORE_DECIMALS = 4
 NO_TEXT = "no text (needs `text`, or `title` and `summary`)"
 # Where the topic model shipped with bantin lives (used while no `topics` version is promoted).
-DEFAULT_MODEL_DIR = Path(__file__).with_name("default_model")
+DEFAULT_MODEL_DIR = Path(__file__).parent / "topics" / "default_model"
 
 
 @dataclass

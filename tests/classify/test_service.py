@@ -175,3 +175,13 @@ def test_shipped_default_topic_model_loads_only_when_its_manifest_matches(tmp_pa
     (tmp_path / "topics.skops").write_bytes(data + b"x")
     with pytest.raises(ArtifactError, match="sha256"):
         default_topic_model(tmp_path)
+
+
+def test_shipped_default_topic_model_is_found_where_the_package_ships_it() -> None:
+    from bantin.classify.service import default_topic_model
+    from bantin.classify.topics.taxonomy import TOPIC_KEYS
+
+    model = default_topic_model()
+    assert model is not None, "the default topic model must load from the installed package"
+    scores = model.predict_proba(["Nghệ An thu hút đầu tư vào khu kinh tế Đông Nam, dự án nhà máy mới."])
+    assert scores.shape[1] == len(model.classes_) and set(model.classes_) <= set(TOPIC_KEYS)
