@@ -6,6 +6,12 @@ Sets (read in place from ../shared/data): VNTC full articles, RSS titles and sum
 with diacritics stripped (reported as a distribution: what each method says), fundus bodies of us/uk/au
 publishers (en) and of non-English-speaking countries (other), item titles+summaries of the English
 feeds (en). Speed is CPU time on the full-article sets.
+
+"bantin" is the one detector (bantin.text.language) that extraction, ``sources add`` and classification
+share. The crawler's former heuristic (diacritic ratio >= 0.08, else a declared code, else English function
+words) was removed after the last run that measured it (2026-12-01, same sets): RSS titles 0.0 % (it
+answers None below 80 letters), RSS summaries 92.75 %, English feed items 89.5 %, the rest equal, 2,447
+docs/s; "bantin" 100 / 100 / 92.25 %, 3,027 docs/s.
 """
 
 from __future__ import annotations
@@ -13,7 +19,6 @@ from __future__ import annotations
 import glob
 import json
 import time
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -22,8 +27,8 @@ import feedparser
 import langdetect
 import py3langid
 
+from bantin.text.diacritics import fold
 from bantin.text.language import detect_language
-from bantin.text.normalize import detect_language as crawler_detect
 from bench.vntc import SHARED, load_jsonl
 
 # Examples per set: enough for a 0.5 % resolution, quick on a shared 2-core machine.
@@ -48,13 +53,11 @@ METHODS: dict[str, Callable[[str], str]] = {
     "bantin": detect_language,
     "py3langid": lambda t: _fold(py3langid.classify(t[:1000])[0]),
     "langdetect": _langdetect,
-    "crawler_heuristic": lambda t: _fold(crawler_detect(t)),
 }
 
 
 def strip_diacritics(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in text if unicodedata.category(c) != "Mn")
+    return fold(text)
 
 
 def _fundus(countries: tuple[str, ...]) -> list[str]:

@@ -105,10 +105,10 @@ def least_certain(
 
 def _plain(label: str) -> str:
     import re
-    import unicodedata
 
-    bare = "".join(c for c in unicodedata.normalize("NFD", label.lower().replace("đ", "d"))
-                   if not unicodedata.combining(c))
+    from bantin.text.diacritics import fold
+
+    bare = fold(label.lower())
     return " " + " ".join(re.findall(r"[a-z0-9]+", bare)) + " "
 
 

@@ -24,6 +24,7 @@ from bantin.classify.registry.store import LoadedModel, load, promoted
 from bantin.store.db import dialect_insert
 from bantin.store.schema import Article, Classification
 from bantin.store.types import utcnow
+from bantin.text.language import LANGUAGES
 
 # The registry name of the topic model (its labels are taxonomy keys; analysts' topic labels train it).
 TOPIC_MODEL_NAME = "topics"
@@ -61,7 +62,8 @@ class Classifier:
             res["topics"] = topics[i]
             res["province"] = self.matcher.match(
                 title=_s(row.get("title")), text=_s(row.get("text")), summary=_s(row.get("summary"))).to_dict()
-            res["language"] = self._detect(text)
+            stored = row.get("language")  # the article's stored answer of the same detector: never a second opinion
+            res["language"] = stored if stored in LANGUAGES else self._detect(text)
             results.append(res)
         return results
 
@@ -201,7 +203,7 @@ def reclassify_stored(
     done, last = 0, 0
     while True:
         with sessions() as s:
-            q = (select(Article.id, Article.title, Article.text, Article.summary)
+            q = (select(Article.id, Article.title, Article.text, Article.summary, Article.language)
                  .outerjoin(Classification, Classification.article_id == Article.id)
                  .where(Article.id > last)
                  .where((Classification.article_id.is_(None))
@@ -211,7 +213,7 @@ def reclassify_stored(
             page = s.execute(q).all()
             if not page:
                 return done
-            rows = [{"title": r.title, "text": r.text, "summary": r.summary} for r in page]
+            rows = [{"title": r.title, "text": r.text, "summary": r.summary, "language": r.language} for r in page]
             results = clf.classify(rows)
             upsert_classifications(s, [_record(r.id, res, clf) for r, res in zip(page, results, strict=True)])
             s.commit()

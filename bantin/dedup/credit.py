@@ -10,12 +10,12 @@ and a domain suffix removed and common abbreviations expanded: "Dân trí" → `
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bantin.app.stats import StatsLike
+from bantin.text.diacritics import fold
 
 # Characters of the tail searched for a credit line: 600 reaches past a footer of related-story links and
 # copyright lines (credit recovered on bench/neardup.py's 3,980 variants: 300 → 60 %, 600 → 99.3 %).
@@ -52,8 +52,7 @@ _DATELINE = re.compile(r"\((?P<src>[A-ZĐ][\w.+ ]{1,30})\)\s*[-–—]")  # "(D�
 
 def publisher_key(name: str) -> str:
     """'Báo Nghệ An' → 'nghean', 'dantri.com.vn' → 'dantri', 'TTXVN/Vietnam+' → 'vietnamplus'."""
-    s = unicodedata.normalize("NFD", name.strip().casefold()).replace("đ", "d").replace("+", " plus")
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = fold(name.strip().casefold()).replace("+", " plus")
     s = _DOMAIN.sub("", re.sub(r"^(?:https?://)?(?:www\.)?", "", s))
     s = _PREFIX.sub("", re.sub(r"[^a-z0-9.]+", " ", s).strip())
     key = re.sub(r"[^a-z0-9]", "", s)

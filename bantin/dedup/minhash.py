@@ -16,6 +16,8 @@ import unicodedata
 import numpy as np
 from datasketch import MinHash
 
+from bantin.text.tones import LOWER_TONE_SHIFTS
+
 # Syllables per shingle. Exact Jaccard of bench/neardup_data.py copies vs. distinct VNTC stories: share
 # of true copy pairs below J=0.3 was 16 % for 2-grams, 13 % for 3-grams, 17 % / 20 % for 4- / 5-grams,
 # and 2-grams gave unrelated stories the most overlap (common phrases).
@@ -45,24 +47,16 @@ def _word_table() -> np.ndarray:
 
 _IS_WORD = _word_table()  # ~15 ms at import; a regex \W+ substitution costs 0.3 ms per article
 
-def _tone_pairs() -> dict[str, str]:
-    """New-style tone placement ("hoà", "thuỷ") → old style ("hòa", "thủy"); both occur in the press."""
-    pairs = {}
-    for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
-        for mark in "\u0300\u0301\u0309\u0303\u0323":
-            new = first + unicodedata.normalize("NFC", second + mark)
-            pairs[new] = unicodedata.normalize("NFC", first + mark) + second
-    return pairs
-
-
-_TONES = _tone_pairs()
-_TONE_RE = re.compile("o[\u00e0\u00e1\u1ea3\u00e3\u1ea1\u00e8\u00e9\u1ebb\u1ebd\u1eb9]|u[\u1ef3\u00fd\u1ef7\u1ef9\u1ef5]")
+# New-style tone placement ("hoà", "thuỷ") → old style ("hòa", "thủy") anywhere in the casefolded text
+# (both occur in the press); the rule's one table is bantin.text.tones.
+_TONE_RE = re.compile("|".join(f"{v}[{''.join(k[1] for k in LOWER_TONE_SHIFTS if k[0] == v)}]"
+                               for v in dict.fromkeys(k[0] for k in LOWER_TONE_SHIFTS)))
 
 
 def _canonical_codes(text: str) -> np.ndarray:
     """Code points of the canonical form: syllables separated by single spaces (32), no edge spaces."""
     folded = unicodedata.normalize("NFC", text).casefold()
-    folded = _TONE_RE.sub(lambda m: _TONES[m.group(0)], folded)
+    folded = _TONE_RE.sub(lambda m: LOWER_TONE_SHIFTS[m.group(0)], folded)
     codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
     word = np.zeros(codes.size + 1, dtype=bool)
     basic = codes < 0x10000

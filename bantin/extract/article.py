@@ -24,7 +24,8 @@ from zoneinfo import ZoneInfo
 from bantin.app.stats import StatsLike
 from bantin.extract.canonical import canonicalize_url, page_canonical
 from bantin.text.charset import decode_html
-from bantin.text.normalize import detect_language, normalize_vi
+from bantin.text.language import detect_language
+from bantin.text.normalize import normalize_vi
 
 # Settings' fetch cap is 10 MiB; the largest real article page seen is 2.9 MB. Beyond 8 MiB we cut the tail
 # (bodies sit early in the document) to bound lxml/trafilatura time (measured: 2.9 MB CNN page 0.5 s,

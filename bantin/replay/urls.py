@@ -10,11 +10,12 @@ from __future__ import annotations
 import csv
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
+
+from bantin.text.diacritics import fold
 
 # Characters left unescaped in a replay path: RFC 3986 pchar plus "/", so original paths round-trip.
 PATH_SAFE = "/:@!$&'()*+,;=-._~"
@@ -76,9 +77,7 @@ def load_url_map(root: Path) -> tuple[dict[bytes, list[Capture]], list[str]]:
 
 def slug(text: str) -> str:
     """ASCII path segment: 'VnExpress - Thế Giới' -> 'vnexpress-the-gioi'."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"
+    return re.sub(r"[^a-z0-9]+", "-", fold(text).lower()).strip("-") or "x"
 
 
 def parse_ts(value: str | None) -> int | None:

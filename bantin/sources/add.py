@@ -28,7 +28,7 @@ def add_source(
     from bantin.feeds.parse import FeedItem, parse_feed
     from bantin.fetch.oneoff import fetch_urls
     from bantin.sources.discover import discover_feeds
-    from bantin.text.normalize import detect_language
+    from bantin.text.language import detect_language
 
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:

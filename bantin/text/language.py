@@ -1,9 +1,14 @@
-"""Language identification for the office: "vi", "en" or "other", offline.
+"""Language identification, the one detector of bantin: "vi", "en" or "other", offline.
 
-Vietnamese with diacritics is recognised by its letters alone (a fast path that also handles very short
-titles); everything else goes to py3langid (BSD, ships its model in the wheel, numpy only), whose 97
-languages are folded to en/other. Choice measured with bench/language.py against langdetect and the
-crawler's heuristic (docs/taxonomy.md, "Language").
+Used by extraction (``articles.language``), ``sources add`` and classification (which reuses the stored
+answer), so the three always agree.
+
+Vietnamese with diacritics is recognised by its letters alone (``bantin.text.diacritics``: a fast path
+that also handles very short titles); everything else goes to py3langid (BSD, ships its model in the
+wheel, numpy only), whose 97 languages are folded to en/other. A declared language (``<html lang>``,
+a feed's ``<language>``) is only used when the text has too few letters to judge: templates lie
+(``lang="en"`` on Vietnamese pages). Choice measured with bench/language.py against langdetect and the
+crawler's former heuristic (docs/benchmarks.md, docs/taxonomy.md "Language").
 
 Vietnamese written without diacritics (URL slugs, some comments) is returned as "vi" only when
 py3langid says so; it usually does not, so callers should not rely on it for slugs.
@@ -16,18 +21,16 @@ from pathlib import Path
 
 import py3langid
 
+from bantin.app.stats import StatsLike
+from bantin.text.diacritics import looks_vietnamese, vi_diacritic_ratio
+
+# The answers: Vietnamese, English, anything else.
+LANGUAGES = ("vi", "en", "other")
 # Only the start of a text is looked at: constant cost on long articles; with 1,000 chars every full
 # VNTC and us/uk/au fundus article in bench/language.py is still identified correctly.
 MAX_CHARS = 1000
-# Share of letters with Vietnamese diacritics above which a text is Vietnamese: VNTC articles measure
-# 0.11-0.45 and the aeb en/pt/it/id pages at most 0.04 (bantin/text/normalize.py's measurement).
-VI_MIN_DIACRITIC_RATIO = 0.1
-# Fewer letters than this are too little evidence for the diacritic rule (single words, acronyms).
+# Fewer letters than this are too little evidence (single words, acronyms): a declaration wins, if any.
 VI_MIN_LETTERS = 8
-
-_VI_SPECIFIC = frozenset("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
-# Letters that Vietnamese has but few other Latin-script languages use (ư ơ ă đ and the hook/dot tones).
-_VI_STRONG = frozenset("ăđơưảẳẵặẩẫậẻẽẹểễệỉĩịỏọổỗộởỡợủũụửữựỷỹỵằắầấềếồốờớừứỳ")
 
 
 @lru_cache(maxsize=1)
@@ -36,26 +39,48 @@ def _identifier() -> py3langid.langid.LanguageIdentifier:
     return py3langid.langid.LanguageIdentifier.from_modelpath(path, norm_probs=True)
 
 
-def _vi_score(sample: str) -> tuple[int, float, bool]:
-    letters = [c for c in sample.lower() if c.isalpha()]
-    if not letters:
-        return 0, 0.0, False
-    vi = sum(c in _VI_SPECIFIC for c in letters)
-    return len(letters), vi / len(letters), any(c in _VI_STRONG for c in letters)
+def fold_code(code: str | None) -> str | None:
+    """An ISO 639 / BCP 47 tag as one of LANGUAGES ("vi-VN" → "vi", "fr" → "other"); None if not a tag."""
+    code = (code or "").strip().lower().replace("_", "-").split("-")[0]
+    if not (code.isalpha() and 2 <= len(code) <= 3):
+        return None
+    return code if code in ("vi", "en") else "other"
 
 
-def detect_language_with_confidence(text: str) -> tuple[str, float]:
-    """("vi" | "en" | "other", confidence in [0, 1]) for ``text``; ("other", 0.0) for no letters."""
+def _inc(stats: StatsLike | None, key: str) -> None:
+    if stats is not None:
+        stats.inc_value(f"extract/{key}")
+
+
+def detect_language_with_confidence(
+    text: str, declared: str | None = None, stats: StatsLike | None = None
+) -> tuple[str, float]:
+    """(one of LANGUAGES, confidence in [0, 1]) for ``text``; ``declared`` decides only texts of fewer
+    than VI_MIN_LETTERS letters (confidence 0.5); ("other", 0.0) for no letters and no declaration.
+
+    Counters (``extract/``): lang_vi_text, lang_identified, lang_declared, lang_unknown, and lang_override
+    when the text contradicts a declaration."""
     sample = text[:MAX_CHARS]
-    n_letters, ratio, strong = _vi_score(sample)
+    n_letters = sum(map(str.isalpha, sample))
+    said = fold_code(declared)
+    if n_letters < VI_MIN_LETTERS and said:
+        _inc(stats, "lang_declared")
+        return said, 0.5
     if n_letters == 0:
+        _inc(stats, "lang_unknown")
         return "other", 0.0
-    if n_letters >= VI_MIN_LETTERS and ratio >= VI_MIN_DIACRITIC_RATIO and strong:
-        return "vi", min(1.0, 0.5 + ratio * 2)
-    lang, prob = _identifier().classify(sample)
-    return (lang if lang in ("vi", "en") else "other"), float(prob)
+    if n_letters >= VI_MIN_LETTERS and looks_vietnamese(sample):
+        lang, conf = "vi", min(1.0, 0.5 + vi_diacritic_ratio(sample) * 2)
+        _inc(stats, "lang_vi_text")
+    else:
+        code, prob = _identifier().classify(sample)
+        lang, conf = (code if code in ("vi", "en") else "other"), float(prob)
+        _inc(stats, "lang_identified")
+    if said and said != lang:
+        _inc(stats, "lang_override")
+    return lang, conf
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str, declared: str | None = None, stats: StatsLike | None = None) -> str:
     """"vi", "en" or "other" for ``text`` (see detect_language_with_confidence)."""
-    return detect_language_with_confidence(text)[0]
+    return detect_language_with_confidence(text, declared, stats)[0]

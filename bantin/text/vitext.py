@@ -1,11 +1,17 @@
-"""Vietnamese text helpers for place matching: NFC, one tone-mark style, diacritic folding, tokens."""
+"""Vietnamese text helpers for place matching: NFC, one tone-mark style (``bantin.text.tones``), tokens;
+``fold`` is ``bantin.text.diacritics.fold``."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-_TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}  # huyền, sắc, hỏi, ngã, nặng
+from bantin.text.diacritics import fold
+from bantin.text.tones import TONE_SHIFTS
+
+__all__ = ["fold", "folded_key", "is_acronym", "is_capitalized", "is_unaccented", "key", "normalize", "prepare",
+           "tokens"]
+
 # A word token, or one punctuation mark (punctuation breaks multi-word names).
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 # The dot of an abbreviated designator ("TP.Vinh", "P.Thành Sen", "TX. Cửa Lò") is dropped so "TP Vinh" matches.
@@ -17,37 +23,11 @@ UNACCENTED_MAX_SHARE = 0.1
 UNACCENTED_MIN_TOKENS = 4
 
 
-def _compose(base: str, tone: str) -> str:
-    return unicodedata.normalize("NFC", base + tone)
-
-
-def _tone_table() -> dict[str, str]:
-    """Old vs new tone placement (hoà/hòa, thuỷ/thủy): map both to the tone-on-first-vowel style of the gazetteers."""
-    table: dict[str, str] = {}
-    for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
-        for tone in _TONES:
-            for f, s in ((first, second), (first.upper(), second), (first.upper(), second.upper())):
-                table[f + _compose(s, tone)] = _compose(f, tone) + s
-    return table
-
-
-_TONE_MAP = _tone_table()
+# Old vs new tone placement (hoà/hòa, thuỷ/thủy): both map to the tone-on-first-vowel style of the gazetteers.
+_TONE_MAP = TONE_SHIFTS
 _TONE_RE = re.compile("(?<![qQ])(" + "|".join(sorted(_TONE_MAP, key=len, reverse=True)) + r")(?!\w)")
 # Cheap pre-check on lowercased text: is there any syllable in the other tone style at all?
 _TONE_HINT = re.compile("(?<!q)(?:" + "|".join(k for k in _TONE_MAP if k.islower()) + r")(?!\w)")
-
-
-def _fold_table() -> dict[int, str]:
-    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "D"}
-    for cp in range(0xC0, 0x1EFA):
-        ch = chr(cp)
-        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
-        if base != ch and base.isascii() and base:
-            table[cp] = base
-    return table
-
-
-_FOLD = _fold_table()
 
 
 def normalize(text: str) -> str:
@@ -76,11 +56,6 @@ def prepare(text: str) -> tuple[list[str], list[str]]:
     if _TONE_HINT.search(low):
         lows = [_TONE_MAP.get(t[-2:], "") and _retone(t) or t for t in lows]
     return toks, lows
-
-
-def fold(text: str) -> str:
-    """Strip Vietnamese diacritics: "Nghệ An" -> "Nghe An", "Đô Lương" -> "Do Luong"."""
-    return text.translate(_FOLD)
 
 
 def tokens(text: str) -> list[str]:

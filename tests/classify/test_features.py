@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 
 from bantin.classify.topics import features
-from bantin.classify.topics.features import SyllableTfidfVectorizer, syllable_hashes
+from bantin.classify.topics.features import SyllableTfidfVectorizer
 from bantin.text.normalize import normalize_vi
+from bantin.text.syllables import joined, syllable_hashes
 
 _WORD = re.compile(r"\w+")
 
@@ -125,10 +126,10 @@ def test_fold_digits_reads_every_digit_as_zero() -> None:
 
 def test_punctuation_runs_match_the_regex_tokens(shared_data: Path) -> None:
     texts = _texts(shared_data, 200) + ["", "!!!", "a\n\nb.\n", "😀 x 😀😀", "(NLĐ)- giá: 7.019 đồng/giờ..."]
-    got_h, got_doc = features._punct(features._joined(texts))
+    got_h, got_doc = features._punct(joined(texts))
     for i, text in enumerate(texts):
         tokens = re.findall(r"[^\w\s]+|\n", unicodedata.normalize("NFC", text))
-        want = [features._punct(features._joined([t]))[0][0] for t in tokens]
+        want = [features._punct(joined([t]))[0][0] for t in tokens]
         assert list(got_h[got_doc == i]) == want
 
 
@@ -151,3 +152,43 @@ def test_count_matrix_paths_agree_with_a_plain_count() -> None:
         np.add.at(want, (docs, (feats % np.uint64(n_features)).astype(np.int64)), 1)
         assert got.shape == (8, n_features) and got.has_sorted_indices
         assert np.array_equal(got[:, :300].toarray(), want) and got.nnz == np.count_nonzero(want)
+
+
+# Captured before tone-mark rules and syllable hashing moved to bantin.text (one table for all stages): the
+# shipped model and a freshly fitted vectoriser must transform these texts exactly as they did then.
+BIT_TEXTS = [
+    "Hoà bình và hòa bình, thuỷ điện và thủy điện, khoẻ mạnh và khỏe mạnh ở Nghệ An.",
+    "Quý khách, quí vị, Thuỵ Điển, thụy sĩ; ĐƯỜNG SẮT Bắc – Nam; oà khóc, uỷ ban, ủy ban.",
+    "Tỉnh Hà Tĩnh đầu tư 2.500 tỷ đồng; xã Mường Típ, phường Vinh Phú; Cửa Lò 2026.",
+    "Lũ lụt miền Trung: hoạ sĩ Nguyễn Văn A ở Đô Lương, Hưng Yên; tuần lễ văn hoá.",
+    "English text with no diacritics at all, numbers 1999 and 2007.",
+    "Giáo dục\nThể thao\tKinh doanh — «trích dẫn» (ngoặc) [vuông] ... !!!",
+    "ðặc biệt Ðà Nẵng, Quảng Trị; Ƣ ơ ư; tiếng Việt NFD: Hoà",
+]
+SHIPPED_DIGEST = "967824045cb4dce5c0880b6a340003b19a6d6bc4a18f610fb8e2de85de2b899b"
+FRESH_DIGEST = "42faa3130a0066d04c028fb716bc44d1b7b2fba70fae202ba94aadd74236859a"
+
+
+def _digest(X) -> str:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    X = X.tocsr()
+    X.sort_indices()
+    h = hashlib.sha256()
+    for a in (X.indptr, X.indices, X.data):
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def test_shipped_model_vectoriser_transforms_bit_for_bit_as_before() -> None:
+    from bantin.classify.service import default_topic_model
+
+    model = default_topic_model(Path(features.__file__).with_name("default_model"))
+    assert model is not None, "the shipped topic model is missing from bantin/classify/topics/default_model"
+    assert _digest(model.vectorizer_.transform(BIT_TEXTS)) == SHIPPED_DIGEST
+
+
+def test_fresh_vectoriser_transforms_bit_for_bit_as_before() -> None:
+    vec = SyllableTfidfVectorizer(n_features=2**18, title_chars=80, title_features=2**16, title_weight=1.5,
+                                  fold_digits=True, punct_features=2**10, punct_weight=0.2).fit(BIT_TEXTS * 2)
+    assert _digest(vec.transform(BIT_TEXTS)) == FRESH_DIGEST

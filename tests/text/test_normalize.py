@@ -1,4 +1,4 @@
-"""normalize_vi: underthesea's tone-mark rules without its re-spacing; language check by diacritics."""
+"""normalize_vi: underthesea's tone-mark rules without its re-spacing."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from underthesea import text_normalize
 from underthesea.pipeline.text_normalize.text_normalizer import token_map
 from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
 
-from bantin.app.stats import CounterStats
-from bantin.text.normalize import detect_language, normalize_vi, vi_diacritic_ratio
+from bantin.text.normalize import normalize_vi
 
 
 def _vntc(shared_data: Path, split: str = "train") -> list[str]:
@@ -81,25 +80,3 @@ def test_same_tokens_as_text_normalize_on_vntc_small(shared_data):
         changed += expected != _tokens(text)
         assert _tokens(normalize_vi(text)) == expected
     assert changed > len(docs)  # the rules really fired (on the originals and on every perturbed copy)
-
-
-def test_diacritic_ratio_separates_vietnamese_from_english(shared_data):
-    vi = _vntc(shared_data, "dev")[0]
-    assert vi_diacritic_ratio(vi) > 0.2
-    assert vi_diacritic_ratio("The coast guard said the vessel left on Monday.") == 0.0
-
-
-def test_vietnamese_text_beats_a_lying_lang_attribute(shared_data):
-    stats = CounterStats()
-    assert detect_language(_vntc(shared_data, "dev")[0], "en-US", stats) == "vi"
-    assert stats.get_value("extract/lang_override") == 1
-
-
-def test_english_text_declared_vietnamese_is_not_vietnamese():
-    text = "The provincial government said on Monday that the new bridge is expected to open to traffic " * 3
-    assert detect_language(text, "vi") == "en"
-
-
-def test_short_text_trusts_declaration():
-    assert detect_language("Tin mới", "vi-VN") == "vi"
-    assert detect_language("OK", None) is None

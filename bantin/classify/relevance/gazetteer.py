@@ -20,7 +20,8 @@ from vietnam_provinces import Province, Ward
 from bantin.classify.relevance import data as gd
 from bantin.classify.relevance.admin_sources import converter, legacy_rows, predecessor_provinces
 from bantin.classify.relevance.lexicon import common_word_keys, fold_collisions, lexicon_keys
-from bantin.text.vitext import fold, folded_key, key
+from bantin.text.diacritics import fold
+from bantin.text.vitext import folded_key, key
 
 # Evidence weight of the province's own name.
 W_PROVINCE = 1.0

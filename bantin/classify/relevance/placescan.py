@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from bantin.classify.relevance import data as gd
 from bantin.classify.relevance.gazetteer import Gazetteer, Place
-from bantin.text.vitext import fold, is_acronym, is_unaccented
+from bantin.text.diacritics import fold
+from bantin.text.vitext import is_acronym, is_unaccented
 
 # Tokens after a name searched for "(Hà Nội)" / ", tỉnh Phú Thọ" that assign it to another province.
 FOLLOW_WINDOW = 4

@@ -2,10 +2,9 @@
 
 Semantics match ``normalize_vi(text).lower()`` (NFC, ``ð``→``đ``, underthesea's tone-mark/spelling token
 rules) followed by ``re.findall(r"\\w+")`` syllables and their 1..n-grams, TF-IDF weighted and
-L2-normalised like scikit-learn's ``TfidfVectorizer``. Instead of strings, every syllable gets a stable
-64-bit polynomial hash computed from its code points in a handful of numpy passes over the whole batch
-(no per-token Python work); n-grams combine syllable hashes, and features are hash buckets, so the model
-needs no vocabulary. The underthesea rule table is applied as a remap of syllable hashes.
+L2-normalised like scikit-learn's ``TfidfVectorizer``. The syllables come as stable 64-bit hashes, rules
+applied, from ``bantin.text.syllables`` (one numpy pass over the whole batch, no per-token Python work);
+n-grams combine syllable hashes, and features are hash buckets, so the model needs no vocabulary.
 Optional extras, all off by default (so vectorisers fitted before they existed transform as before) and
 all turned on by TextClassifier: headline n-grams counted again (``title_chars``), in a block of columns of
 their own with a weight (``title_features``, ``title_weight``); digits folded to ``0`` (``fold_digits``);
@@ -16,7 +15,6 @@ Measured (bench/vectorizers.py, bench/vntc.py): 5-8x the prediction throughput (
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -24,108 +22,36 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
-from underthesea.pipeline.text_normalize.text_normalizer import character_map, token_map
+
+from bantin.text.syllables import BMP, mix, run_hashes, syllables
+from bantin.text.syllables import joined as _joined
 
 # Texts are hashed this many at a time: bounds the temporary arrays (~40 bytes per character).
 BATCH_DOCS = 2000
-# Syllables longer than this share the last position weight (long digit runs, URLs); keeps the table small.
-MAX_SYLLABLE_POS = 64
-# underthesea applies its token rules only to tokens of at most 6 characters.
-RULE_MAX_LEN = 6
-# Bitmap over low hash bits of the ~2.9k rule keys: ~0.3 % false candidates; halved transform time.
-RULE_BITMAP_SIZE = 2**20
 # Headline n-grams are hashed again in a space of their own, salted with this (any odd 64-bit constant).
 TITLE_SALT = 0xD6E8FEB86659FD93
 # What the optional parameters mean on vectorisers pickled before they existed: the original features.
 _LEGACY_DEFAULTS = {"title_chars": 0, "title_features": 0, "title_weight": 1.0, "fold_digits": False,
                     "punct_features": 0, "punct_weight": 1.0}
 
-_BMP = 0x10000
-_M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
-_MULT = np.uint64(0x100000001B3)  # FNV prime: position weights of the polynomial syllable hash
 _PAIR = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio constant: combines n-gram hashes
-
-
-def _word_table() -> np.ndarray:
-    """Per BMP code point: its lowercased (+ underthesea character map) code point if it is \\w, else 0."""
-    table = np.zeros(_BMP, dtype=np.uint32)
-    for cp in range(1, _BMP):
-        ch = chr(cp)
-        if ch.isalnum() or ch == "_":
-            low = character_map.get(ch.lower(), ch.lower())
-            table[cp] = ord(low) if len(low) == 1 else cp
-    return table
 
 
 def _punct_table() -> np.ndarray:
     """Per BMP code point: 1 if it is neither \\w nor whitespace (``[^\\w\\s]``), 2 for ``\\n``, else 0."""
-    table = np.array([not (chr(cp).isalnum() or chr(cp) == "_" or chr(cp).isspace()) for cp in range(_BMP)], dtype=np.uint8)
+    table = np.array([not (chr(cp).isalnum() or chr(cp) == "_" or chr(cp).isspace()) for cp in range(BMP)], dtype=np.uint8)
     table[ord("\n")] = 2
     return table
 
 
-_WORD_LOWER = _word_table()
-_WORD_LOWER_FOLDED = _WORD_LOWER.copy()  # the same with digits 1-9 read as 0: "2007" and "1999" hash alike
-_WORD_LOWER_FOLDED[ord("1") : ord("9") + 1] = ord("0")
 _PUNCT_CLASS = _punct_table()
-_POW = np.cumprod(np.full(MAX_SYLLABLE_POS, _MULT, dtype=np.uint64)) // _MULT
-
-
-def _mix(h: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser: spreads hash bits so that ``h % n_buckets`` is uniform."""
-    h = h ^ (h >> np.uint64(30))
-    h = h * np.uint64(0xBF58476D1CE4E5B9)
-    h = h ^ (h >> np.uint64(27))
-    h = h * np.uint64(0x94D049BB133111EB)
-    return h ^ (h >> np.uint64(31))
-
-
-def _joined(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Code points of the NFC texts joined by ``\\n``, and the end offset (exclusive, + 1) of each text."""
-    nfc = [unicodedata.normalize("NFC", t) for t in texts]
-    lengths = np.fromiter(map(len, nfc), dtype=np.int64, count=len(nfc)) + 1
-    return np.frombuffer("\n".join(nfc).encode("utf-32-le"), dtype=np.uint32), np.cumsum(lengths)
-
-
-def _run_hashes(cp: np.ndarray, starts: np.ndarray, ends: np.ndarray, chars: np.ndarray) -> np.ndarray:
-    """Polynomial hash of each run ``cp[starts[i]:ends[i]]``; ``chars`` are the positions of all run characters."""
-    tlen = ends - starts
-    first = np.zeros(len(starts), dtype=np.int64)
-    np.cumsum(tlen[:-1], out=first[1:])
-    pos = chars - np.repeat(starts, tlen)
-    contrib = cp[chars].astype(np.uint64) * _POW[np.minimum(pos, MAX_SYLLABLE_POS - 1)]
-    return _mix(np.add.reduceat(contrib, first) ^ (tlen.astype(np.uint64) << np.uint64(56)))
-
-
-def _syllables(
-    texts: Sequence[str], fold_digits: bool = False, joined: tuple[np.ndarray, np.ndarray] | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Hashes of the lowercased \\w+ runs of ``texts`` (NFC) in order, and the text index of each."""
-    cp, text_ends = joined if joined is not None else _joined(texts)
-    if cp.max(initial=0) >= _BMP:  # astral characters (emoji, rare CJK) are not word characters
-        cp = np.where(cp < _BMP, cp, 0)
-    cp = (_WORD_LOWER_FOLDED if fold_digits else _WORD_LOWER)[cp]
-    word = cp != 0
-    edge = np.diff(word.view(np.int8), prepend=0, append=0)
-    starts, ends = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
-    if not len(starts):
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    h = _run_hashes(cp, starts, ends, np.flatnonzero(word))
-    short = (ends - starts) <= RULE_MAX_LEN
-    if len(_RULE_KEYS):  # a bitmap prefilter spares the binary search for almost all syllables
-        cand = np.flatnonzero(short & _RULE_BITS[h & np.uint64(RULE_BITMAP_SIZE - 1)])
-        idx = np.minimum(np.searchsorted(_RULE_KEYS, h[cand]), len(_RULE_KEYS) - 1)
-        hit = _RULE_KEYS[idx] == h[cand]
-        h[cand[hit]] = _RULE_VALS[idx[hit]]
-    doc = np.searchsorted(text_ends, starts, side="right")
-    return h, doc
 
 
 def _punct(joined: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Hashes of the ``[^\\w\\s]+`` runs and of each line break (``\\n``) in order, and the text index of each."""
     cp, text_ends = joined
     # astral characters (emoji) read as U+FFFF: punctuation, as in ``[^\\w\\s]``
-    cls = _PUNCT_CLASS[np.minimum(cp, _BMP - 1) if cp.max(initial=0) >= _BMP else cp]
+    cls = _PUNCT_CLASS[np.minimum(cp, BMP - 1) if cp.max(initial=0) >= BMP else cp]
     cls[text_ends[:-1] - 1] = 0  # the separators between texts
     pos = np.flatnonzero(cls)  # a few % of the characters: the rest works on these only
     if not len(pos):
@@ -136,34 +62,8 @@ def _punct(joined: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarra
     first = np.flatnonzero(~joins)
     starts = pos[first]
     ends = starts + np.diff(first, append=len(pos))
-    h = _run_hashes(cp, starts, ends, pos)
+    h = run_hashes(cp, starts, ends, pos)
     return h, np.searchsorted(text_ends, starts, side="right")
-
-
-def _rule_table() -> tuple[np.ndarray, np.ndarray]:
-    """underthesea's token rules (``hoà``→``hòa``) as sorted syllable-hash pairs (lowercased)."""
-    pairs = {k.lower(): v.lower() for k, v in token_map.items() if len(k) <= RULE_MAX_LEN}
-    keys, vals = list(pairs), list(pairs.values())
-    kh, _ = _syllables(keys)
-    vh, vdoc = _syllables(vals)
-    one = np.bincount(vdoc, minlength=len(vals)) == 1  # values that stay one syllable
-    first = np.searchsorted(vdoc, np.arange(len(vals)))
-    kh, vh = kh[one], vh[np.minimum(first, len(vh) - 1)][one]
-    order = np.argsort(kh)
-    return kh[order], vh[order]
-
-
-_RULE_KEYS = np.zeros(0, dtype=np.uint64)
-_RULE_VALS = np.zeros(0, dtype=np.uint64)
-_RULE_BITS = np.zeros(RULE_BITMAP_SIZE, dtype=bool)
-_RULE_KEYS, _RULE_VALS = _rule_table()
-_RULE_BITS[_RULE_KEYS & np.uint64(RULE_BITMAP_SIZE - 1)] = True
-
-
-def syllable_hashes(texts: Sequence[str]) -> list[np.ndarray]:
-    """Per text, the normalised syllable hashes (exposed for tests and benchmarks)."""
-    h, doc = _syllables(texts)
-    return np.split(h, np.searchsorted(doc, np.arange(1, len(texts))))
 
 
 def _count_matrix(feats: np.ndarray, docs: np.ndarray, n_docs: int, n_features: int) -> sp.csr_matrix:
@@ -192,13 +92,13 @@ def _ngram_counts(
     texts: Sequence[str], n_features: int, ngram_max: int, salt: int = 0, fold_digits: bool = False,
     joined: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> sp.csr_matrix:
-    h, doc = _syllables(texts, fold_digits, joined)
+    h, doc = syllables(texts, fold_digits, joined)
     if salt:  # a separate feature space: the same n-gram lands in an unrelated bucket
-        h = _mix(h ^ np.uint64(salt))
+        h = mix(h ^ np.uint64(salt))
     feats, docs, gram = [h], [doc], h
     for n in range(2, ngram_max + 1):
         same = doc[n - 1 :] == doc[: len(doc) - n + 1]
-        gram = _mix(gram[:-1] * _PAIR + h[n - 1 :])
+        gram = mix(gram[:-1] * _PAIR + h[n - 1 :])
         feats.append(gram[same])
         docs.append(doc[n - 1 :][same])
     return _count_matrix(np.concatenate(feats), np.concatenate(docs), len(texts), n_features)
