@@ -32,6 +32,10 @@ MAX_TRAILING_LINES = 4
 MAX_NAMES_PER_LINE = 4
 # News agencies whose reporters sign "Name - AGENCY": the agency is the organisation credit that stays.
 AGENCIES = r"TTXVN/Vietnam\+|TTXVN|Vietnam\+|VNA|VOV|VTV|AFP|Reuters|AP|Xinhua|Kyodo|Yonhap"
+# Words that make an author value an organisation's credit, not a person ("Staff Reports", "Reuters Staff",
+# "Nhóm PV" is handled as a role): such a credit stays, like "Theo Báo Nghệ An" (aeb page therepublic.com).
+ORG_AUTHOR_WORDS = frozenset({"staff", "reports", "report", "editorial", "editors", "desk", "team", "wire",
+                              "press", "news", "newsroom", "agency", "bureau", "báo", "tòa", "soạn", "ban"})
 # Labels that introduce people credited for the text or pictures ("Bài, ảnh:", "Ảnh:", "Thực hiện:").
 _LABEL = (r"(?:bài(?:\s*(?:,|và|&|\+)\s*ảnh)?|tin(?:\s*(?:,|và|&|\+)\s*ảnh)?|ảnh|video|clip|đồ\s*họa|"
           r"thực\s*hiện|ghi\s*chép|ghi|nhóm\s*(?:pv|phóng\s*viên)|pv|ctv|tác\s*giả|by|photo|photos)")
@@ -53,11 +57,13 @@ def _fold(text: str) -> str:
 
 def author_names(raw: str | None) -> list[str]:
     """Person names from trafilatura's author metadata ("VnExpress; Đoàn Loan" → ["Đoàn Loan"]); a one-word
-    value is the publisher's name (trafilatura's own rule), never a person to strip."""
+    value is the publisher's name (trafilatura's own rule) and "Staff Reports" an organisation's credit:
+    neither is a person to strip."""
     if not raw:
         return []
     names = [n.strip() for n in re.split(r"[;|]", str(raw))]
-    return [n for n in names if " " in n and len(n) <= MAX_BYLINE_CHARS]
+    return [n for n in names if " " in n and len(n) <= MAX_BYLINE_CHARS
+            and not ORG_AUTHOR_WORDS.intersection(n.casefold().split())]
 
 
 def _is_name(text: str) -> bool:

@@ -65,6 +65,7 @@ def test_author_metadata_lines_go_anywhere_in_any_language() -> None:
 
 def test_one_word_author_metadata_is_the_publisher_and_is_kept() -> None:
     assert author_names("VnExpress") == [] and author_names(None) == []
+    assert author_names("Staff Reports; Ban Thời sự; Trần Bình") == ["Trần Bình"]  # organisations' credits
     assert strip_bylines(f"{BODY}\nVnExpress", author_names("VnExpress"), vietnamese=True) == f"{BODY}\nVnExpress"
 
 
