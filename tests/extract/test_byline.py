@@ -27,6 +27,21 @@ SHAPES = [
     ("Thanh Hà/TTXVN", "TTXVN"),
     ("Như Tâm (theo AFP)", "Theo AFP"),  # the publisher credit stays
     ("Nhóm PV", ""),
+    ("Nhóm PV Thời Sự", ""),
+    ("THU HÀ", ""),  # Tuổi Trẻ / Thanh Niên sign in capitals
+    ("NGUYỄN VĂN A - TTXVN", "TTXVN"),
+    ("Minh H.", ""),  # an initial, not a sentence's period
+    ("PV ghi nhận", "PV ghi nhận"),  # prose after the role word
+    ("HẾT", "HẾT"),  # one word: not a name
+    ("VIDEO 2025", "VIDEO 2025"),
+    # content that looks like names, seen at the end of VNTC articles (a league table, a chapter mark)
+    ("Đức\nHà Lan\nBồ Đào Nha", "Đức\nHà Lan\nBồ Đào Nha"),  # no finished sentence before them
+    ("Phần I", "Phần I"),
+    ("Chào Đạt,", "Chào Đạt,"),  # a letter's greeting
+    ("BAN TỔ CHỨC", "BAN TỔ CHỨC"),  # an organisation signs
+    ("Man. United", "Man. United"),
+    ("Nhà máy mới khánh thành ở TP. Hải Phòng", "Nhà máy mới khánh thành ở TP. Hải Phòng"),
+    ("Võ Hải\nLê Phương", ""),  # two signature lines after the last sentence
     ("Nhóm phóng viên", ""),
     ("PV - CTV", ""),
     ("Bài, ảnh: Nguyễn Văn A", ""),
