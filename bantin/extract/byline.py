@@ -6,8 +6,12 @@ bantin stores no author: not in a field and not in the text. :func:`strip_byline
   the source of ``bare_extraction(...).author``), alone or as "By NAME" / "NAME - AGENCY";
 * labelled credits of people: "Bài, ảnh: Nguyễn Văn A", "Ảnh: Võ Hải", "Thực hiện: ...", "Nhóm PV";
 * "Name - TTXVN" / "Name (TTXVN)" agency signatures, whose agency stays as the credit line ("TTXVN");
-* in Vietnamese text, trailing name-only lines (VnExpress ends every article with "Võ Hải"), also
-  "Như Tâm (theo AFP)", whose publisher credit stays ("Theo AFP").
+* in Vietnamese text, trailing name-only lines right after the last finished sentence (VnExpress ends every
+  article with "Võ Hải"; Tuổi Trẻ with "THU HÀ"), a name run into the last paragraph, and "Như Tâm (theo
+  AFP)", whose publisher credit stays ("Theo AFP").
+
+Measured on the 33,759 VNTC training texts: 193 (0.57 %) change, nearly all signatures; a country name
+ending a football table after a sentence ("Bồ Đào Nha") is the kind of line still taken for a name.
 
 Publisher credits ("Theo Báo Nghệ An", "Nguồn: TTXVN") are kept: they name an organisation. A line that is
 not name-shaped stays: "(Còn nữa)", a sentence ending with a period, anything with digits or lowercase words.
