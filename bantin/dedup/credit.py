@@ -1,5 +1,6 @@
-"""Credit lines ("Theo Dân trí", "Nguồn: Báo Nghệ An", "(Theo VnExpress)", "Văn Dũng - TTXVN") and the
-choice of a near-duplicate cluster's origin.
+"""Credit lines ("Theo Dân trí", "Nguồn: Báo Nghệ An", "(Theo VnExpress)", an agency line "TTXVN") and the
+choice of a near-duplicate cluster's origin. Only organisations are read: a reporter's name beside an agency
+("Văn Dũng - TTXVN", stripped at extraction by bantin.extract.byline) is never captured (principle 1).
 
 Publisher keys are lowercase ASCII without spaces or punctuation, with a leading "báo"/"tạp chí"/...
 and a domain suffix removed and common abbreviations expanded: "Dân trí" → ``dantri``, "Báo Nghệ An"
@@ -39,7 +40,10 @@ _WEBSITE = re.compile(r"^[\w-]+(?:\.[a-z]{2,4})+$")
 _KEYWORD = r"(?i:theo|nguồn tin|nguồn)\s*:?\s+(?:(?i:báo điện tử|báo|tạp chí|trang|đài)\s+)?"
 _LINES = [  # a whole credit line (or the last sentence of a line), searched in the tail and the head
     re.compile(r"(?:^|[\n.!?…\"”»]\s*)\(?\s*" + _KEYWORD + _NAME + r"\s*\)?\s*\.?$", re.MULTILINE),
-    re.compile(r"(?:^|[\n.!?…\"”»]\s*)[^\n.]{2,40}?\s[-–—]\s*(?P<src>TTXVN|Vietnam\+|VNA)\s*\)?\.?$", re.MULTILINE),
+    # the agency line: "TTXVN" as stored (extraction strips the reporter's name, docs/principles.md principle 1)
+    # or "Văn Dũng - TTXVN" in text stored before that; the name is never captured
+    re.compile(r"(?:^|[\n.!?…\"”»]\s*)(?:[^\n.]{2,40}?(?:\s[-–—]|/)\s*)?(?P<src>TTXVN|Vietnam\+|VNA)\s*\)?\.?$",
+               re.MULTILINE),
     re.compile(r"\((?P<src>TTXVN|Vietnam\+|TTXVN/Vietnam\+)\)\s*\.?$", re.MULTILINE),
 ]
 # Datelines are only trusted for known outlets: "(An Giang) - ..." and "(TPHCM)-" name places.

@@ -9,7 +9,8 @@ Timezones: Vietnamese pages often print local time without an offset. A naive da
 or a page whose text is Vietnamese is taken as Asia/Ho_Chi_Minh (UTC+7, no DST); other naive dates as
 UTC. Explicit offsets are kept as published (VnExpress's 2019 JSON-LD says +08:00; we do not second-guess).
 
-bantin stores no authors/bylines: trafilatura's author metadata is deliberately dropped.
+bantin stores no authors/bylines (docs/principles.md, principle 1): trafilatura's author metadata is read only
+to say which lines to strip (:mod:`bantin.extract.byline`), then dropped.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bantin.app.stats import StatsLike
+from bantin.extract.byline import author_names, strip_bylines
 from bantin.extract.canonical import canonicalize_url, page_canonical
 from bantin.text.charset import decode_html
 from bantin.text.language import detect_language
@@ -123,23 +125,25 @@ def _clean(value: Any) -> str | None:
     return text or None
 
 
-def _page_meta(tree: Any, stats: StatsLike | None) -> tuple[str | None, str | None, str | None]:
-    """(title, description, declared language) from meta tags/JSON-LD/<title>. trafilatura's full
-    extract_metadata is skipped: its author, license and category searches took 7 of 11 s on a 3.4 MB page
-    and bantin stores no authors anyway."""
+def _page_meta(tree: Any, stats: StatsLike | None) -> tuple[str | None, str | None, str | None, list[str]]:
+    """(title, description, declared language, author names to strip) from meta tags/JSON-LD/<title>.
+    trafilatura's full extract_metadata is skipped: its author XPath, license and category searches took 7
+    of 11 s on a 3.4 MB page; the meta/JSON-LD author (what bare_extraction reports on the Vietnamese pages
+    in ../shared) comes from the two cheap steps below. The names only say what to strip; none is kept."""
     from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 
     title = description = None
+    authors: list[str] = []
     try:
         doc = extract_meta_json(tree, examine_meta(tree))
-        title, description = doc.title or extract_title(tree), doc.description
+        title, description, authors = doc.title or extract_title(tree), doc.description, author_names(doc.author)
     except Exception:  # noqa: BLE001 - JSON-LD and meta parsing on hostile pages
         _inc(stats, "meta_error")
     lang = tree.get("lang") or tree.get("xml:lang")
     if not lang:
         found = tree.xpath(LANG_META_XPATH)
         lang = str(found[0]) if found else None
-    return title, description, lang
+    return title, description, lang, authors
 
 
 def _lead_nodes(tree: Any) -> list[Any]:
@@ -245,7 +249,7 @@ def extract_article(
     seen = [requested_url or hint.get("url") or hint.get("link"), url, canonical]
     aliases = list(dict.fromkeys(_safe_canonical(u) for u in seen if u))
     aliases = [a for a in aliases if a != canonical_url]
-    page_title, page_description, declared = _page_meta(tree, stats)
+    page_title, page_description, declared, authors = _page_meta(tree, stats)
     date_text = _find_date(tree, url, stats)
     try:
         doc = bare_extraction(tree, url=url, with_metadata=False, **TRAFILATURA_OPTIONS)
@@ -261,6 +265,7 @@ def extract_article(
     if language == "vi" and text and (lead := _lead(tree)) and lead not in text:
         _inc(stats, "lead_added")  # only for Vietnamese: English standfirsts are not body in aeb's gold
         text = f"{lead}\n{text}"
+    text = strip_bylines(text, authors, vietnamese=language == "vi", stats=stats)
     host = (urlsplit(url).hostname or "").lower()
     vietnamese = host.endswith(".vn") or host == "vn" or language == "vi"
     published = _parse_date(date_text, vietnamese)
@@ -271,6 +276,8 @@ def extract_article(
     if title is None and (title := _clean(hint.get("title"))) is not None:
         _inc(stats, "title_from_feed")
     description = _clean(page_description) or _clean(hint.get("summary") or hint.get("description"))
+    if description:
+        description = strip_bylines(description, authors, vietnamese=language == "vi", stats=stats) or None
     return ExtractedArticle(
         url=url,
         canonical_url=canonical_url,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import unicodedata
 from datetime import UTC, datetime, timezone
 from typing import Any
@@ -44,6 +45,14 @@ MIN_DETECT_NON_ASCII = 16
 # Charset evidence is taken from the start of the document only; enough for a few hundred words.
 DETECT_SAMPLE_BYTES = 64 * 1024
 
+# A feed declared UTF-8 (BOM, XML declaration, HTTP charset or XML's default) stays UTF-8 despite a few broken
+# bytes when its valid multi-byte characters are at least this many times its broken sequences: one stray
+# Latin-1 byte in a Vietnamese feed otherwise made feedparser read the whole feed as iso-8859-2/windows-1252
+# (every title mojibake); a Latin-1 feed mislabelled UTF-8 has almost no valid multi-byte sequences.
+MIN_VALID_PER_BROKEN_UTF8 = 1
+_XML_ENCODING = re.compile(rb"^\s*<\?xml\b[^>]*?encoding\s*=\s*[\"']([\w.:-]+)", re.I)
+_HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+
 _FEED_HEADERS = ("content-type", "content-language")
 
 
@@ -65,7 +74,10 @@ def _fp(data: bytes, hdrs: dict[str, str]) -> Any:
 def _recharset(data: bytes, d: Any, hdrs: dict[str, str], stats: StatsLike | None) -> tuple[Any, str, bytes]:
     """Second opinion when feedparser guessed the charset, or when a legacy label hides valid UTF-8."""
     enc = (d.get("encoding") or "utf-8").lower()
-    if isinstance(d.get("bozo_exception"), (CharacterEncodingOverride, CharacterEncodingUnknown)):
+    if not enc.startswith("utf") and _declared_utf8(data, hdrs) and (kept := _mostly_utf8(data)) is not None:
+        text, name = kept, "utf-8"
+        inc(stats, "feed/utf8_broken_bytes_replaced")
+    elif isinstance(d.get("bozo_exception"), (CharacterEncodingOverride, CharacterEncodingUnknown)):
         text, name = decode_html(data, hdrs.get("content-type"))
         if _codec(name) == _codec(enc) or not _credible(data, text):
             return d, enc, data
@@ -80,6 +92,26 @@ def _recharset(data: bytes, d: Any, hdrs: dict[str, str], stats: StatsLike | Non
         return d, enc, data
     fixed = text.lstrip("\ufeff").encode("utf-8")
     return _fp(fixed, {**hdrs, "content-type": "application/xml; charset=utf-8"}), name, fixed
+
+
+def _declared_utf8(data: bytes, hdrs: dict[str, str]) -> bool:
+    """Whether the feed says it is UTF-8: a UTF-8 BOM, else the HTTP charset, else the XML declaration, else
+    XML's default (RFC 7303 order)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return True
+    if m := _HTTP_CHARSET.search(hdrs.get("content-type", "")):
+        return _codec(m.group(1)) == "utf-8"
+    if m2 := _XML_ENCODING.match(data[:SNIFF_BYTES]):
+        return _codec(m2.group(1).decode("ascii", "replace")) == "utf-8"
+    return True
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """The UTF-8 decode (broken sequences as U+FFFD) when valid multi-byte characters outnumber broken ones."""
+    text = data.decode("utf-8", "replace")
+    broken = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    valid = sum(1 for c in text if c > "\x7f" and c != "\ufffd")
+    return text if 0 < broken and valid >= MIN_VALID_PER_BROKEN_UTF8 * broken else None
 
 
 def _credible(data: bytes, text: str) -> bool:

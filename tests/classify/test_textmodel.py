@@ -8,10 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from bantin.classify.topics.features import SyllableTfidfVectorizer
-from bantin.classify.topics.model import TopicModel
 from bantin.classify.topics.textmodel import TextClassifier, evaluate, train_text_model
 
 
@@ -62,11 +59,6 @@ def test_params_follow_sklearn_conventions() -> None:
     assert model.get_params()["C"] == 0.3 and not hasattr(model, "coef_")
     with pytest.raises(ValueError):
         model.fit(["a", "b"], ["x", "x"])
-
-
-@parametrize_with_checks([TextClassifier(), SyllableTfidfVectorizer(), TopicModel()])
-def test_estimators_pass_sklearn_checks_that_apply_to_text_input(estimator, check) -> None:  # type: ignore[no-untyped-def]
-    check(estimator)
 
 
 def test_default_features_have_headline_and_punctuation_blocks() -> None:

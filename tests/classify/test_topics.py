@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from bantin.classify.topics.model import TopicModel
+from bantin.classify.topics.model import DEFAULT_THRESHOLD, TopicModel
 from bantin.classify.topics.taxonomy import TOPIC_KEYS, map_label, seed_topics
 
 
@@ -37,8 +38,24 @@ def test_labels_work_on_title_and_summary(model: TopicModel) -> None:
     assert out[0] and out[0][0] == "health"
 
 
-def test_threshold_one_returns_no_labels(model: TopicModel) -> None:
-    assert model.labels(["Giá vàng hôm nay"], threshold=1.01) == [[]]
+def test_labels_are_exactly_the_topics_at_or_above_the_threshold_best_first(model: TopicModel) -> None:
+    text = "Giá vàng hôm nay tăng mạnh, ngân hàng điều chỉnh lãi suất"
+    (scores,) = model.predict([text])
+    ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+    top = scores[ranked[0]]
+    assert 0.0 < top < 1.0
+    assert model.labels([text], threshold=top) == [[ranked[0]]]  # the threshold is inclusive
+    assert model.labels([text], threshold=float(np.nextafter(top, 2.0))) == [[]]  # just above the best: none
+    for threshold in (0.05, 0.2, DEFAULT_THRESHOLD, 0.8):
+        (got,) = model.labels([text], threshold=threshold)
+        assert got == [k for k in ranked if scores[k] >= threshold]
+    assert model.labels([text]) == model.labels([text], threshold=DEFAULT_THRESHOLD)
+
+
+def test_higher_thresholds_keep_a_prefix_of_the_labels(model: TopicModel) -> None:
+    texts = ["Bệnh viện tỉnh tiếp nhận ca sốt xuất huyết", "Đội tuyển Việt Nam thắng Thái Lan 2-0"]
+    loose, strict = model.labels(texts, threshold=0.01), model.labels(texts, threshold=0.6)
+    assert all(s == lo[: len(s)] and len(lo) > len(s) for lo, s in zip(loose, strict, strict=True))
 
 
 def test_topics_without_training_data_score_near_zero(model: TopicModel) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from bantin.app.stats import CounterStats
 from bantin.dedup.credit import OriginCandidate, choose_origin, credit_source, publisher_key
+from bantin.extract.byline import strip_bylines
 
 BODY = ("Sáng 12/3, UBND tỉnh tổ chức hội nghị tổng kết công tác phòng chống thiên tai năm 2023. "
         "Các huyện miền núi được yêu cầu bố trí lực lượng trực 24/24 giờ khi có mưa lớn kéo dài.")
@@ -21,7 +22,10 @@ BODY = ("Sáng 12/3, UBND tỉnh tổ chức hội nghị tổng kết công tá
         ("\nNguồn: Báo Nghệ An", "nghean"),
         (" Theo TTXVN", "ttxvn"),
         ("\nTheo báo Thanh Niên.", "thanhnien"),
-        ("\nVăn Dũng - TTXVN", "ttxvn"),
+        ("\nVăn Dũng - TTXVN", "ttxvn"),  # text stored before bylines were stripped
+        ("\nTTXVN", "ttxvn"),  # what extraction now stores for that line
+        ("\nThanh Hà/TTXVN", "ttxvn"),
+        ("\n(TTXVN)", "ttxvn"),
         ("\nTheo TTXVN/Vietnam+", "vietnamplus"),
         ("\nNguồn: dantri.com.vn", "dantri"),
         ("\nTheo báo điện tử Chính phủ", "chinhphu"),
@@ -96,3 +100,11 @@ def test_mutual_credits_fall_back_to_time_and_outside_credit_loses_ties() -> Non
     assert choose_origin(outside) == 2
     with pytest.raises(ValueError):
         choose_origin([])
+
+
+@pytest.mark.parametrize(("signature", "key"), [("Văn Dũng - TTXVN", "ttxvn"), ("Thanh Hà/TTXVN", "ttxvn"),
+                                                ("Võ Hải\nTheo Báo Nghệ An", "nghean"), ("Võ Hải", None)])
+def test_stored_text_keeps_the_agency_credit_and_no_reporter_name(signature: str, key: str | None) -> None:
+    stored = strip_bylines(f"{BODY}\n{signature}", vietnamese=True)  # what extraction stores
+    assert "Văn Dũng" not in stored and "Thanh Hà" not in stored and "Võ Hải" not in stored
+    assert credit_source(stored) == key
