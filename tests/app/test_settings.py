@@ -64,3 +64,17 @@ def test_bad_poll_bounds_are_refused_with_the_variable_named(values: dict[str, o
 
 def test_poll_minimum_below_a_minute_is_allowed_only_with_loopback() -> None:
     assert Settings(poll_min_s=5, allow_loopback=True).poll_min_s == 5
+
+
+def test_a_bad_setting_stops_the_command_with_one_clear_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BANTIN_")}
+    env.update(BANTIN_DATA_DIR=str(tmp_path), BANTIN_POLL_MIN_S="30")
+    run = subprocess.run([sys.executable, "-m", "bantin", "sources", "list"], env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "BANTIN_POLL_MIN_S=30 is below the 60 s politeness floor" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
