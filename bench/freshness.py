@@ -7,8 +7,8 @@ process, as an office runs it) for a bounded few minutes:
 - every host has a "latest" feed and two section feeds that repeat the latest feed's items (like the
   shipped VnExpress source), with ETag/304, and gains an item every :data:`ITEM_GAP_S` seconds on the real
   clock (the schedule is fixed in advance, so an item's appearance time is exact);
-- one host answers slowly (:data:`SLOW_S` per response); one answers 503 with ``Retry-After`` for the first
-  :data:`FAIL_S` seconds (``robots.txt`` stays up: a maintenance page in front of the app);
+- one host answers slowly (:data:`SLOW_S` per response); one answers 503 with ``Retry-After`` in mid-run
+  (``robots.txt`` stays up: a maintenance page in front of the app);
 - article pages carry real Vietnamese texts (VNTC small dev set, read-only from ``../shared``; random
   syllables when it is absent).
 
@@ -18,8 +18,7 @@ feed polls. Goal: p95 on hosts that are not failing ≤ 2 × BANTIN_POLL_MIN_S +
 
 ``--spider-ticks shipped,2.5`` runs the crawl once per value: ``shipped`` as installed; a number patches
 ``bantin.ingest.spider.TICK_S`` (how often the continuous spider looks for due feeds) in the child process
-only, to show what that tick costs. Usage: ``python bench/freshness.py [--gen-s 80] [--spider-ticks ...]``;
-prints one JSON object.
+only, to show what that tick costs. ``python bench/freshness.py [--gen-s 80]`` prints one JSON object.
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -53,8 +53,9 @@ BACKLOG = 3
 LATEST_N, SECTION_N, SECTIONS = 15, 8, 2
 # A slow host takes 1.5 s per response (a loaded provincial portal), three times the host delay.
 SLOW_S = 1.5
-# The failing host answers 503 (Retry-After 20 s) for its first 60 s: a deploy or an overload.
-FAIL_S, RETRY_AFTER_S = 60.0, 20
+# The failing host answers 503 (Retry-After 20 s) from 20 s to 60 s: a deploy or an overload, in mid-run
+# so that the other hosts' items before, during and after it can be compared.
+FAIL_FROM_S, FAIL_TO_S, RETRY_AFTER_S = 20.0, 60.0, 20
 # Crawler settings for the run: polls every 5 s at most, half a second between requests to one host.
 POLL_MIN_S, HOST_DELAY_S = 5, 0.5
 # Bounds: the crawler must poll every host within 60 s of starting; stragglers get 40 s after the last item.
@@ -88,7 +89,7 @@ class Host:
         return [it for it in self.items if it[0] <= now]
 
     def failing(self, now: float) -> bool:
-        return self.mode == "failing" and self.t0 is not None and now < self.t0 + FAIL_S
+        return self.mode == "failing" and self.t0 is not None and self.t0 + FAIL_FROM_S <= now < self.t0 + FAIL_TO_S
 
 
 def _rss(items: list[tuple[float, str, str, str]]) -> bytes:
@@ -226,8 +227,6 @@ def run_once(tick: str, gen_s: float, texts: list[str]) -> dict[str, Any]:
 
 
 def _rows(tmp: str, sql: str) -> list[Any]:
-    import sqlite3
-
     with sqlite3.connect(f"{tmp}/bantin.db") as c:
         return c.execute(sql).fetchall()
 
@@ -247,6 +246,7 @@ def _measure(tmp: str, hosts: list[Host]) -> dict[str, Any]:
     out: dict[str, Any] = {"hosts": {}}
     healthy: list[float] = []
     normal: list[float] = []
+    outage: dict[str, list[float]] = {"before": [], "during": [], "after": []}  # normal hosts, vs the 503 outage
     for h in hosts:
         appeared = h.visible(time.time())
         fresh = [it for it in appeared if it[0] >= (h.t0 or 0)]
@@ -255,6 +255,11 @@ def _measure(tmp: str, hosts: list[Host]) -> dict[str, Any]:
             healthy += lat
         if not h.mode:
             normal += lat
+            for at, u, _, _ in fresh:
+                if u in stored:
+                    when = at - (h.t0 or 0)
+                    key = "before" if when < FAIL_FROM_S else "during" if when < FAIL_TO_S else "after"
+                    outage[key].append(stored[u] - at)
         out["hosts"][h.name] = {
             "mode": h.mode or "normal", "items_appeared": len(appeared), "new_items_timed": len(fresh),
             "stored": sum(1 for it in appeared if it[1] in stored),
@@ -265,7 +270,8 @@ def _measure(tmp: str, hosts: list[Host]) -> dict[str, Any]:
         }
     goal = 2 * POLL_MIN_S + HOST_DELAY_S
     others = {u for u in stored if not any(u.startswith(h.base + "/") for h in hosts)}
-    out.update({"p95_not_failing_s": _pct(healthy, 0.95), "p95_normal_hosts_s": _pct(normal, 0.95), "goal_s": goal,
+    out.update({"p95_not_failing_s": _pct(healthy, 0.95), "p95_normal_hosts_s": _pct(normal, 0.95),
+                "p95_normal_hosts_vs_outage_s": {k: _pct(v, 0.95) for k, v in outage.items()}, "goal_s": goal,
                 "goal_met": bool(healthy) and (_pct(healthy, 0.95) or 0) <= goal,
                 "stored_not_in_feeds": len(others),
                 "every_item_stored_once": all(v["stored"] == v["items_appeared"] for v in out["hosts"].values())
