@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bantin.app.context import AppContext
 from bantin.app.stats import CounterStats
 from bantin.ingest.core import CrawlCore
+from bantin.sources.schedule import PollBounds
 
 
 class _StatsBridge(CounterStats):
@@ -46,7 +47,8 @@ def crawl(app: AppContext, once: bool, console: Console | None = None, show_prog
 
     console = console or Console(stderr=True)
     stats = _StatsBridge()
-    core = CrawlCore(app.sessions, stats)
+    poll = PollBounds(app.settings.poll_min_s, app.settings.poll_max_s)
+    core = CrawlCore(app.sessions, stats, poll=poll)
     progress = Progress(TextColumn("[bold]Thu thập[/] (crawl)"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=console, disable=not show_progress, transient=False)
     tid = progress.add_task("crawl", total=0)

@@ -19,6 +19,12 @@ DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 DEFAULT_DOWNLOAD_TIMEOUT_S = 20.0
 # A reachable publisher accepts within a second even from abroad; 10 s rides out two lost SYNs (1 s, 3 s).
 DEFAULT_CONNECT_TIMEOUT_S = 10.0
+# Big Vietnamese publishers add items every few minutes; polling a feed faster than 5 min is impolite and useless.
+DEFAULT_POLL_MIN_S = 300
+# A provincial paper may publish only a few items a day; 6 h still sees each day's news the same day.
+DEFAULT_POLL_MAX_S = 6 * 3600
+# Politeness floor for the poll interval: below a minute only against loopback (tests, benchmarks, replay).
+POLL_MIN_FLOOR_S = 60
 
 
 class Settings(BaseSettings):
@@ -36,6 +42,8 @@ class Settings(BaseSettings):
     download_timeout_s: float = DEFAULT_DOWNLOAD_TIMEOUT_S  # the whole exchange, connecting included
     connect_timeout_s: float = DEFAULT_CONNECT_TIMEOUT_S  # capped by download_timeout_s
     province: str = "Nghệ An"
+    poll_min_s: int = DEFAULT_POLL_MIN_S  # a feed that keeps bringing new items is polled this often
+    poll_max_s: int = DEFAULT_POLL_MAX_S  # a quiet or failing feed is still polled at least this often
     # Processes that extract article text beside the crawler; unset: one per core (bantin.extract.workers),
     # 0: extract in the crawler process itself.
     extract_workers: int | None = None
@@ -47,6 +55,13 @@ class Settings(BaseSettings):
                 f"BANTIN_MIN_HOST_DELAY_S={self.min_host_delay_s} is below the {MIN_HOST_DELAY_S} s politeness "
                 "floor; lower values are only allowed together with BANTIN_ALLOW_LOOPBACK=1 (tests, replay)."
             )
+        if self.poll_min_s < POLL_MIN_FLOOR_S and not (self.allow_loopback and self.poll_min_s > 0):
+            raise ValueError(
+                f"BANTIN_POLL_MIN_S={self.poll_min_s} is below the {POLL_MIN_FLOOR_S} s politeness floor; "
+                "lower (positive) values are only allowed together with BANTIN_ALLOW_LOOPBACK=1 (tests, replay)."
+            )
+        if self.poll_max_s < self.poll_min_s:
+            raise ValueError(f"BANTIN_POLL_MAX_S={self.poll_max_s} must not be below BANTIN_POLL_MIN_S={self.poll_min_s}")
         if self.extract_workers is not None and self.extract_workers < 0:
             raise ValueError("BANTIN_EXTRACT_WORKERS must be 0 (extract in the crawler) or more")
         if self.connect_timeout_s <= 0 or self.download_timeout_s <= 0:

@@ -28,7 +28,18 @@ app.command("label")(label_cmd)
 
 
 def main() -> None:
-    app()
+    from pydantic import ValidationError
+
+    try:
+        app()
+    except ValidationError as exc:  # a bad BANTIN_* setting: one clear line per problem, no traceback
+        from bantin.cli.common import err
+
+        for e in exc.errors():
+            where = "BANTIN_" + "_".join(str(p) for p in e["loc"]).upper() + ": " if e["loc"] else ""
+            err.print(f"[bold red]Lỗi cấu hình (configuration error):[/] {where}{e['msg']}", highlight=False,
+                      soft_wrap=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

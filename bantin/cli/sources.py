@@ -79,7 +79,7 @@ def sources_sync(path: Path) -> None:
 
 @sources_app.command("check")
 def sources_check(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Tình trạng nguồn (health: last success, last error, items/day, 304 ratio over 7 days)."""
+    """Tình trạng nguồn và từng feed (health rolled up from the feeds, then each feed's own; 7 days)."""
     from bantin.app.context import open_app
     from bantin.sources.registry import health_rows
 
@@ -89,13 +89,33 @@ def sources_check(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
-    colour = {"ok": "green", "quiet": "yellow", "failing": "red", "dead": "bold red", "new": "blue"}
-    table = Table(title="Tình trạng nguồn tin (source health, last 7 days)")
-    for col in ("Nguồn", "Tình trạng", "Thành công gần nhất", "Lỗi gần nhất", "Bài/ngày", "Tỷ lệ 304", "Chu kỳ"):
+    table = Table(title="Tình trạng nguồn tin (source health, last 7 days; one line per feed below each source)")
+    for col in ("Nguồn / feed", "Tình trạng", "Thành công gần nhất", "Lỗi gần nhất", "Bài/ngày", "Tỷ lệ 304", "Chu kỳ"):
         table.add_column(col)
     for r in rows:
         ratio = f"{r['not_modified_ratio']:.0%}" if r["not_modified_ratio"] is not None else "—"
-        error = f"{fmt_time(r['last_error_at'])} {(r['last_error'] or '')[:60]}".strip() if r["last_error_at"] else "—"
-        table.add_row(r["name"], f"[{colour.get(r['health'], 'white')}]{r['health']}[/]", fmt_time(r["last_success_at"]),
-                      error, f"{r['items_per_day']:.1f}", ratio, f"{r['poll_interval_s'] // 60} ph")
+        table.add_row(f"[bold]{r['name']}[/]", _health(r["health"]), fmt_time(r["last_success_at"]), _error(r),
+                      f"{r['items_per_day']:.1f}", ratio, _interval(r["poll_interval_s"]))
+        for f in r["feed_detail"]:
+            fails = f" ×{f['consecutive_failures']}" if f["consecutive_failures"] else ""
+            table.add_row(f"  └ {f['url']}", _health(f["health"]) + fails, fmt_time(f["last_success_at"]),
+                          _error(f), "", "", _interval(f["poll_interval_s"]))
     out.print(table)
+
+
+HEALTH_COLOURS = {"ok": "green", "quiet": "yellow", "failing": "red", "dead": "bold red", "new": "blue"}
+
+
+def _health(state: str) -> str:
+    return f"[{HEALTH_COLOURS.get(state, 'white')}]{state}[/]"
+
+
+def _error(row: dict[str, Any]) -> str:
+    if not row["last_error_at"]:
+        return "—"
+    return f"{fmt_time(row['last_error_at'])} {(row['last_error'] or '')[:60]}".strip()
+
+
+def _interval(seconds: int | None) -> str:
+    s = seconds or 0
+    return f"{s // 60} ph" if s >= 60 else f"{s} s"

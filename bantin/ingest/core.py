@@ -54,9 +54,11 @@ class Fetched:
 
 
 class CrawlCore:
-    def __init__(self, sessions: sessionmaker[Session], stats: StatsLike, index: NearDupIndex | None = None):
+    def __init__(self, sessions: sessionmaker[Session], stats: StatsLike, index: NearDupIndex | None = None,
+                 poll: schedule.PollBounds = schedule.DEFAULT_BOUNDS):
         self.sessions = sessions
         self.stats = stats
+        self.poll = poll
         self.index = index if index is not None else load_index(sessions)
 
     def _tx(self, fn: Any, *args: Any) -> Any:
@@ -76,16 +78,28 @@ class CrawlCore:
 
     # ---- feeds ----
     def due_feeds(self, now: datetime | None = None) -> list[FeedTask]:
+        """Feeds of enabled sources whose own next poll has come (each feed keeps its own schedule)."""
         now = now or utcnow()
         with self.sessions() as s:
             rows = s.execute(
                 select(Feed.id, Feed.source_id, Feed.url, Feed.etag, Feed.last_modified)
                 .join(Source)
                 .where(Source.enabled.is_(True))
-                .where(or_(Source.next_poll_at.is_(None), Source.next_poll_at <= now))
-                .order_by(Source.next_poll_at.nulls_first(), Feed.id)
+                .where(or_(Feed.next_poll_at.is_(None), Feed.next_poll_at <= now))
+                .order_by(Feed.next_poll_at.nulls_first(), Feed.id)
             ).all()
+        self.stats.inc_value("feed/due", len(rows))
         return [FeedTask(*r) for r in rows]
+
+    def _succeeded(self, feed: Feed, source: Source, now: datetime, new_items: int) -> None:
+        schedule.on_success(feed, now, new_items, self.poll)
+        schedule.rollup(source, source.feeds)
+        self.stats.inc_value("feed/poll_sooner" if new_items else "feed/poll_later")
+
+    def _failed(self, feed: Feed, source: Source, now: datetime, error: str, retry_after_s: float | None) -> None:
+        schedule.on_failure(feed, now, error, retry_after_s, self.poll)
+        schedule.rollup(source, source.feeds)
+        self.stats.inc_value(f"feed/health_{feed.health}")
 
     def feed_fetched(self, task: FeedTask, res: Fetched) -> list[frontier.ArticleTask]:
         return self._tx(self._feed_fetched, task, res)  # type: ignore[no-any-return]
@@ -101,12 +115,12 @@ class CrawlCore:
         if res.status == 304:
             self.stats.inc_value("feed/not_modified")
             log.outcome, log.items_total, log.items_new = "not_modified", 0, 0
-            schedule.on_success(source, now, 0)
+            self._succeeded(feed, source, now, 0)
             return []
         parsed = parse_feed(res.body, res.final_url or task.url, res.headers.get("content-type"), res.headers, self.stats)
         if not parsed.items and parsed.error:
             log.outcome, log.error = "unparseable", parsed.error
-            schedule.on_failure(source, now, f"{task.url}: {parsed.error}")
+            self._failed(feed, source, now, f"{task.url}: {parsed.error}", None)
             return []
         if parsed.kind == "sitemap_index":
             # children are sitemaps, not articles: poll them as feeds of the same source
@@ -119,18 +133,18 @@ class CrawlCore:
         feed.last_modified = res.headers.get("last-modified") or None
         log.outcome = "ok_bozo" if parsed.bozo else "ok"
         log.items_total, log.items_new = len(parsed.items), len(new)
-        schedule.on_success(source, now, len(new))
+        self._succeeded(feed, source, now, len(new))
         return new
 
     def feed_failed(self, task: FeedTask, error: str, status: int | None = None,
                     retry_after_s: float | None = None, outcome: str = "error") -> None:
         def run(s: Session) -> None:
             now = utcnow()
-            source = s.get(Source, task.source_id)
+            feed, source = s.get(Feed, task.feed_id), s.get(Source, task.source_id)
             s.add(FetchLog(source_id=task.source_id, url=task.url, kind="feed", status=status, at=now,
                            outcome=outcome, error=error[:2000]))
-            if source is not None:
-                schedule.on_failure(source, now, f"{task.url}: {error}", retry_after_s)
+            if feed is not None and source is not None:
+                self._failed(feed, source, now, f"{task.url}: {error}", retry_after_s)
         self._tx(run)
 
     # ---- articles ----

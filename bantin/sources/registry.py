@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bantin.sources.schedule import DEFAULT_POLL_S, rolled_up_health
 from bantin.store.schema import Article, Feed, FetchLog, Source
 from bantin.store.types import utcnow
 
@@ -76,7 +77,7 @@ def upsert(session: Session, spec: SourceSpec) -> tuple[Source, int]:
     src = session.scalar(select(Source).where(Source.name == spec.name))
     if src is None:
         src = Source(name=spec.name, kind=spec.kind, home_url=spec.home_url, language=spec.language,
-                     country=spec.country, enabled=True, poll_interval_s=900, health="new",
+                     country=spec.country, enabled=True, poll_interval_s=DEFAULT_POLL_S, health="new",
                      consecutive_failures=0, created_at=utcnow())
         session.add(src)
         session.flush()
@@ -84,7 +85,8 @@ def upsert(session: Session, spec: SourceSpec) -> tuple[Source, int]:
     added = 0
     for url in spec.feeds:
         if url not in known:
-            session.add(Feed(source_id=src.id, url=url))
+            session.add(Feed(source_id=src.id, url=url, poll_interval_s=DEFAULT_POLL_S, health="new",
+                             consecutive_failures=0, created_at=utcnow()))
             added += 1
     session.flush()
     return src, added
@@ -101,7 +103,8 @@ def seed_if_empty(session: Session, sources_file: Path | None) -> int:
 
 
 def health_rows(session: Session, now: datetime | None = None) -> list[dict[str, Any]]:
-    """One row per source: health, last success/error, items per day and the 304 ratio (last 7 days)."""
+    """One row per source: rolled-up health, last success/error, items per day and the 304 ratio (last
+    7 days), and ``feed_detail``: each feed's own health, interval, next poll and last error."""
     now = now or utcnow()
     since = now - HEALTH_WINDOW
     items = dict(session.execute(
@@ -119,12 +122,21 @@ def health_rows(session: Session, now: datetime | None = None) -> list[dict[str,
     rows = []
     for src in session.scalars(select(Source).order_by(Source.name)):
         n = fetches.get(src.id, 0)
+        feeds = sorted(src.feeds, key=lambda f: f.id)
         rows.append({
-            "name": src.name, "health": src.health, "enabled": src.enabled,
-            "feeds": len(src.feeds), "poll_interval_s": src.poll_interval_s,
+            "name": src.name, "health": rolled_up_health([f.health for f in feeds]) if feeds else src.health,
+            "enabled": src.enabled, "feeds": len(feeds), "poll_interval_s": src.poll_interval_s,
             "last_success_at": src.last_success_at, "last_error_at": src.last_error_at,
             "last_error": src.last_error, "items_per_day": items.get(src.id, 0) / HEALTH_WINDOW.days,
             "fetches": n, "not_modified_ratio": (not_mod.get(src.id, 0) / n) if n else None,
-            "next_poll_at": src.next_poll_at,
+            "next_poll_at": src.next_poll_at, "feed_detail": [_feed_row(f) for f in feeds],
         })
     return rows
+
+
+def _feed_row(feed: Feed) -> dict[str, Any]:
+    """One feed's own schedule and health, for the per-feed detail of `sources check`."""
+    return {"url": feed.url, "health": feed.health, "poll_interval_s": feed.poll_interval_s,
+            "next_poll_at": feed.next_poll_at, "consecutive_failures": feed.consecutive_failures,
+            "last_success_at": feed.last_success_at, "last_new_item_at": feed.last_new_item_at,
+            "last_error_at": feed.last_error_at, "last_error": feed.last_error, "last_status": feed.last_status}

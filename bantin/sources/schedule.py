@@ -1,19 +1,23 @@
-"""Adaptive poll intervals and source health: poll busy feeds often, quiet or failing ones less."""
+"""Adaptive poll intervals and health, per feed, rolled up to the source.
+
+Each feed keeps its own interval: a publisher's "latest" feed that brings new items on every poll stays
+at the minimum while its section feeds, whose items the latest feed already brought, back off on their
+own. One feed's success never clears a sibling's failures, so a dead feed shows as dead; the source
+shows the best of its feeds (ok if any feed is ok; failing or dead only if every feed is).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bantin.store.schema import Source
+from bantin.app.settings import DEFAULT_POLL_MAX_S, DEFAULT_POLL_MIN_S
+from bantin.store.schema import Feed, Source
 
-# Big Vietnamese publishers add items every few minutes; polling faster than 5 min is impolite and useless.
-MIN_POLL_S = 300
-# A provincial paper may publish only a few items a day; 6 h still sees each day's news the same day.
-MAX_POLL_S = 6 * 3600
-# New sources start at 15 min, a common feed TTL, and adapt from there.
+# New feeds start at 15 min, a common feed TTL, and adapt from there (a first poll happens at once).
 DEFAULT_POLL_S = 900
-# New items: poll sooner (halve). Only duplicates / 304: back off gently (x1.5) so a burst is not missed.
-SPEED_UP_FACTOR = 0.5
+# Only duplicates / 304: back off gently (x1.5) so the next burst is not missed by much.
 SLOW_DOWN_FACTOR = 1.5
 # Failures back off faster (x2) so a broken host is not hammered.
 FAILURE_FACTOR = 2.0
@@ -22,37 +26,78 @@ QUIET_AFTER = timedelta(days=3)
 # Ten failures in a row spanning at least a day: "dead"; a human should look at the URL.
 DEAD_AFTER_FAILURES = 10
 DEAD_AFTER = timedelta(days=1)
+# Roll-up order, best first: the source shows the best state any of its feeds is in.
+HEALTH_ORDER = ("ok", "quiet", "new", "failing", "dead")
 
 
-def _clamp(seconds: float) -> int:
-    return int(min(MAX_POLL_S, max(MIN_POLL_S, seconds)))
+@dataclass(frozen=True)
+class PollBounds:
+    """The operator's poll interval bounds (BANTIN_POLL_MIN_S / BANTIN_POLL_MAX_S)."""
+
+    min_s: int = DEFAULT_POLL_MIN_S
+    max_s: int = DEFAULT_POLL_MAX_S
+
+    def clamp(self, seconds: float) -> int:
+        return int(min(self.max_s, max(self.min_s, seconds)))
 
 
-def on_success(source: Source, now: datetime, new_items: int) -> None:
-    """A feed fetch worked (200 or 304); ``new_items`` is how many items were new to bantin."""
-    interval = source.poll_interval_s or DEFAULT_POLL_S
+DEFAULT_BOUNDS = PollBounds()
+
+
+def on_success(feed: Feed, now: datetime, new_items: int, bounds: PollBounds = DEFAULT_BOUNDS) -> None:
+    """A feed fetch worked (200 or 304); ``new_items`` is how many items were new to bantin.
+
+    New items mean items appeared since the last poll, so the feed goes straight to the minimum (and
+    stays there while it keeps bringing new items); nothing new backs off by :data:`SLOW_DOWN_FACTOR`.
+    """
+    interval = feed.poll_interval_s or DEFAULT_POLL_S
     if new_items > 0:
-        source.poll_interval_s = _clamp(interval * SPEED_UP_FACTOR)
-        source.last_new_item_at = now
+        feed.poll_interval_s = bounds.min_s
+        feed.last_new_item_at = now
     else:
-        source.poll_interval_s = _clamp(interval * SLOW_DOWN_FACTOR)
-    source.last_success_at = now
-    source.consecutive_failures = 0
-    source.next_poll_at = now + timedelta(seconds=source.poll_interval_s)
-    since_new = now - (source.last_new_item_at or source.created_at or now)
-    source.health = "quiet" if since_new > QUIET_AFTER else "ok"
+        feed.poll_interval_s = bounds.clamp(interval * SLOW_DOWN_FACTOR)
+    feed.last_success_at = now
+    feed.consecutive_failures = 0
+    feed.next_poll_at = now + timedelta(seconds=feed.poll_interval_s)
+    since_new = now - (feed.last_new_item_at or feed.created_at or now)
+    feed.health = "quiet" if since_new > QUIET_AFTER else "ok"
 
 
-def on_failure(source: Source, now: datetime, error: str, retry_after_s: float | None = None) -> None:
-    """A feed fetch failed (network, HTTP error, unparseable, refused)."""
-    source.consecutive_failures = (source.consecutive_failures or 0) + 1
-    source.last_error = error[:2000]
-    source.last_error_at = now
-    wait = _clamp((source.poll_interval_s or DEFAULT_POLL_S) * FAILURE_FACTOR)
+def on_failure(feed: Feed, now: datetime, error: str, retry_after_s: float | None = None,
+               bounds: PollBounds = DEFAULT_BOUNDS) -> None:
+    """A feed fetch failed (network, HTTP error, unparseable, refused); a Retry-After is honoured."""
+    feed.consecutive_failures = (feed.consecutive_failures or 0) + 1
+    feed.last_error = error[:2000]
+    feed.last_error_at = now
+    wait = bounds.clamp((feed.poll_interval_s or DEFAULT_POLL_S) * FAILURE_FACTOR)
     if retry_after_s:
         wait = max(wait, int(retry_after_s))
-    source.poll_interval_s = min(wait, MAX_POLL_S)
-    source.next_poll_at = now + timedelta(seconds=wait)
-    first_bad = now - (source.last_success_at or source.created_at or now)
-    dead = source.consecutive_failures >= DEAD_AFTER_FAILURES and first_bad >= DEAD_AFTER
-    source.health = "dead" if dead else "failing"
+    feed.poll_interval_s = min(wait, bounds.max_s)
+    feed.next_poll_at = now + timedelta(seconds=wait)
+    first_bad = now - (feed.last_success_at or feed.created_at or now)
+    dead = feed.consecutive_failures >= DEAD_AFTER_FAILURES and first_bad >= DEAD_AFTER
+    feed.health = "dead" if dead else "failing"
+
+
+def rolled_up_health(states: Sequence[str]) -> str:
+    """The source's health: the best of its feeds' (ok if any is ok; dead only if all are)."""
+    ranked = [HEALTH_ORDER.index(h) for h in states if h in HEALTH_ORDER]
+    return HEALTH_ORDER[min(ranked)] if ranked else "new"
+
+
+def rollup(source: Source, feeds: Sequence[Feed]) -> None:
+    """Copy the roll-up of the feeds onto the source's columns (what `sources check` and old readers see)."""
+    if not feeds:
+        return
+    source.health = rolled_up_health([f.health for f in feeds])
+    source.poll_interval_s = min(f.poll_interval_s or DEFAULT_POLL_S for f in feeds)
+    pending = [f.next_poll_at for f in feeds]
+    source.next_poll_at = None if None in pending else min(p for p in pending if p is not None)
+    source.last_success_at = max((f.last_success_at for f in feeds if f.last_success_at), default=None)
+    source.last_new_item_at = max((f.last_new_item_at for f in feeds if f.last_new_item_at), default=None)
+    # a source fails in a row only while every one of its feeds does
+    source.consecutive_failures = min(f.consecutive_failures or 0 for f in feeds)
+    errored = [f for f in feeds if f.last_error_at is not None]
+    if errored:
+        latest = max(errored, key=lambda f: f.last_error_at)  # type: ignore[arg-type, return-value]
+        source.last_error_at, source.last_error = latest.last_error_at, latest.last_error

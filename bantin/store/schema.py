@@ -32,7 +32,11 @@ class Base(DeclarativeBase):
 
 
 class Source(Base):
-    """A publisher or organisation whose feeds bantin polls."""
+    """A publisher or organisation whose feeds bantin polls.
+
+    The schedule and health columns are the roll-up of its feeds' (sources/schedule.rollup): each feed
+    is scheduled and judged on its own; the source shows the best of them.
+    """
 
     __tablename__ = "sources"
 
@@ -68,6 +72,17 @@ class Feed(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_status: Mapped[int | None] = mapped_column(Integer)
+    # Per-feed schedule and health (sources/schedule.py): a busy "latest" feed and its quiet section
+    # feeds each keep their own interval, and a dead feed shows as dead beside a healthy sibling.
+    poll_interval_s: Mapped[int] = mapped_column(Integer, default=900)
+    next_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    health: Mapped[str] = mapped_column(String(20), default="new")  # new | ok | quiet | failing | dead
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_new_item_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     source: Mapped[Source] = relationship(back_populates="feeds")
 

@@ -36,3 +36,45 @@ def test_bad_values_are_refused_with_the_variable_named(field: str, value: objec
 
 def test_host_delay_below_the_floor_is_allowed_only_with_loopback() -> None:
     assert Settings(min_host_delay_s=0, allow_loopback=True).min_host_delay_s == 0
+
+
+def test_poll_bounds_default_to_five_minutes_and_six_hours(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("BANTIN_POLL_MIN_S", "BANTIN_POLL_MAX_S", "BANTIN_ALLOW_LOOPBACK"):
+        monkeypatch.delenv(key, raising=False)
+    s = Settings()
+    assert (s.poll_min_s, s.poll_max_s) == (300, 21600)
+
+
+def test_poll_bounds_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BANTIN_POLL_MIN_S", "120")
+    monkeypatch.setenv("BANTIN_POLL_MAX_S", "3600")
+    s = Settings()
+    assert (s.poll_min_s, s.poll_max_s) == (120, 3600)
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"poll_min_s": 30}, "BANTIN_POLL_MIN_S=30 is below the 60 s politeness floor"),
+    ({"poll_min_s": 0, "allow_loopback": True}, "BANTIN_POLL_MIN_S=0"),
+    ({"poll_min_s": 600, "poll_max_s": 300}, "BANTIN_POLL_MAX_S=300 must not be below BANTIN_POLL_MIN_S=600"),
+])
+def test_bad_poll_bounds_are_refused_with_the_variable_named(values: dict[str, object], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        Settings(**values)  # type: ignore[arg-type]
+
+
+def test_poll_minimum_below_a_minute_is_allowed_only_with_loopback() -> None:
+    assert Settings(poll_min_s=5, allow_loopback=True).poll_min_s == 5
+
+
+def test_a_bad_setting_stops_the_command_with_one_clear_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BANTIN_")}
+    env.update(BANTIN_DATA_DIR=str(tmp_path), BANTIN_POLL_MIN_S="30")
+    run = subprocess.run([sys.executable, "-m", "bantin", "sources", "list"], env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "BANTIN_POLL_MIN_S=30 is below the 60 s politeness floor" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bantin.app.stats import CounterStats
 from bantin.ingest import store as ingest_mod
@@ -13,7 +13,7 @@ from bantin.ingest.core import CrawlCore, Fetched
 from bantin.sources.registry import SourceSpec, upsert
 from bantin.store.db import make_engine, session_factory
 from bantin.store.migrate import upgrade
-from bantin.store.schema import Article, ArticleURL, Cluster, FetchLog, FrontierItem
+from bantin.store.schema import Article, ArticleURL, Cluster, Feed, FetchLog, FrontierItem, Source
 from tests import pagefactory as pf
 
 T0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
@@ -172,8 +172,6 @@ def test_not_modified_feed_is_logged_and_slows_polling(core: CrawlCore) -> None:
 def test_broken_feed_is_recorded_as_a_source_failure(core: CrawlCore) -> None:
     task = next(t for t in core.due_feeds(LATER) if t.url == FEED)
     assert core.feed_fetched(task, Fetched(FEED, FEED, 200, {"content-type": "text/html"}, b"\x00\xff garbage")) == []
-    from bantin.store.schema import Source
-
     with core.sessions() as s:
         src = s.scalar(select(Source).where(Source.name == "Báo Thử"))
         assert src is not None and src.health == "failing" and src.last_error
@@ -191,3 +189,54 @@ def test_credit_line_names_the_origin_even_when_the_copy_has_an_earlier_timestam
     with core.sessions() as s:
         cluster = s.get(Cluster, o.cluster_id)
         assert cluster is not None and cluster.origin_article_id == o.article_id
+
+
+def _rss(core: CrawlCore, task, items: list[tuple[str, str, datetime]]) -> list:  # type: ignore[no-untyped-def]
+    body = pf.rss(items)
+    return core.feed_fetched(task, Fetched(task.url, task.url, 200, {"content-type": "application/rss+xml"}, body))
+
+
+def test_busy_publishers_latest_feed_stays_near_the_minimum_while_section_feeds_repeat_it(core: CrawlCore) -> None:
+    from bantin.sources.registry import DEFAULT_SOURCES_FILE, load_sources_file
+
+    [spec] = [s for s in load_sources_file(DEFAULT_SOURCES_FILE) if s.name == "VnExpress"]
+    latest, *sections = spec.feeds
+    assert len(sections) == 4 and latest.endswith("tin-moi-nhat.rss")
+    with core.sessions() as s:
+        upsert(s, spec)
+        s.commit()
+    seen: list[tuple[str, str, datetime]] = []
+    for rnd in range(5):  # five polls: the latest feed has 3 new items each time, sections repeat them
+        seen += [(f"Tin {rnd}-{i}", f"https://vnexpress.net/tin-{rnd}-{i}.html", T0) for i in range(3)]
+        due = {t.url: t for t in core.due_feeds(LATER)}
+        assert len(_rss(core, due[latest], seen[-20:])) == 3
+        for url in sections:
+            assert _rss(core, due[url], seen[-6:]) == []
+    soon = datetime.now(UTC) + timedelta(seconds=core.poll.min_s + 30)
+    assert latest in {t.url for t in core.due_feeds(soon)}  # polled again within the minimum, not hours later
+    assert not {t.url for t in core.due_feeds(soon)} & set(sections)
+    with core.sessions() as s:
+        src = s.scalar(select(Source).where(Source.name == "VnExpress"))
+        assert src is not None and src.poll_interval_s == core.poll.min_s and src.health == "ok"
+
+
+def test_dead_feed_shows_as_dead_beside_a_healthy_sibling(core: CrawlCore) -> None:
+    from bantin.sources import schedule
+    from bantin.sources.registry import health_rows
+
+    gone = "http://news.example.test/rss/chuyen-muc-cu.rss"
+    with core.sessions() as s:
+        upsert(s, SourceSpec(name="Báo Thử", feeds=(FEED, gone)))
+        s.execute(update(Feed).where(Feed.url == gone).values(created_at=datetime.now(UTC) - timedelta(days=2)))
+        s.commit()
+    for i in range(schedule.DEAD_AFTER_FAILURES):
+        due = {t.url: t for t in core.due_feeds(LATER)}
+        core.feed_failed(due[gone], "HTTP 404", 404)
+        _rss(core, due[FEED], [(f"Tin {i}", f"http://news.example.test/song-{i}.html", T0)])
+    with core.sessions() as s:
+        [row] = [r for r in health_rows(s) if r["name"] == "Báo Thử"]
+    by_url = {f["url"]: f for f in row["feed_detail"]}
+    assert row["health"] == "ok"
+    assert by_url[FEED]["health"] == "ok" and by_url[FEED]["consecutive_failures"] == 0
+    assert by_url[gone]["health"] == "dead" and by_url[gone]["consecutive_failures"] == schedule.DEAD_AFTER_FAILURES
+    assert "HTTP 404" in by_url[gone]["last_error"]

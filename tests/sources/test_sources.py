@@ -66,6 +66,11 @@ def test_sources_add_discovers_feeds_from_a_home_page_and_check_reports_health(t
     health = json.loads(_bantin(env, "sources", "check", "--json").stdout)
     assert health[0]["name"] == "Báo Thử" and health[0]["health"] == "ok"
     assert health[0]["fetches"] == 1 and health[0]["items_per_day"] > 0
+    [feed] = health[0]["feed_detail"]
+    assert feed["url"] == site.feed_url and feed["health"] == "ok" and feed["consecutive_failures"] == 0
+    table = _bantin({**env, "COLUMNS": "250"}, "sources", "check")
+    assert table.returncode == 0, table.stderr
+    assert "└" in table.stdout and site.feed_url.split("//")[1][:20] in table.stdout
 
 
 def test_sources_add_refuses_a_page_without_feeds_clearly(tmp_path: Path) -> None:

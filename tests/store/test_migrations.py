@@ -64,3 +64,30 @@ def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path) -> N
         assert c.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert c.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert c.execute(text("PRAGMA busy_timeout")).scalar() == 30000
+
+
+def test_upgrade_to_per_feed_schedules_starts_each_feed_from_its_sources_values(db_url: str) -> None:
+    from datetime import UTC, datetime
+
+    from alembic import command
+    from sqlalchemy import select
+
+    from bantin.store.db import session_factory
+    from bantin.store.migrate import alembic_config
+    from bantin.store.schema import Feed
+
+    engine = make_engine(db_url)
+    command.upgrade(alembic_config(engine), "0002")
+    due = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
+    with engine.begin() as c:  # a 0002 database: schedule and health only on the source
+        c.execute(text(
+            "INSERT INTO sources (id, name, kind, enabled, poll_interval_s, next_poll_at, health, "
+            "consecutive_failures, last_error, created_at) VALUES (1, 'Báo Thử', 'feed', :t, 5400, :due, "
+            "'failing', 3, 'HTTP 503', :due)"), {"t": True, "due": due.replace(tzinfo=None)})
+        c.execute(text("INSERT INTO feeds (id, source_id, url) VALUES (1, 1, 'http://a.test/rss'), "
+                       "(2, 1, 'http://a.test/the-thao.rss')"))
+    upgrade(engine)
+    with session_factory(engine)() as s:
+        feeds = s.scalars(select(Feed).order_by(Feed.id)).all()
+    assert [(f.poll_interval_s, f.next_poll_at, f.health, f.consecutive_failures, f.last_error) for f in feeds] == [
+        (5400, due, "failing", 3, "HTTP 503")] * 2
