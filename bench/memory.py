@@ -94,7 +94,7 @@ def main() -> None:
 
     def flush() -> None:
         nonlocal done
-        items = [FeedItem(url=u, title=t, summary=None, published=base + timedelta(minutes=done + i), guid=u,
+        items = [FeedItem(url=u, title=t, summary=None, published=base + timedelta(minutes=done + i),
                           language="vi") for i, (u, t, _) in enumerate(batch)]
         by_url = {canonicalize_url(u): x for u, _, x in batch}
         with sessions() as s:

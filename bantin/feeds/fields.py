@@ -44,7 +44,6 @@ class FeedItem:
     title: str | None = None  # plain NFC text
     summary: str | None = None  # HTML stripped, entities decoded, whitespace collapsed
     published: datetime | None = None  # aware, UTC
-    guid: str | None = None
     language: str | None = None  # lower-case tag such as "vi" or "en-us"
 
 

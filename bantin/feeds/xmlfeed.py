@@ -141,9 +141,8 @@ def _feed_items(d: Any, base: str, feed_lang: str | None, naive_tz: timezone,
         if published is None and (e.get("published") or e.get("updated")):
             inc(stats, "feed/date_unparsed")
         lang = clean_language((e.get("title_detail") or {}).get("language")) or feed_lang
-        guid = e.get("id").strip() or None if isinstance(e.get("id"), str) else None
         items.append(FeedItem(link, clean_text(e.get("title")), clean_text(raw, MAX_SUMMARY_CHARS),
-                              published, guid, lang))
+                              published, lang))
     return items
 
 

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from bantin.app.stats import StatsLike
 from bantin.dedup.index import NearDupIndex
 from bantin.dedup.minhash import signature_from_bytes
-from bantin.extract.article import extract_article
 from bantin.feeds.parse import parse_feed
 from bantin.ingest import frontier
 from bantin.ingest.store import IngestResult, NewArticle, index_after_commit, ingest
@@ -142,12 +141,6 @@ class CrawlCore:
     def feed_hint(task: frontier.ArticleTask) -> dict[str, Any]:
         """What the feed item said: the page's fallbacks for title, summary, date and language."""
         return {"title": task.title, "summary": task.summary, "published": task.published, "language": task.language}
-
-    def article_fetched(self, task: frontier.ArticleTask, res: Fetched) -> IngestResult | None:
-        """Extract (in this process) and store one fetched article page."""
-        ex = extract_article(res.body, res.final_url or task.url, res.headers.get("content-type"),
-                             self.feed_hint(task), self.stats)
-        return self.store_extracted(task, res, ex)
 
     def store_extracted(self, task: frontier.ArticleTask, res: Fetched, ex: Any) -> IngestResult | None:
         """Store an extracted page (falling back to the feed summary when the page had no text)."""
