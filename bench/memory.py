@@ -68,8 +68,8 @@ def main() -> None:
 
     from bantin.app.stats import CounterStats
     from bantin.extract.article import ExtractedArticle
-    from bantin.extract.canonical import canonicalize_url
     from bantin.feeds.parse import FeedItem
+    from bantin.ingest.aliases import url_key
     from bantin.ingest.core import CrawlCore, Fetched
     from bantin.sources.registry import SourceSpec, upsert
     from bantin.store.db import make_engine, session_factory
@@ -96,7 +96,7 @@ def main() -> None:
         nonlocal done
         items = [FeedItem(url=u, title=t, summary=None, published=base + timedelta(minutes=done + i),
                           language="vi") for i, (u, t, _) in enumerate(batch)]
-        by_url = {canonicalize_url(u): x for u, _, x in batch}
+        by_url = {url_key(u): x for u, _, x in batch}
         with sessions() as s:
             from bantin.ingest import frontier
             tasks = frontier.enqueue(s, feed.source_id, items, core.stats)

@@ -161,11 +161,10 @@ class CrawlCore:
             log.outcome, log.error = "no_text", "no article text found in the page or the feed item"
             frontier.mark_failed(s, task.frontier_id, log.error, True, self.stats)
             return None
-        urls = tuple(u for u in (task.url, res.url, res.final_url, *ex.aliases) if u)
         art = NewArticle(
-            canonical_url=ex.canonical_url or task.url, urls=urls, title=ex.title or task.title, text=text,
-            summary=task.summary or ex.description, published=ex.published or task.published,
-            language=ex.language or task.language, source_id=task.source_id,
+            canonical_url=ex.canonical_url or task.url, urls=(task.url, res.url, res.final_url, *ex.aliases),
+            title=ex.title or task.title, text=text, summary=task.summary or ex.description,
+            published=ex.published or task.published, language=ex.language or task.language, source_id=task.source_id,
         )
         result = ingest(s, art, self.index, self.stats)
         log.outcome = "ok" if result.outcome == "new" else result.outcome

@@ -203,3 +203,17 @@ def test_credit_line_names_the_origin_even_when_the_copy_has_an_earlier_timestam
     with core.sessions() as s:
         cluster = s.get(Cluster, o.cluster_id)
         assert cluster is not None and cluster.origin_article_id == o.article_id
+
+
+def test_a_redirect_with_tracking_parameters_is_stored_canonical_and_known_when_listed_again(core: CrawlCore) -> None:
+    [task] = _feed(core, [("Tin", "http://news.example.test/tin-1.html", T0)])
+    moved = "http://news.example.test/chuyen/tin-1.html?utm_source=rss&zarsrc=30"
+    body = pf.page("Tin một", pf.texts(1)[0], task.url, T0)
+    stored = _fetched(core, task, Fetched(task.url, moved, 200, {"content-type": "text/html; charset=utf-8"}, body))
+    assert stored is not None and stored.outcome == "new"
+    with core.sessions() as s:
+        urls = set(s.scalars(select(ArticleURL.url).where(ArticleURL.article_id == stored.article_id)))
+    assert urls == {"http://news.example.test/tin-1.html", "http://news.example.test/chuyen/tin-1.html"}
+    # another feed lists the redirect target with other trackers: the article is known, nothing is queued
+    listed = _feed(core, [("Tin", "http://news.example.test/chuyen/tin-1.html?fbclid=x&utm_medium=social", T0)])
+    assert listed == [] and _count(core, FrontierItem) == 1
