@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.etree
 import lxml.html
 
-from bantin.app.stats import StatsLike
+from bantin.app.stats import StatsLike, inc
 
 # A summary is a lead, not a body (bodies come from the article fetch); content:encoded can be huge.
 MAX_SUMMARY_CHARS = 4000
@@ -56,11 +56,6 @@ class FeedResult:
     title: str | None = None
     language: str | None = None
     encoding: str | None = None  # charset the text was decoded with
-
-
-def inc(stats: StatsLike | None, key: str, count: int = 1) -> None:
-    if stats is not None and count:
-        stats.inc_value(key, count)
 
 
 def _html_to_text(value: str) -> str:

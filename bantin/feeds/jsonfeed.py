@@ -10,7 +10,7 @@ import json
 from datetime import UTC
 from typing import Any
 
-from bantin.app.stats import StatsLike
+from bantin.app.stats import StatsLike, inc
 from bantin.feeds.fields import (
     MAX_SUMMARY_CHARS,
     VIETNAM_TZ,
@@ -19,7 +19,6 @@ from bantin.feeds.fields import (
     clean_language,
     clean_text,
     clean_url,
-    inc,
     is_vietnamese,
     parse_date,
 )

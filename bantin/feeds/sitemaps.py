@@ -16,7 +16,7 @@ from datetime import UTC
 
 from lxml import etree
 
-from bantin.app.stats import StatsLike
+from bantin.app.stats import StatsLike, inc
 from bantin.feeds.fields import (
     VIETNAM_TZ,
     FeedItem,
@@ -24,7 +24,6 @@ from bantin.feeds.fields import (
     clean_language,
     clean_text,
     clean_url,
-    inc,
     is_vietnamese,
     parse_date,
 )

@@ -18,7 +18,7 @@ from xml.sax import SAXException
 import feedparser
 from feedparser import CharacterEncodingOverride, CharacterEncodingUnknown
 
-from bantin.app.stats import StatsLike
+from bantin.app.stats import StatsLike, inc
 from bantin.feeds.fields import (
     MAX_SUMMARY_CHARS,
     VIETNAM_TZ,
@@ -27,7 +27,6 @@ from bantin.feeds.fields import (
     clean_language,
     clean_text,
     clean_url,
-    inc,
     is_vietnamese,
     parse_date,
 )

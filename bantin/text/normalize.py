@@ -19,7 +19,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from bantin.app.stats import StatsLike
+from bantin.app.stats import StatsLike, inc
 
 
 def _import_underthesea_quietly() -> None:
@@ -64,11 +64,6 @@ _CHAR_RULE_KEYS = tuple(character_map)
 _VI_SPECIFIC = frozenset(
     "ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
 )
-
-
-def _inc(stats: StatsLike | None, key: str) -> None:
-    if stats is not None:
-        stats.inc_value(f"extract/{key}")
 
 
 @lru_cache(maxsize=CHUNK_CACHE_SIZE)
@@ -119,20 +114,20 @@ def detect_language(text: str, declared: str | None = None, stats: StatsLike | N
     sample = text[:LANG_SAMPLE_CHARS]
     code = _language_code(declared)
     if sum(map(str.isalpha, sample)) < MIN_LANG_LETTERS:
-        _inc(stats, "lang_declared" if code else "lang_unknown")
+        inc(stats, "extract/lang_declared" if code else "extract/lang_unknown")
         return code
     if vi_diacritic_ratio(sample) >= VI_MIN_DIACRITIC_RATIO:
-        _inc(stats, "lang_vi_text" if code in (None, "vi") else "lang_override")
+        inc(stats, "extract/lang_vi_text" if code in (None, "extract/vi") else "extract/lang_override")
         return "vi"
     if code == "vi":
-        _inc(stats, "lang_override")
+        inc(stats, "extract/lang_override")
         code = None
     if code:
-        _inc(stats, "lang_declared")
+        inc(stats, "extract/lang_declared")
         return code
     words = _LETTER_RUN.findall(sample.lower())
     if words and sum(map(_EN_FUNCTION_WORDS.__contains__, words)) / len(words) >= EN_MIN_FUNCTION_WORD_RATIO:
-        _inc(stats, "lang_en_text")
+        inc(stats, "extract/lang_en_text")
         return "en"
-    _inc(stats, "lang_unknown")
+    inc(stats, "extract/lang_unknown")
     return None
