@@ -123,7 +123,7 @@ def _cluster(session: Session, row: Article, candidates: list[int], stats: Stats
     ).all()
     # the publisher's name ("Báo Nghệ An") is what credit lines ("Theo Báo Nghệ An") name
     origin = choose_origin(
-        [OriginCandidate(m.id, m.published_at, m.name or m.home_url, m.credit) for m in members]
+        [OriginCandidate(m.id, m.published_at, m.name or m.home_url, m.credit) for m in members], stats
     )
     size = session.scalar(select(func.count()).select_from(Article).where(Article.cluster_id == target)) or 1
     cluster = session.get(Cluster, target)

@@ -203,6 +203,23 @@ def test_credit_line_names_the_origin_even_when_the_copy_has_an_earlier_timestam
     with core.sessions() as s:
         cluster = s.get(Cluster, o.cluster_id)
         assert cluster is not None and cluster.origin_article_id == o.article_id
+    # the one origin decision (when the second copy joined) was made by the credit line, not the clock
+    assert (core.stats.get_value("dedup/origin_by_credit"), core.stats.get_value("dedup/origin_by_time")) == (1, None)
+
+
+def test_an_uncredited_copy_leaves_the_origin_to_the_earliest_and_the_decision_is_counted(core: CrawlCore) -> None:
+    text = pf.texts(3)[1]
+    [orig] = _feed(core, [("Gốc", "http://news.example.test/goc3.html", T0)])
+    [copy] = _feed(core, [("Copy", "http://other.example.test/copy3.html", T0)], "http://other.example.test/rss.rss")
+    paras = text.split(". ")
+    c = _article(core, copy, "Bản đăng lại", ". ".join(paras[: int(len(paras) * 0.85)]), T0 + timedelta(hours=2))
+    o = _article(core, orig, "Gốc", text, T0)
+    assert c is not None and o is not None and o.cluster_id == c.cluster_id
+    with core.sessions() as s:
+        cluster = s.get(Cluster, o.cluster_id)
+        assert cluster is not None and cluster.origin_article_id == o.article_id
+    assert (core.stats.get_value("dedup/origin_by_time"), core.stats.get_value("dedup/origin_by_credit")) == (1, None)
+    assert core.stats.get_value("dedup/near_dup") == 1
 
 
 def test_a_redirect_with_tracking_parameters_is_stored_canonical_and_known_when_listed_again(core: CrawlCore) -> None:
