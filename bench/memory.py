@@ -68,8 +68,8 @@ def main() -> None:
 
     from bantin.app.stats import CounterStats
     from bantin.extract.article import ExtractedArticle
+    from bantin.extract.canonical import url_key
     from bantin.feeds.parse import FeedItem
-    from bantin.ingest.aliases import url_key
     from bantin.ingest.core import CrawlCore, Fetched
     from bantin.sources.registry import SourceSpec, upsert
     from bantin.store.db import make_engine, session_factory

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bantin.app.stats import StatsLike, inc
-from bantin.extract.canonical import canonicalize_url, page_canonical
+from bantin.extract.canonical import page_canonical, url_key
 from bantin.text.charset import decode_html
 from bantin.text.normalize import detect_language, normalize_vi
 
@@ -75,13 +75,6 @@ class ExtractedArticle:
     description: str | None = None
     encoding: str | None = None
     error: str | None = None
-
-
-def _safe_canonical(url: str) -> str:
-    try:
-        return canonicalize_url(url)
-    except ValueError:
-        return url
 
 
 def _parse_date(value: Any, vietnamese: bool) -> datetime | None:
@@ -203,7 +196,7 @@ def _load_tree(html: str, xml_clean: bool) -> Any:
 
 def _empty(url: str, error: str, stats: StatsLike | None, encoding: str | None = None) -> ExtractedArticle:
     inc(stats, "extract/no_body")
-    return ExtractedArticle(url=url, canonical_url=_safe_canonical(url), encoding=encoding, error=error)
+    return ExtractedArticle(url=url, canonical_url=url_key(url), encoding=encoding, error=error)
 
 
 def extract_article(
@@ -235,9 +228,9 @@ def extract_article(
         return _empty(url, "not parseable as HTML", stats, encoding)
     canonical = page_canonical(tree, url)
     inc(stats, "extract/canonical_page" if canonical else "extract/canonical_url")
-    canonical_url = canonical or _safe_canonical(url)
+    canonical_url = canonical or url_key(url)
     seen = [requested_url or hint.get("url") or hint.get("link"), url, canonical]
-    aliases = list(dict.fromkeys(_safe_canonical(u) for u in seen if u))
+    aliases = list(dict.fromkeys(url_key(u) for u in seen if u))
     aliases = [a for a in aliases if a != canonical_url]
     page_title, page_description, declared = _page_meta(tree, stats)
     date_text = _find_date(tree, url, stats)

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bantin.app.stats import StatsLike
-from bantin.ingest.aliases import url_key
+from bantin.extract.canonical import url_key
 from bantin.store.schema import ArticleURL, FrontierItem
 from bantin.store.types import utcnow
 

@@ -18,7 +18,7 @@ from bantin.app.stats import StatsLike
 from bantin.dedup.credit import OriginCandidate, choose_origin, credit_source
 from bantin.dedup.index import NearDupIndex
 from bantin.dedup.minhash import content_hash, signature, signature_from_bytes, signature_to_bytes
-from bantin.ingest.aliases import alias_urls
+from bantin.extract.canonical import url_key
 from bantin.store.db import dialect_insert
 from bantin.store.schema import Article, ArticleURL, Cluster, Source
 from bantin.store.types import utcnow
@@ -42,6 +42,13 @@ class IngestResult:
     outcome: str  # new | dup_url | dup_hash
     cluster_id: int | None
     signature: bytes | None = None
+
+
+def alias_urls(canonical_url: str, *seen: str | None) -> tuple[str, ...]:
+    """An article's ``article_urls``: ``canonical_url`` (as stored on the article) first, then every other URL
+    it was seen at (feed link, requested and final URL, the page's hints) in ``url_key`` form - the form the
+    frontier looks feed links up in - once each."""
+    return tuple(dict.fromkeys((canonical_url, *(url_key(u) for u in seen if u))))
 
 
 def _add_aliases(session: Session, article_id: int, urls: tuple[str, ...]) -> None:
