@@ -68,7 +68,7 @@ def main() -> None:
 
     from bantin.app.stats import CounterStats
     from bantin.extract.article import ExtractedArticle
-    from bantin.extract.canonical import canonicalize_url
+    from bantin.extract.canonical import url_key
     from bantin.feeds.parse import FeedItem
     from bantin.ingest.core import CrawlCore, Fetched
     from bantin.sources.registry import SourceSpec, upsert
@@ -94,9 +94,9 @@ def main() -> None:
 
     def flush() -> None:
         nonlocal done
-        items = [FeedItem(url=u, title=t, summary=None, published=base + timedelta(minutes=done + i), guid=u,
+        items = [FeedItem(url=u, title=t, summary=None, published=base + timedelta(minutes=done + i),
                           language="vi") for i, (u, t, _) in enumerate(batch)]
-        by_url = {canonicalize_url(u): x for u, _, x in batch}
+        by_url = {url_key(u): x for u, _, x in batch}
         with sessions() as s:
             from bantin.ingest import frontier
             tasks = frontier.enqueue(s, feed.source_id, items, core.stats)

@@ -255,7 +255,6 @@ def _instrument(stack: ExitStack, st: Stages) -> None:
     patch(trafilatura, "bare_extraction", "trafilatura")
     patch(extract, "normalize_vi", "normalise")
     patch(extract, "detect_language", "language")
-    patch(pipeline, "extract_article", "extract_other")
     patch(workers, "extract_article", "extract_other")  # the spider's path (inline with --extract-workers 0)
     for fn in ("content_hash", "signature", "credit_source"):
         patch(ingest_store, fn, "dedup")
@@ -264,7 +263,6 @@ def _instrument(stack: ExitStack, st: Stages) -> None:
     patch(CrawlCore, "feed_fetched", "feed")
     # a transaction inside feed handling is feed work; every other one stores (or records) an article
     patch(CrawlCore, "_tx", lambda s: "feed" if s and s[-1][0] == "feed" else "store")
-    patch(CrawlCore, "article_fetched", "article_other")
 
     due_feeds = CrawlCore.due_feeds
 

@@ -1,4 +1,7 @@
-"""Hostile local HTTP servers for tests (loopback only, port 0, one thread per request).
+"""The loopback HTTP server of the tests (127.0.0.1 or ::1, port 0, a thread per request, HTTP/1.1).
+
+``HostileServer`` misbehaves on demand and records every request; ``serve_site`` runs a small publisher on
+it (one RSS feed, its article pages, a home page that links the feed, robots.txt allowing all).
 
     with HostileServer() as srv:
         srv.set_robots(200, "User-agent: *\\nDisallow: /private\\n")
@@ -19,44 +22,31 @@ Built-in routes (query parameters in brackets):
   /truncated      [claim=1000, send=10]   Content-Length `claim`, send `send` bytes, close
   /big            [size]           uncompressed body of `size` bytes
   /bomb/<gzip|deflate|br> [size=16777216]   `size` zero bytes compressed with that Content-Encoding
-  /charset/wrong                   header says UTF-8, body is windows-1258
-  /charset/missing                 no charset in header; <meta charset=utf-8> in body
-  /charset/none                    UTF-8 body, no charset anywhere
-Extra routes: ``srv.route("/x", handler)`` where ``handler(h: Handler) -> None`` uses ``h.reply(...)``.
+  /charset/<wrong|missing|none>    header says UTF-8, body is windows-1258 | <meta charset> only | no charset
+Extra routes: ``srv.route("/x", handler)`` where ``handler(h: Handler) -> None`` uses ``h.reply(...)``;
+``srv.page("/x", body, content_type)`` serves fixed bytes.
 """
 
 from __future__ import annotations
 
-import gzip
 import socket
 import threading
-import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from time import monotonic
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import brotli
-import pytest
+from tests import pagefactory as pf
 
 PAGE_HTML = "<html><head><title>Tin tức Quảng Ninh</title></head><body><p>Đây là bài báo.</p></body></html>"
-
-
-@lru_cache(maxsize=16)
-def compressed_zeros(encoding: str, size: int) -> bytes:
-    """``size`` zero bytes compressed as gzip, deflate (zlib) or br -- a decompression bomb when large."""
-    data = bytes(size)
-    if encoding == "gzip":
-        return gzip.compress(data, compresslevel=9)
-    if encoding == "deflate":
-        return zlib.compress(data, 9)
-    if encoding == "br":
-        return bytes(brotli.compress(data, quality=5))
-    raise ValueError(encoding)
+# Publication time of the site's first article; each next one is a minute later.
+T0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 
 
 @dataclass
@@ -70,8 +60,12 @@ class RecordedRequest:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: with Nagle on, keep-alive clients wait ~40 ms per response for
+    # the delayed ACK. Publishers' servers (nginx, ...) set TCP_NODELAY; so does this one.
+    disable_nagle_algorithm = True
     server: _Server
     q: dict[str, str]  # the query string, last value per key
+    route_path: str  # the path without the query
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence stderr noise
         pass
@@ -92,16 +86,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
-        self.q = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        self.route_path, self.q = parts.path, {k: v[-1] for k, v in parse_qs(parts.query).items()}
         srv = self.server.owner
-        srv._record(
-            RecordedRequest(
-                self.command, parts.path, self.q, {k.lower(): v for k, v in self.headers.items()}, monotonic()
-            )
-        )
-        handler = srv._match(parts.path)
+        srv._record(RecordedRequest(self.command, parts.path, self.q,
+                                    {k.lower(): v for k, v in self.headers.items()}, monotonic()))
         try:
-            handler(self)
+            srv._match(parts.path)(self)
         except (BrokenPipeError, ConnectionResetError):
             pass
 
@@ -119,45 +109,22 @@ class _Server6(_Server):
     address_family = socket.AF_INET6
 
 
-def _page(h: Handler) -> None:
-    h.reply(200, PAGE_HTML.encode())
-
-
 def _status(h: Handler) -> None:
-    code = int(h.path.split("?")[0].rsplit("/", 1)[1])
-    headers = {}
-    if "retry_after" in h.q:
-        headers["Retry-After"] = h.q["retry_after"]
-    if "location" in h.q:
-        headers["Location"] = h.q["location"]
-    h.reply(code, f"status {code}".encode(), headers)
+    code = int(h.route_path.rsplit("/", 1)[1])
+    names = {"retry_after": "Retry-After", "location": "Location"}
+    h.reply(code, f"status {code}".encode(), {names[k]: v for k, v in h.q.items() if k in names})
 
 
 def _flaky(h: Handler) -> None:
-    key = urlsplit(h.path).path
-    n = h.server.owner.count(key)
-    if n <= int(h.q.get("fail", "2")):
+    if h.server.owner.count(h.route_path) <= int(h.q.get("fail", "2")):
         headers = {"Retry-After": h.q["retry_after"]} if "retry_after" in h.q else {}
         h.reply(int(h.q.get("status", "503")), b"try later", headers)
     else:
         h.reply(200, PAGE_HTML.encode())
 
 
-def _redirect(h: Handler) -> None:
-    h.reply(int(h.q.get("status", "302")), b"", {"Location": h.q["to"]})
-
-
-def _loop(h: Handler) -> None:
-    other = "/loop/b" if urlsplit(h.path).path == "/loop/a" else "/loop/a"
-    h.reply(302, b"", {"Location": other})
-
-
 def _slow(h: Handler) -> None:
-    chunks, size, delay = (
-        int(h.q.get("chunks", "5")),
-        int(h.q.get("size", "100")),
-        float(h.q.get("delay", "0.2")),
-    )
+    chunks, size, delay = int(h.q.get("chunks", "5")), int(h.q.get("size", "100")), float(h.q.get("delay", "0.2"))
     h.send_response(200)
     h.send_header("Content-Type", "text/plain")
     h.send_header("Content-Length", str(chunks * size))
@@ -179,27 +146,32 @@ def _truncated(h: Handler) -> None:
     h.close_connection = True
 
 
-def _big(h: Handler) -> None:
-    h.reply(200, b"z" * int(h.q["size"]), {"Content-Type": "text/plain"})
-
-
 def _bomb(h: Handler) -> None:
-    enc = urlsplit(h.path).path.rsplit("/", 1)[1]
-    body = compressed_zeros(enc, int(h.q.get("size", str(16 * 1024 * 1024))))
+    enc = h.route_path.rsplit("/", 1)[1]
+    body = pf.compressed_zeros(enc, int(h.q.get("size", str(16 * 1024 * 1024))))
     h.reply(200, body, {"Content-Encoding": enc, "Content-Type": "text/plain"})
 
 
-def _charset(h: Handler) -> None:
-    kind = urlsplit(h.path).path.rsplit("/", 1)[1]
-    if kind == "wrong":
-        h.reply(
-            200, PAGE_HTML.encode("cp1258", errors="replace"), {"Content-Type": "text/html; charset=utf-8"}
-        )
-    elif kind == "missing":
-        body = PAGE_HTML.replace("<head>", '<head><meta charset="utf-8">').encode()
-        h.reply(200, body, {"Content-Type": "text/html"})
-    else:
-        h.reply(200, PAGE_HTML.encode(), {"Content-Type": "text/html"})
+_CHARSET_PAGES = {  # /charset/<kind>: body and headers
+    "wrong": (PAGE_HTML.encode("cp1258", errors="replace"), {"Content-Type": "text/html; charset=utf-8"}),
+    "missing": (PAGE_HTML.replace("<head>", '<head><meta charset="utf-8">').encode(), {"Content-Type": "text/html"}),
+    "none": (PAGE_HTML.encode(), {"Content-Type": "text/html"}),
+}
+
+
+ROUTES: dict[str, Callable[[Handler], None]] = {
+    "/page/": lambda h: h.reply(200, PAGE_HTML.encode()),
+    "/status/": _status,
+    "/flaky/": _flaky,
+    "/redirect": lambda h: h.reply(int(h.q.get("status", "302")), b"", {"Location": h.q["to"]}),
+    "/loop/": lambda h: h.reply(302, b"", {"Location": "/loop/b" if h.route_path == "/loop/a" else "/loop/a"}),
+    "/slow": _slow,
+    "/hang": _hang,
+    "/truncated": _truncated,
+    "/big": lambda h: h.reply(200, b"z" * int(h.q["size"]), {"Content-Type": "text/plain"}),
+    "/bomb/": _bomb,
+    "/charset/": lambda h: h.reply(200, *_CHARSET_PAGES.get(h.route_path.rsplit("/", 1)[1], _CHARSET_PAGES["none"])),
+}
 
 
 class HostileServer:
@@ -211,30 +183,23 @@ class HostileServer:
         self.requests: list[RecordedRequest] = []
         self._hits: dict[str, list[float]] = defaultdict(list)
         self._lock = threading.Lock()
-        self._routes: dict[str, Callable[[Handler], None]] = {
-            "/page/": _page,
-            "/status/": _status,
-            "/flaky/": _flaky,
-            "/redirect": _redirect,
-            "/loop/": _loop,
-            "/slow": _slow,
-            "/hang": _hang,
-            "/truncated": _truncated,
-            "/big": _big,
-            "/bomb/": _bomb,
-            "/charset/": _charset,
-            "/robots.txt": self._robots,
-        }
+        self._routes = {**ROUTES, "/robots.txt": self._robots}
+        self._pages: dict[str, Callable[[Handler], None]] = {}  # exact paths only (even "/")
         self.set_robots(404, "")
 
-    # -- configuration -------------------------------------------------------------------------
     def route(self, path: str, handler: Callable[[Handler], None]) -> None:
         """Serve ``path`` (exact, or a prefix when it ends with ``/``) with ``handler``."""
         self._routes[path] = handler
 
-    def set_robots(
-        self, status: int, body: str = "", delay: float = 0.0, location: str | None = None
-    ) -> None:
+    def page(self, path: str, body: bytes, content_type: str, delay_s: float = 0.0) -> None:
+        """Serve ``body`` at exactly ``path`` (after ``delay_s``, a slow publisher)."""
+        def serve(h: Handler) -> None:
+            if delay_s:
+                h.wait(delay_s)
+            h.reply(200, body, {"Content-Type": content_type})
+        self._pages[path] = serve
+
+    def set_robots(self, status: int, body: str = "", delay: float = 0.0, location: str | None = None) -> None:
         """How /robots.txt answers; ``delay`` longer than the client timeout simulates a timeout."""
         self._robots_spec = (status, body, delay, location)
 
@@ -242,13 +207,8 @@ class HostileServer:
         status, body, delay, location = self._robots_spec
         if delay:
             h.wait(delay)
-        h.reply(
-            status,
-            body.encode(),
-            {"Content-Type": "text/plain", **({"Location": location} if location else {})},
-        )
+        h.reply(status, body.encode(), {"Content-Type": "text/plain", **({"Location": location} if location else {})})
 
-    # -- observation ---------------------------------------------------------------------------
     def _record(self, req: RecordedRequest) -> None:
         with self._lock:
             self.requests.append(req)
@@ -263,14 +223,13 @@ class HostileServer:
             return sorted(r.at for r in self.requests) if path is None else list(self._hits.get(path, []))
 
     def _match(self, path: str) -> Callable[[Handler], None]:
-        if path in self._routes:
-            return self._routes[path]
+        if (found := self._pages.get(path) or self._routes.get(path)) is not None:
+            return found
         for prefix, handler in sorted(self._routes.items(), key=lambda kv: -len(kv[0])):
             if prefix.endswith("/") and path.startswith(prefix):
                 return handler
         return lambda h: h.reply(404, b"not found")
 
-    # -- lifecycle -----------------------------------------------------------------------------
     @property
     def port(self) -> int:
         return int(self._httpd.server_address[1])
@@ -284,8 +243,7 @@ class HostileServer:
         return self.base + path
 
     def __enter__(self) -> HostileServer:
-        server_cls = _Server6 if ":" in self.host else _Server
-        self._httpd = server_cls((self.host, 0), Handler)
+        self._httpd = (_Server6 if ":" in self.host else _Server)((self.host, 0), Handler)
         self._httpd.owner = self
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="hostile-http", daemon=True
@@ -300,7 +258,39 @@ class HostileServer:
         self._thread.join(timeout=5)
 
 
-@pytest.fixture
-def hostile_server() -> Iterator[HostileServer]:
+@dataclass
+class Site:
+    """A publisher served by a HostileServer: ``/`` (links the feed), the feed and ``/bai/tin-so-<i>.html``."""
+
+    server: HostileServer
+    base: str
+    feed_url: str
+
+    @property
+    def hits(self) -> dict[str, int]:
+        """Requests per path so far."""
+        with self.server._lock:
+            return {p: len(at) for p, at in self.server._hits.items() if at}
+
+    def sources_toml(self, path: Path, name: str = "Báo Thử Nghiệm") -> Path:
+        path.write_text(f'[[source]]\nname = "{name}"\nhome_url = "{self.base}/"\nlanguage = "vi"\ncountry = "VN"\n'
+                        f'feeds = ["{self.feed_url}"]\n', encoding="utf-8")
+        return path
+
+
+@contextmanager
+def serve_site(n_articles: int, delay_s: float = 0.0) -> Iterator[Site]:
+    """``n_articles`` real Vietnamese articles (tests.pagefactory), each page answering after ``delay_s``."""
+    html = "text/html; charset=utf-8"
     with HostileServer() as srv:
-        yield srv
+        srv.set_robots(200, "User-agent: *\nAllow: /\n")
+        site, items = Site(srv, srv.base, srv.url("/rss/tin-moi-nhat.rss")), []
+        for i, text in enumerate(pf.texts(n_articles)):
+            path, published = f"/bai/tin-so-{i}.html", T0 + timedelta(minutes=i)
+            srv.page(path, pf.page(f"Tin số {i}", text, srv.url(path), published), html, delay_s)
+            items.append((f"Tin số {i}", srv.url(path), published))
+        srv.page(urlsplit(site.feed_url).path, pf.rss(items), "application/rss+xml; charset=utf-8")
+        srv.page("/", '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Báo Thử</title>'
+                      '<link rel="alternate" type="application/rss+xml" title="Tin mới" href="/rss/tin-moi-nhat.rss">'
+                      "</head><body><h1>Trang chủ</h1></body></html>".encode(), html)
+        yield site

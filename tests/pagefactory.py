@@ -1,12 +1,17 @@
-"""Build realistic article pages and feeds around real Vietnamese texts (VNTC) for pipeline tests."""
+"""Realistic article pages and feeds around real Vietnamese texts (VNTC), and hostile bodies, for tests."""
 
 from __future__ import annotations
 
+import gzip
 import json
+import zlib
 from datetime import datetime
 from email.utils import format_datetime
+from functools import lru_cache
 from html import escape
 from pathlib import Path
+
+import brotli
 
 from tests.conftest import SHARED_DATA
 
@@ -64,3 +69,16 @@ def write(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+@lru_cache(maxsize=16)
+def compressed_zeros(encoding: str, size: int) -> bytes:
+    """``size`` zero bytes compressed as gzip, deflate (zlib) or br -- a decompression bomb when large."""
+    data = bytes(size)
+    if encoding == "gzip":
+        return gzip.compress(data, compresslevel=9)
+    if encoding == "deflate":
+        return zlib.compress(data, 9)
+    if encoding == "br":
+        return bytes(brotli.compress(data, quality=5))
+    raise ValueError(encoding)

@@ -16,6 +16,12 @@ class StatsLike(Protocol):
     def get_value(self, key: str, default: Any = None) -> Any: ...
 
 
+def inc(stats: StatsLike | None, key: str, count: int = 1) -> None:
+    """Count ``key`` when there is a collector (parsers and extractors also run without one); 0 counts nothing."""
+    if stats is not None and count:
+        stats.inc_value(key, count)
+
+
 class CounterStats:
     """A minimal in-process stats collector."""
 

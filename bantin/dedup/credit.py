@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bantin.app.stats import StatsLike
+from bantin.app.stats import StatsLike, inc
 from bantin.text.diacritics import fold
 
 # Characters of the tail searched for a credit line: 600 reaches past a footer of related-story links and
@@ -126,6 +126,5 @@ def choose_origin(candidates: Sequence[OriginCandidate], stats: StatsLike | None
     pool = roots or list(candidates)
     best = min(pool, key=lambda c: (c.published is None, c.published or datetime.min,
                                     c.credit is not None, c.article_id))
-    if stats is not None:
-        stats.inc_value("dedup/origin_by_credit" if roots else "dedup/origin_by_time")
+    inc(stats, "dedup/origin_by_credit" if roots else "dedup/origin_by_time")
     return best.article_id

@@ -22,9 +22,9 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from bantin.app.stats import StatsLike
+from bantin.app.stats import StatsLike, inc
 from bantin.extract.byline import author_names, strip_bylines
-from bantin.extract.canonical import canonicalize_url, page_canonical
+from bantin.extract.canonical import page_canonical, url_key
 from bantin.text.charset import decode_html
 from bantin.text.language import detect_language
 from bantin.text.normalize import normalize_vi
@@ -80,18 +80,6 @@ class ExtractedArticle:
     error: str | None = None
 
 
-def _inc(stats: StatsLike | None, key: str) -> None:
-    if stats is not None:
-        stats.inc_value(f"extract/{key}")
-
-
-def _safe_canonical(url: str) -> str:
-    try:
-        return canonicalize_url(url)
-    except ValueError:
-        return url
-
-
 def _parse_date(value: Any, vietnamese: bool) -> datetime | None:
     if isinstance(value, datetime):
         parsed = value
@@ -113,7 +101,7 @@ def _find_date(tree: Any, url: str, stats: StatsLike | None) -> str | None:
     try:
         found = find_date(tree, original_date=True, extensive_search=True, outputformat=DATE_FORMAT, url=url)
     except Exception:  # noqa: BLE001 - htmldate on hostile markup must not abort extraction
-        _inc(stats, "date_error")
+        inc(stats, "extract/date_error")
         return None
     return str(found) if found else None
 
@@ -138,7 +126,7 @@ def _page_meta(tree: Any, stats: StatsLike | None) -> tuple[str | None, str | No
         doc = extract_meta_json(tree, examine_meta(tree))
         title, description, authors = doc.title or extract_title(tree), doc.description, author_names(doc.author)
     except Exception:  # noqa: BLE001 - JSON-LD and meta parsing on hostile pages
-        _inc(stats, "meta_error")
+        inc(stats, "extract/meta_error")
     lang = tree.get("lang") or tree.get("xml:lang")
     if not lang:
         found = tree.xpath(LANG_META_XPATH)
@@ -212,8 +200,8 @@ def _load_tree(html: str, xml_clean: bool) -> Any:
 
 
 def _empty(url: str, error: str, stats: StatsLike | None, encoding: str | None = None) -> ExtractedArticle:
-    _inc(stats, "no_body")
-    return ExtractedArticle(url=url, canonical_url=_safe_canonical(url), encoding=encoding, error=error)
+    inc(stats, "extract/no_body")
+    return ExtractedArticle(url=url, canonical_url=url_key(url), encoding=encoding, error=error)
 
 
 def extract_article(
@@ -234,7 +222,7 @@ def extract_article(
     if not body or not body.strip():
         return _empty(url, "empty body", stats)
     if len(body) > MAX_HTML_BYTES:
-        _inc(stats, "truncated")
+        inc(stats, "extract/truncated")
         body = body[:MAX_HTML_BYTES]
     html, encoding = decode_html(body, content_type, stats)
     try:
@@ -244,10 +232,10 @@ def extract_article(
     if tree is None:
         return _empty(url, "not parseable as HTML", stats, encoding)
     canonical = page_canonical(tree, url)
-    _inc(stats, "canonical_page" if canonical else "canonical_url")
-    canonical_url = canonical or _safe_canonical(url)
+    inc(stats, "extract/canonical_page" if canonical else "extract/canonical_url")
+    canonical_url = canonical or url_key(url)
     seen = [requested_url or hint.get("url") or hint.get("link"), url, canonical]
-    aliases = list(dict.fromkeys(_safe_canonical(u) for u in seen if u))
+    aliases = list(dict.fromkeys(url_key(u) for u in seen if u))
     aliases = [a for a in aliases if a != canonical_url]
     page_title, page_description, declared, authors = _page_meta(tree, stats)
     date_text = _find_date(tree, url, stats)
@@ -255,26 +243,26 @@ def extract_article(
         doc = bare_extraction(tree, url=url, with_metadata=False, **TRAFILATURA_OPTIONS)
         raw_text = getattr(doc, "text", None) or ""
     except Exception:  # noqa: BLE001 - trafilatura on hostile markup must not abort the crawl
-        _inc(stats, "trafilatura_error")
+        inc(stats, "extract/trafilatura_error")
         raw_text = ""
     text = normalize_vi(raw_text)
     if not text:
-        _inc(stats, "no_body")
+        inc(stats, "extract/no_body")
     language = detect_language(text or (page_title or ""), declared or hint.get("language"), stats)
     # the lead is looked for only when it can be used (bare_extraction and htmldate work on copies of tree)
     if language == "vi" and text and (lead := _lead(tree)) and lead not in text:
-        _inc(stats, "lead_added")  # only for Vietnamese: English standfirsts are not body in aeb's gold
+        inc(stats, "extract/lead_added")  # only for Vietnamese: English standfirsts are not body in aeb's gold
         text = f"{lead}\n{text}"
     text = strip_bylines(text, authors, vietnamese=language == "vi", stats=stats)
     host = (urlsplit(url).hostname or "").lower()
     vietnamese = host.endswith(".vn") or host == "vn" or language == "vi"
     published = _parse_date(date_text, vietnamese)
     if published is None and (published := _parse_date(hint.get("published"), vietnamese)) is not None:
-        _inc(stats, "date_from_feed")
-    _inc(stats, "date_found" if date_text else "date_missing")
+        inc(stats, "extract/date_from_feed")
+    inc(stats, "extract/date_found" if date_text else "extract/date_missing")
     title = _clean(page_title)
     if title is None and (title := _clean(hint.get("title"))) is not None:
-        _inc(stats, "title_from_feed")
+        inc(stats, "extract/title_from_feed")
     description = _clean(page_description) or _clean(hint.get("summary") or hint.get("description"))
     if description:
         description = strip_bylines(description, authors, vietnamese=language == "vi", stats=stats) or None

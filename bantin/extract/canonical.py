@@ -45,6 +45,15 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     return urlunsplit(urlsplit(normalized)._replace(fragment=""))
 
 
+def url_key(url: str) -> str:
+    """``url`` canonicalised, or as given when it cannot be read: the one form in which URLs are stored and
+    looked up (frontier, ``article_urls``), so a link is never lost for its form."""
+    try:
+        return canonicalize_url(url)
+    except Exception:  # noqa: BLE001 - whatever the canonicaliser cannot read is kept as given
+        return url
+
+
 def _site(url: str) -> str | None:
     host = urlsplit(url).hostname
     if host is None:

@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.etree
 import lxml.html
 
-from bantin.app.stats import StatsLike
+from bantin.app.stats import StatsLike, inc
 
 # A summary is a lead, not a body (bodies come from the article fetch); content:encoded can be huge.
 MAX_SUMMARY_CHARS = 4000
@@ -44,7 +44,6 @@ class FeedItem:
     title: str | None = None  # plain NFC text
     summary: str | None = None  # HTML stripped, entities decoded, whitespace collapsed
     published: datetime | None = None  # aware, UTC
-    guid: str | None = None
     language: str | None = None  # lower-case tag such as "vi" or "en-us"
 
 
@@ -57,11 +56,6 @@ class FeedResult:
     title: str | None = None
     language: str | None = None
     encoding: str | None = None  # charset the text was decoded with
-
-
-def inc(stats: StatsLike | None, key: str, count: int = 1) -> None:
-    if stats is not None and count:
-        stats.inc_value(key, count)
 
 
 def _html_to_text(value: str) -> str:

@@ -10,7 +10,7 @@ import json
 from datetime import UTC
 from typing import Any
 
-from bantin.app.stats import StatsLike
+from bantin.app.stats import StatsLike, inc
 from bantin.feeds.fields import (
     MAX_SUMMARY_CHARS,
     VIETNAM_TZ,
@@ -19,7 +19,6 @@ from bantin.feeds.fields import (
     clean_language,
     clean_text,
     clean_url,
-    inc,
     is_vietnamese,
     parse_date,
 )
@@ -44,10 +43,8 @@ def _item(it: dict[str, Any], base: str, feed_lang: str | None, naive_tz: Any,
     if published is None and it.get("date_modified"):
         published = parse_date(it.get("date_modified"), naive_tz, stats, "jsonfeed")
         inc(stats, "jsonfeed/date_from_modified", published is not None)
-    raw_id = it.get("id")
-    guid = str(raw_id).strip() or None if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) else None
     lang = clean_language(it.get("language")) or feed_lang
-    return FeedItem(link, clean_text(it.get("title")), summary, published, guid, lang)
+    return FeedItem(link, clean_text(it.get("title")), summary, published, lang)
 
 
 def parse_jsonfeed(body: bytes, url: str, stats: StatsLike | None = None) -> FeedResult:

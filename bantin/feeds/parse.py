@@ -14,7 +14,7 @@ import codecs
 import re
 import zlib
 
-from bantin.app.stats import StatsLike
+from bantin.app.stats import StatsLike, inc
 from bantin.feeds import jsonfeed, sitemaps
 from bantin.feeds.fields import (
     MAX_SUMMARY_CHARS,
@@ -25,7 +25,6 @@ from bantin.feeds.fields import (
     clean_language,
     clean_text,
     clean_url,
-    inc,
     is_vietnamese,
     parse_date,
 )

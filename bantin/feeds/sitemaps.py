@@ -16,7 +16,7 @@ from datetime import UTC
 
 from lxml import etree
 
-from bantin.app.stats import StatsLike
+from bantin.app.stats import StatsLike, inc
 from bantin.feeds.fields import (
     VIETNAM_TZ,
     FeedItem,
@@ -24,7 +24,6 @@ from bantin.feeds.fields import (
     clean_language,
     clean_text,
     clean_url,
-    inc,
     is_vietnamese,
     parse_date,
 )
@@ -104,7 +103,7 @@ def parse_sitemap(body: bytes, url: str, stats: StatsLike | None = None) -> Feed
             published = parse_date(f.get("lastmod"), naive_tz, stats, "sitemap")
             inc(stats, "sitemap/date_from_lastmod", published is not None)
         inc(stats, "sitemap/news_item", "publication_date" in f or "publication" in f)
-        items.append(FeedItem(link, title, None, published, None, lang))
+        items.append(FeedItem(link, title, None, published, lang))
     languages = {i.language for i in items if i.language}
     language = languages.pop() if len(languages) == 1 else None
     return FeedResult(kind, items, bozo, None, None, language, "utf-8")

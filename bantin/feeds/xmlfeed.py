@@ -19,7 +19,7 @@ from xml.sax import SAXException
 import feedparser
 from feedparser import CharacterEncodingOverride, CharacterEncodingUnknown
 
-from bantin.app.stats import StatsLike
+from bantin.app.stats import StatsLike, inc
 from bantin.feeds.fields import (
     MAX_SUMMARY_CHARS,
     VIETNAM_TZ,
@@ -28,7 +28,6 @@ from bantin.feeds.fields import (
     clean_language,
     clean_text,
     clean_url,
-    inc,
     is_vietnamese,
     parse_date,
 )
@@ -173,9 +172,8 @@ def _feed_items(d: Any, base: str, feed_lang: str | None, naive_tz: timezone,
         if published is None and (e.get("published") or e.get("updated")):
             inc(stats, "feed/date_unparsed")
         lang = clean_language((e.get("title_detail") or {}).get("language")) or feed_lang
-        guid = e.get("id").strip() or None if isinstance(e.get("id"), str) else None
         items.append(FeedItem(link, clean_text(e.get("title")), clean_text(raw, MAX_SUMMARY_CHARS),
-                              published, guid, lang))
+                              published, lang))
     return items
 
 

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from bantin.app.stats import StatsLike
 from bantin.dedup.index import NearDupIndex
 from bantin.dedup.minhash import signature_from_bytes
-from bantin.extract.article import extract_article
 from bantin.feeds.parse import parse_feed
 from bantin.ingest import frontier
 from bantin.ingest.store import IngestResult, NewArticle, index_after_commit, ingest
@@ -157,12 +156,6 @@ class CrawlCore:
         """What the feed item said: the page's fallbacks for title, summary, date and language."""
         return {"title": task.title, "summary": task.summary, "published": task.published, "language": task.language}
 
-    def article_fetched(self, task: frontier.ArticleTask, res: Fetched) -> IngestResult | None:
-        """Extract (in this process) and store one fetched article page."""
-        ex = extract_article(res.body, res.final_url or task.url, res.headers.get("content-type"),
-                             self.feed_hint(task), self.stats)
-        return self.store_extracted(task, res, ex)
-
     def store_extracted(self, task: frontier.ArticleTask, res: Fetched, ex: Any) -> IngestResult | None:
         """Store an extracted page (falling back to the feed summary when the page had no text)."""
         text = ex.text or ""
@@ -182,11 +175,10 @@ class CrawlCore:
             log.outcome, log.error = "no_text", "no article text found in the page or the feed item"
             frontier.mark_failed(s, task.frontier_id, log.error, True, self.stats)
             return None
-        urls = tuple(u for u in (task.url, res.url, res.final_url, *ex.aliases) if u)
         art = NewArticle(
-            canonical_url=ex.canonical_url or task.url, urls=urls, title=ex.title or task.title, text=text,
-            summary=task.summary or ex.description, published=ex.published or task.published,
-            language=ex.language or task.language, source_id=task.source_id,
+            canonical_url=ex.canonical_url or task.url, urls=(task.url, res.url, res.final_url, *ex.aliases),
+            title=ex.title or task.title, text=text, summary=task.summary or ex.description,
+            published=ex.published or task.published, language=ex.language or task.language, source_id=task.source_id,
         )
         result = ingest(s, art, self.index, self.stats)
         log.outcome = "ok" if result.outcome == "new" else result.outcome

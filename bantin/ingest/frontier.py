@@ -14,7 +14,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bantin.app.stats import StatsLike
-from bantin.extract.canonical import canonicalize_url
+from bantin.extract.canonical import url_key
 from bantin.store.schema import ArticleURL, FrontierItem
 from bantin.store.types import utcnow
 
@@ -45,11 +45,7 @@ def enqueue(session: Session, source_id: int | None, items: Sequence, stats: Sta
     """Add feed items not seen before; returns the new pending tasks. Caller commits."""
     by_url: dict[str, object] = {}
     for item in items:
-        try:
-            url = canonicalize_url(item.url)
-        except Exception:  # a link the canonicaliser cannot read is kept as given
-            url = item.url
-        by_url.setdefault(url, item)
+        by_url.setdefault(url_key(item.url), item)
     if not by_url:
         return []
     urls = list(by_url)

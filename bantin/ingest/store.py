@@ -18,6 +18,7 @@ from bantin.app.stats import StatsLike
 from bantin.dedup.credit import OriginCandidate, choose_origin, credit_source
 from bantin.dedup.index import NearDupIndex
 from bantin.dedup.minhash import content_hash, signature, signature_from_bytes, signature_to_bytes
+from bantin.extract.canonical import url_key
 from bantin.store.db import dialect_insert
 from bantin.store.schema import Article, ArticleURL, Cluster, Source
 from bantin.store.types import utcnow
@@ -26,7 +27,7 @@ from bantin.store.types import utcnow
 @dataclass(frozen=True)
 class NewArticle:
     canonical_url: str
-    urls: tuple[str, ...]
+    urls: tuple[str, ...]  # every URL the article was seen at, in any form (ingest stores them via alias_urls)
     title: str | None
     text: str
     summary: str | None
@@ -43,10 +44,17 @@ class IngestResult:
     signature: bytes | None = None
 
 
+def alias_urls(canonical_url: str, *seen: str | None) -> tuple[str, ...]:
+    """An article's ``article_urls``: ``canonical_url`` (as stored on the article) first, then every other URL
+    it was seen at (feed link, requested and final URL, the page's hints) in ``url_key`` form - the form the
+    frontier looks feed links up in - once each."""
+    return tuple(dict.fromkeys((canonical_url, *(url_key(u) for u in seen if u))))
+
+
 def _add_aliases(session: Session, article_id: int, urls: tuple[str, ...]) -> None:
-    """Every URL not yet known points at the article; a URL already known (here or in another process's
-    concurrent commit) keeps its article."""
-    rows = [{"url": u, "article_id": article_id} for u in dict.fromkeys(urls)]
+    """Every URL (from alias_urls) not yet known points at the article; a URL already known (here or in
+    another process's concurrent commit) keeps its article."""
+    rows = [{"url": u, "article_id": article_id} for u in urls]
     session.execute(dialect_insert(session, ArticleURL).on_conflict_do_nothing(), rows)
 
 
@@ -65,7 +73,7 @@ def ingest(session: Session, art: NewArticle, index: NearDupIndex, stats: StatsL
 
     A unique-constraint race with another process (same URL or hash committed meanwhile) raises
     IntegrityError: the caller's transaction retry then finds that row and records a duplicate."""
-    urls = tuple(dict.fromkeys((art.canonical_url, *art.urls)))
+    urls = alias_urls(art.canonical_url, *art.urls)
     art = NewArticle(**{**art.__dict__, "urls": urls})
     chash = content_hash(art.text)
     found = _existing(session, art, chash)
@@ -122,7 +130,7 @@ def _cluster(session: Session, row: Article, candidates: list[int], stats: Stats
     ).all()
     # the publisher's name ("Báo Nghệ An") is what credit lines ("Theo Báo Nghệ An") name
     origin = choose_origin(
-        [OriginCandidate(m.id, m.published_at, m.name or m.home_url, m.credit) for m in members]
+        [OriginCandidate(m.id, m.published_at, m.name or m.home_url, m.credit) for m in members], stats
     )
     size = session.scalar(select(func.count()).select_from(Article).where(Article.cluster_id == target)) or 1
     cluster = session.get(Cluster, target)

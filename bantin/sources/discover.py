@@ -19,8 +19,8 @@ from urllib.parse import urldefrag, urlsplit
 import lxml.etree
 import lxml.html
 
-from bantin.app.stats import StatsLike
-from bantin.feeds.fields import clean_url, inc
+from bantin.app.stats import StatsLike, inc
+from bantin.feeds.fields import clean_url
 
 # Home pages over 3 MB are unusual (largest in the test bed: 2.9 MB); discovery only needs the markup.
 MAX_HTML_BYTES = 5 * 1024 * 1024

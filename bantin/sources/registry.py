@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,6 @@ class SourceSpec:
     language: str | None = None
     country: str | None = None
     kind: str = "feed"
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _check_url(url: str, where: str) -> str:

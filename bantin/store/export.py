@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
 from typing import IO, Any
 
 from sqlalchemy import select
@@ -16,7 +15,7 @@ from bantin.store.schema import Article, Cluster, Source
 EXPORT_PAGE = 1000
 
 
-def iter_articles(session: Session, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+def iter_articles(session: Session) -> Iterator[dict[str, Any]]:
     origin = aliased(Article)
     last = 0
     while True:
@@ -29,8 +28,6 @@ def iter_articles(session: Session, since: datetime | None = None) -> Iterator[d
             .order_by(Article.id)
             .limit(EXPORT_PAGE)
         )
-        if since is not None:
-            q = q.where(Article.fetched_at >= since)
         rows = session.execute(q).all()
         if not rows:
             return
@@ -52,9 +49,9 @@ def iter_articles(session: Session, since: datetime | None = None) -> Iterator[d
         session.expunge_all()
 
 
-def write_jsonl(session: Session, out: IO[str], since: datetime | None = None) -> int:
+def write_jsonl(session: Session, out: IO[str]) -> int:
     n = 0
-    for row in iter_articles(session, since):
+    for row in iter_articles(session):
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
         n += 1
     return n

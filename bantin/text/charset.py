@@ -16,7 +16,7 @@ import unicodedata
 
 import viscii  # noqa: F401  (import side effect: registers the "viscii" codec, Python has none)
 
-from bantin.app.stats import StatsLike
+from bantin.app.stats import StatsLike, inc
 
 # WHATWG's prescan reads 1024 bytes; real pages put <meta> after long inline scripts, so look further.
 META_SCAN_BYTES = 8192
@@ -54,11 +54,6 @@ _SYLLABLE = re.compile(
     r"(?:ngh|ch|gh|gi|kh|ng|nh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
     r"[aăâeêioôơuưy]{1,3}(?:ch|ng|nh|[cmnpt])?"
 )
-
-
-def _inc(stats: StatsLike | None, key: str) -> None:
-    if stats is not None:
-        stats.inc_value(f"extract/{key}")
 
 
 def codec_name(label: str) -> str | None:
@@ -116,7 +111,7 @@ def _try_declared(body: bytes, name: str, stats: StatsLike | None, utf8: str | N
         if errors and errors > MAX_UTF8_ERROR_RATIO * len(body):
             return None
         if errors:
-            _inc(stats, "charset_utf8_repaired")
+            inc(stats, "extract/charset_utf8_repaired")
         return text
     try:
         text = body.decode(name)
@@ -133,7 +128,7 @@ def _detect(body: bytes, stats: StatsLike | None) -> tuple[str, str]:
         if words >= VI_MIN_WORDS and ratio >= VI_MIN_SYLLABLE_RATIO and (best is None or ratio > best[0]):
             best = (ratio, name)
     if best is not None:
-        _inc(stats, "charset_vi_legacy")
+        inc(stats, "extract/charset_vi_legacy")
         return body.decode(best[1], errors="replace"), best[1]
     from charset_normalizer import from_bytes
 
@@ -141,9 +136,9 @@ def _detect(body: bytes, stats: StatsLike | None) -> tuple[str, str]:
     if match is not None and (detected := codec_name(match.encoding)) is not None:
         text = _try_declared(body, detected, None)
         if text is not None:
-            _inc(stats, "charset_detected")
+            inc(stats, "extract/charset_detected")
             return text, detected
-    _inc(stats, "charset_fallback")
+    inc(stats, "extract/charset_fallback")
     return body.decode(FALLBACK_ENCODING, errors="replace"), FALLBACK_ENCODING
 
 
@@ -154,27 +149,27 @@ def _decode(body: bytes, content_type: str | None, stats: StatsLike | None) -> t
                 unbommed = body.decode(bom_codec)
             except UnicodeDecodeError:
                 break
-            _inc(stats, "charset_bom")
+            inc(stats, "extract/charset_bom")
             return unbommed, codecs.lookup(bom_codec).name
     utf8 = _utf8_multibyte(body)
     for source, label in _declared(body, content_type):
         name = codec_name(label)
         if name is None:
-            _inc(stats, "charset_unknown_label")
+            inc(stats, "extract/charset_unknown_label")
             continue
         if source != "http" and name.startswith("utf-16"):
             name = "utf-8"  # an ASCII-readable declaration cannot be UTF-16 (WHATWG)
         if utf8 is not None and name != "utf-8":
-            _inc(stats, "charset_lie")
-            _inc(stats, "charset_utf8_valid")
+            inc(stats, "extract/charset_lie")
+            inc(stats, "extract/charset_utf8_valid")
             return utf8, "utf-8"
         text = _try_declared(body, name, stats, utf8)
         if text is not None:
-            _inc(stats, f"charset_{source}")
+            inc(stats, f"extract/charset_{source}")
             return text, name
-        _inc(stats, "charset_invalid")
+        inc(stats, "extract/charset_invalid")
     if utf8 is not None or body.isascii():
-        _inc(stats, "charset_utf8_valid")
+        inc(stats, "extract/charset_utf8_valid")
         return utf8 if utf8 is not None else body.decode("ascii"), "utf-8"
     return _detect(body, stats)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import py3langid
 
-from bantin.app.stats import StatsLike
+from bantin.app.stats import StatsLike, inc
 from bantin.text.diacritics import looks_vietnamese, vi_diacritic_ratio
 
 # The answers: Vietnamese, English, anything else.
@@ -47,11 +47,6 @@ def fold_code(code: str | None) -> str | None:
     return code if code in ("vi", "en") else "other"
 
 
-def _inc(stats: StatsLike | None, key: str) -> None:
-    if stats is not None:
-        stats.inc_value(f"extract/{key}")
-
-
 def detect_language_with_confidence(
     text: str, declared: str | None = None, stats: StatsLike | None = None
 ) -> tuple[str, float]:
@@ -64,20 +59,20 @@ def detect_language_with_confidence(
     n_letters = sum(map(str.isalpha, sample))
     said = fold_code(declared)
     if n_letters < VI_MIN_LETTERS and said:
-        _inc(stats, "lang_declared")
+        inc(stats, "extract/lang_declared")
         return said, 0.5
     if n_letters == 0:
-        _inc(stats, "lang_unknown")
+        inc(stats, "extract/lang_unknown")
         return "other", 0.0
     if n_letters >= VI_MIN_LETTERS and looks_vietnamese(sample):
         lang, conf = "vi", min(1.0, 0.5 + vi_diacritic_ratio(sample) * 2)
-        _inc(stats, "lang_vi_text")
+        inc(stats, "extract/lang_vi_text")
     else:
         code, prob = _identifier().classify(sample)
         lang, conf = (code if code in ("vi", "en") else "other"), float(prob)
-        _inc(stats, "lang_identified")
+        inc(stats, "extract/lang_identified")
     if said and said != lang:
-        _inc(stats, "lang_override")
+        inc(stats, "extract/lang_override")
     return lang, conf
 
 

@@ -145,15 +145,6 @@ def test_missing_fields_give_none(na: ProvinceMatcher) -> None:
     assert r == ProvinceResult("none", 0.0, ())
 
 
-def test_match_batch_matches_one_by_one(na: ProvinceMatcher) -> None:
-    items = [
-        {"title": "Nghệ An mưa lớn"},
-        {"text": "Hà Nội nắng nóng"},
-        {"title": "x", "summary": "ở Cửa Lò"},
-    ]
-    assert na.match_batch(items) == [na.match(i.get("title"), i.get("text"), i.get("summary")) for i in items]
-
-
 def test_scores_follow_the_label_bands(na: ProvinceMatcher) -> None:
     p, m, n = (na.match(t, None) for t in ("Nghệ An mưa lớn", "Dân ca Nghệ Tĩnh", "Hà Nội nắng nóng"))
     assert p.score > m.score > n.score

@@ -8,7 +8,7 @@ import json
 import lxml.html
 import pytest
 
-from bantin.extract.canonical import canonicalize_url, page_canonical, same_site
+from bantin.extract.canonical import canonicalize_url, page_canonical, same_site, url_key
 
 
 def test_tracking_parameters_are_dropped_and_meaningful_query_kept_sorted():
@@ -77,3 +77,8 @@ def test_real_vnexpress_page_declares_its_own_url(shared_data):
     html = gzip.decompress((folder / "VnExpress_2025_10_22.html.gz").read_bytes()).decode("utf-8")
     assert page_canonical(html, url + "?utm_source=zalo#box") == url
     assert page_canonical(lxml.html.fromstring(html), url) == url
+
+
+def test_url_key_is_the_canonical_form_and_keeps_a_link_it_cannot_read() -> None:
+    assert url_key("HTTP://BaoNgheAn.vn:80/tin/a.html?utm_source=zalo&zarsrc=1#top") == "http://baonghean.vn/tin/a.html"
+    assert url_key("mailto:toasoan@baonghean.vn") == "mailto:toasoan@baonghean.vn"  # kept as given, not lost

@@ -24,9 +24,9 @@ def test_relative_urls_resolve_against_the_fetch_url() -> None:
                      {"id": "3", "external_url": "https://x.vn/c", "title": "C"}])
     result = parse_feed(body, "https://baohungyen.vn/feeds/all.json")
     assert result.kind == "jsonfeed" and result.error is None
-    assert [(i.url, i.guid) for i in result.items] == [
-        ("https://baohungyen.vn/tin/a.html", "1"), ("https://baohungyen.vn/feeds/b.html", "2"),
-        ("https://x.vn/c", "3")]
+    assert [(i.url, i.title) for i in result.items] == [
+        ("https://baohungyen.vn/tin/a.html", "A"), ("https://baohungyen.vn/feeds/b.html", "B"),
+        ("https://x.vn/c", "C")]
 
 
 def test_relative_urls_fall_back_to_feed_url_when_fetch_url_unknown() -> None:

@@ -16,7 +16,8 @@ import pytest
 
 from bantin.app.settings import Settings
 from bantin.fetch.oneoff import FetchReport, FetchResult, fetch_urls, run_fetch
-from tests.httpfixtures import PAGE_HTML, HostileServer, compressed_zeros
+from tests.httpfixtures import PAGE_HTML, HostileServer
+from tests.pagefactory import compressed_zeros
 
 MAX_BODY = 1024 * 1024  # bombs below expand to 16 MiB
 GUARD = {"DOWNLOAD_BIND_ADDRESS": "127.0.0.1", "BANTIN_RETRY_MAX": 0}

@@ -16,7 +16,7 @@ from sqlalchemy import func, inspect, select
 
 from bantin.store.db import make_engine, session_factory
 from bantin.store.schema import Article, ArticleURL, FetchLog, FrontierItem
-from tests.sitefixture import serve_site
+from tests.httpfixtures import serve_site
 
 ROOT = Path(__file__).resolve().parents[2]
 # Enough articles that a kill lands mid-crawl; small enough to keep the test quick.

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
 
 from bantin.app.stats import CounterStats
+from bantin.extract.workers import Extractor
 from bantin.ingest import store as ingest_mod
 from bantin.ingest.core import CrawlCore, Fetched
+from bantin.ingest.frontier import ArticleTask
+from bantin.ingest.store import IngestResult
 from bantin.sources.registry import SourceSpec, upsert
 from bantin.store.db import make_engine, session_factory
 from bantin.store.migrate import upgrade
@@ -45,10 +49,18 @@ def _feed(core: CrawlCore, items: list[tuple[str, str, datetime]], url: str = FE
     return core.feed_fetched(task, Fetched(url, url, 200, {"content-type": "application/rss+xml", "etag": '"v1"'}, body))
 
 
-def _article(core: CrawlCore, task, title: str, text: str, published: datetime | None = None, url: str | None = None):  # type: ignore[no-untyped-def]
+def _fetched(core: CrawlCore, task: ArticleTask, res: Fetched) -> IngestResult | None:
+    """The spider's path for a fetched page: the Extractor (inline here), then CrawlCore.store_extracted."""
+    ex = asyncio.run(Extractor(0).extract(res.body, res.final_url or task.url, res.headers.get("content-type"),
+                                          core.feed_hint(task), core.stats))
+    return core.store_extracted(task, res, ex)
+
+
+def _article(core: CrawlCore, task: ArticleTask, title: str, text: str, published: datetime | None = None,
+             url: str | None = None) -> IngestResult | None:
     url = url or task.url
     body = pf.page(title, text, task.url, published)
-    return core.article_fetched(task, Fetched(url, url, 200, {"content-type": "text/html; charset=utf-8"}, body))
+    return _fetched(core, task, Fetched(url, url, 200, {"content-type": "text/html; charset=utf-8"}, body))
 
 
 def test_feed_items_go_to_the_frontier_once_with_validators_kept(core: CrawlCore) -> None:
@@ -87,7 +99,7 @@ def test_same_text_at_another_url_becomes_an_alias(core: CrawlCore) -> None:
     t1, t2 = _feed(core, [("A", "http://news.example.test/a.html", T0), ("B", "http://news.example.test/b.html", T0)])
     text = pf.texts(1)[0]
     a = _article(core, t1, "Tin", text, T0)
-    b = core.article_fetched(t2, Fetched(t2.url, t2.url, 200, {}, pf.page("Tin", text, t2.url, T0)))
+    b = _fetched(core, t2, Fetched(t2.url, t2.url, 200, {}, pf.page("Tin", text, t2.url, T0)))
     assert a is not None and b is not None
     assert b.outcome == "dup_hash" and b.article_id == a.article_id
     with core.sessions() as s:
@@ -108,7 +120,7 @@ def test_losing_a_race_to_another_process_records_a_duplicate_not_an_error(core:
         return None if next(blind, False) else real_existing(*args)
 
     monkeypatch.setattr(ingest_mod, "_existing", stale_check)
-    ours = core.article_fetched(t2, Fetched(t2.url, t2.url, 200, {}, pf.page("Tin", text, t2.url, T0)))
+    ours = _fetched(core, t2, Fetched(t2.url, t2.url, 200, {}, pf.page("Tin", text, t2.url, T0)))
     assert theirs is not None and ours is not None
     assert ours.outcome == "dup_hash" and ours.article_id == theirs.article_id
     assert core.stats.get_value("db/tx_retry") == 1
@@ -189,6 +201,37 @@ def test_credit_line_names_the_origin_even_when_the_copy_has_an_earlier_timestam
     with core.sessions() as s:
         cluster = s.get(Cluster, o.cluster_id)
         assert cluster is not None and cluster.origin_article_id == o.article_id
+    # the one origin decision (when the second copy joined) was made by the credit line, not the clock
+    assert (core.stats.get_value("dedup/origin_by_credit"), core.stats.get_value("dedup/origin_by_time")) == (1, None)
+
+
+def test_an_uncredited_copy_leaves_the_origin_to_the_earliest_and_the_decision_is_counted(core: CrawlCore) -> None:
+    text = pf.texts(3)[1]
+    [orig] = _feed(core, [("Gốc", "http://news.example.test/goc3.html", T0)])
+    [copy] = _feed(core, [("Copy", "http://other.example.test/copy3.html", T0)], "http://other.example.test/rss.rss")
+    paras = text.split(". ")
+    c = _article(core, copy, "Bản đăng lại", ". ".join(paras[: int(len(paras) * 0.85)]), T0 + timedelta(hours=2))
+    o = _article(core, orig, "Gốc", text, T0)
+    assert c is not None and o is not None and o.cluster_id == c.cluster_id
+    with core.sessions() as s:
+        cluster = s.get(Cluster, o.cluster_id)
+        assert cluster is not None and cluster.origin_article_id == o.article_id
+    assert (core.stats.get_value("dedup/origin_by_time"), core.stats.get_value("dedup/origin_by_credit")) == (1, None)
+    assert core.stats.get_value("dedup/near_dup") == 1
+
+
+def test_a_redirect_with_tracking_parameters_is_stored_canonical_and_known_when_listed_again(core: CrawlCore) -> None:
+    [task] = _feed(core, [("Tin", "http://news.example.test/tin-1.html", T0)])
+    moved = "http://news.example.test/chuyen/tin-1.html?utm_source=rss&zarsrc=30"
+    body = pf.page("Tin một", pf.texts(1)[0], task.url, T0)
+    stored = _fetched(core, task, Fetched(task.url, moved, 200, {"content-type": "text/html; charset=utf-8"}, body))
+    assert stored is not None and stored.outcome == "new"
+    with core.sessions() as s:
+        urls = set(s.scalars(select(ArticleURL.url).where(ArticleURL.article_id == stored.article_id)))
+    assert urls == {"http://news.example.test/tin-1.html", "http://news.example.test/chuyen/tin-1.html"}
+    # another feed lists the redirect target with other trackers: the article is known, nothing is queued
+    listed = _feed(core, [("Tin", "http://news.example.test/chuyen/tin-1.html?fbclid=x&utm_medium=social", T0)])
+    assert listed == [] and _count(core, FrontierItem) == 1
 
 
 def _rss(core: CrawlCore, task, items: list[tuple[str, str, datetime]]) -> list:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bantin.sources.registry import DEFAULT_SOURCES_FILE, SourcesFileError, load_sources_file
-from tests.sitefixture import serve_site
+from tests.httpfixtures import serve_site
 
 ROOT = Path(__file__).resolve().parents[2]
 

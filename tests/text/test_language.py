@@ -101,6 +101,7 @@ def test_ingested_article_and_its_classification_have_one_language(db_url: str) 
     from bantin.store.migrate import upgrade
     from bantin.store.schema import Article, Classification
     from tests import pagefactory as pf
+    from tests.ingest.test_pipeline import _fetched
 
     feed, t0 = "http://news.example.test/rss.rss", datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
     engine = make_engine(db_url)
@@ -118,8 +119,8 @@ def test_ingested_article_and_its_classification_have_one_language(db_url: str) 
                                                     pf.rss(items))):
         title, text = pages[art_task.url.rsplit("/", 1)[1].removesuffix(".html")]
         body = pf.page(title, text, art_task.url)  # every page declares lang="vi": the text decides
-        assert core.article_fetched(art_task, Fetched(art_task.url, art_task.url, 200,
-                                                      {"content-type": "text/html; charset=utf-8"}, body))
+        assert _fetched(core, art_task, Fetched(art_task.url, art_task.url, 200,
+                                                {"content-type": "text/html; charset=utf-8"}, body))
     clf = Classifier("Nghệ An", ProvinceMatcher("Nghệ An"), None, None, "none", None, language_detector())
     assert reclassify_stored(sessions, clf) == 3
     with sessions() as s:

@@ -105,28 +105,33 @@ def register(
     return mv
 
 
-def load_artifact(models_dir: Path, mv: ModelVersion) -> Any:
-    """The model of a registered version, after the sha256 and trusted-types checks (ArtifactError if refused)."""
+def load_verified(path: Path, sha256: str | None, trusted: list[str], where: str) -> Any:
+    """``skops.io.loads`` of the file at ``path``, only when its sha256 is ``sha256`` and the types it needs are
+    among ``trusted``, all of them allowed (ArtifactError otherwise). Registered versions and the shipped
+    default model are both loaded through here."""
     import skops.io as sio
 
-    where = f"{mv.name} v{mv.version}"
-    path = artifact_file(models_dir, mv)
     if not path.is_file():
         raise ArtifactError(f"{where}: artifact {path} is missing")
     if path.stat().st_size > MAX_ARTIFACT_BYTES:
         raise ArtifactError(f"{where}: artifact {path} is larger than {MAX_ARTIFACT_BYTES} bytes; refused")
     data = path.read_bytes()
-    if sha256_bytes(data) != mv.artifact_sha256:
+    if sha256_bytes(data) != sha256:
         raise ArtifactError(
-            f"{where}: sha256 of {path} is {sha256_bytes(data)[:16]}…, registered {mv.artifact_sha256[:16]}…: "
+            f"{where}: sha256 of {path} is {sha256_bytes(data)[:16]}…, registered {str(sha256)[:16]}…: "
             "the file was changed or replaced; refused to load"
         )
-    trusted = list(metrics_of(mv).get("artifact", {}).get("trusted_types", []))
     _check_types(trusted, where)
     needed = sorted(sio.get_untrusted_types(data=data))
     if set(needed) - set(trusted):
         raise ArtifactError(f"{where}: needs types not registered as trusted: {sorted(set(needed) - set(trusted))}")
     return sio.loads(data, trusted=trusted)
+
+
+def load_artifact(models_dir: Path, mv: ModelVersion) -> Any:
+    """The model of a registered version, after the sha256 and trusted-types checks (ArtifactError if refused)."""
+    trusted = [str(t) for t in metrics_of(mv).get("artifact", {}).get("trusted_types", [])]
+    return load_verified(artifact_file(models_dir, mv), mv.artifact_sha256, trusted, f"{mv.name} v{mv.version}")
 
 
 def versions(session: Session, name: str | None = None) -> list[ModelVersion]:

@@ -8,7 +8,6 @@ or the first tokens of the text, where the dateline "(NLĐO) - Sáng 12-3, tại
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -123,10 +122,6 @@ class ProvinceMatcher:
             h for f, hs in fields.items() for h, w in zip(hs, weights[f], strict=True) if w >= MENTION_MIN
         ]
         return ProvinceResult(relevance, score, _summarise(counted))
-
-    def match_batch(self, items: Iterable[Mapping[str, str | None]]) -> list[ProvinceResult]:
-        """``items`` are mappings with any of "title", "summary", "text"."""
-        return [self.match(i.get("title"), i.get("text"), i.get("summary")) for i in items]
 
     def _crowded(self, lows: list[str]) -> tuple[bool, bool]:
         """(names CROWD_OTHERS other provinces or regions, counts provinces: "15 tỉnh nắng nóng")."""
