@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -68,6 +69,8 @@ class Feed(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_status: Mapped[int | None] = mapped_column(Integer)
+    # A feed the sources file no longer lists is disabled, not deleted: its history stays (sources sync).
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     source: Mapped[Source] = relationship(back_populates="feeds")
 
