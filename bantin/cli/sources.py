@@ -27,7 +27,8 @@ def sources_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
     with app_.sessions() as s:
         rows: list[dict[str, Any]] = [
             {"name": src.name, "kind": src.kind, "home_url": src.home_url, "language": src.language,
-             "country": src.country, "enabled": src.enabled, "feeds": [f.url for f in src.feeds]}
+             "country": src.country, "enabled": src.enabled, "feeds": [f.url for f in src.feeds if f.enabled],
+             "disabled_feeds": [f.url for f in src.feeds if not f.enabled]}
             for src in s.scalars(select(Source).order_by(Source.name))
         ]
     if as_json:
@@ -37,7 +38,9 @@ def sources_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
     for col in ("Tên (name)", "Ngôn ngữ", "Nước", "Feeds"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["name"], r["language"] or "—", r["country"] or "—", "\n".join(r["feeds"]))
+        feeds = r["feeds"] + [f"{u} (tắt, disabled)" for u in r["disabled_feeds"]]
+        name = r["name"] if r["enabled"] else f"{r['name']} (tắt, disabled)"
+        table.add_row(escape(name), r["language"] or "—", r["country"] or "—", escape("\n".join(feeds)))
     out.print(table)
 
 
