@@ -74,7 +74,7 @@ def export_labels_cmd(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     """Xuất dữ liệu đã gán nhãn (labelled articles as a training JSONL: id, url, text, label; audited)."""
-    from bantin.classify.labels import RELEVANCE, TOPIC, export_labelled
+    from bantin.classify.labels import RELEVANCE, TOPIC, export_labelled, iter_labelled
 
     if kind not in (TOPIC, RELEVANCE):
         fail(f"--kind must be {TOPIC} or {RELEVANCE}")
@@ -82,7 +82,8 @@ def export_labels_cmd(
     province = app_.settings.province if kind == RELEVANCE else None
     with output.open("w", encoding="utf-8") if output else nullcontext(sys.stdout) as fh:
         with app_.sessions() as s:  # docs/principles.md, principle 3: audit first, in its own transaction
-            record_audit(s, "labels.export", kind=kind, province=province, output=str(output or "-"))
+            rows = sum(1 for _ in iter_labelled(s, kind, province))  # analysts' labels: thousands at most
+            record_audit(s, "labels.export", kind=kind, province=province, rows=rows, output=str(output or "-"))
             s.commit()
         with app_.sessions() as s:
             n = export_labelled(s, fh, kind, province)

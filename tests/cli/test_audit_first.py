@@ -74,7 +74,8 @@ def test_label_export_cut_short_by_its_reader_is_audited_and_quiet(db_url: str, 
                                                   "model", "export-labels")
     assert json.loads(first)["label"] == topic_keys()[0]
     assert "Traceback" not in stderr and "Error" not in stderr, stderr
-    assert audit_rows(db_url, "labels.export") == [{"kind": "topic", "province": None, "output": "-"}]
+    assert audit_rows(db_url, "labels.export") == [
+        {"kind": "topic", "province": None, "rows": ARTICLES, "output": "-"}]
 
 
 def test_export_to_a_file_is_audited_with_the_file_and_writes_every_article(db_url: str, tmp_path: Path) -> None:
