@@ -92,3 +92,15 @@ def test_sources_add_of_an_unreachable_host_names_the_url(tmp_path: Path, closed
     url = f"http://127.0.0.1:{closed_port}/"
     env = bantin_env(tmp_path, BANTIN_ALLOW_LOOPBACK="1", BANTIN_MIN_HOST_DELAY_S="0")
     assert_one_clear_error(bantin(env, "sources", "add", url), "could not fetch", url)
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("postgresql://bantin:s3cr%40t@db.example:5432/bantin", "postgresql://bantin:***@db.example:5432/bantin"),
+    ("postgresql+psycopg://:only-a-password@db/x", "postgresql+psycopg://:***@db/x"),
+    ("host=db user=bantin password=s3cret dbname=x", "host=db user=bantin password=*** dbname=x"),
+    ("sqlite:////var/lib/bantin/bantin.db", "sqlite:////var/lib/bantin/bantin.db"),
+])
+def test_secrets_in_urls_and_dsns_are_masked(text: str, masked: str) -> None:
+    from bantin.cli.errors import mask
+
+    assert mask(text) == masked
