@@ -48,7 +48,7 @@ def sources_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
 def sources_add(url: str, name: Annotated[str | None, typer.Option("--name")] = None) -> None:
     """Thêm nguồn từ URL feed hoặc trang chủ (add a source; feeds are autodiscovered from a home page).
 
-    Says which feeds were new and which were already known; a URL that cannot be fetched exits with 2.
+    Says which feeds were new and which were already known. A URL that cannot be fetched exits with 2.
     """
     from bantin.app.context import open_app
     from bantin.sources.add import add_source
@@ -67,9 +67,11 @@ def sources_add(url: str, name: Annotated[str | None, typer.Option("--name")] = 
 def sources_sync(path: Path) -> None:
     """Đồng bộ nguồn từ tệp TOML (make the stored sources match a sources file).
 
-    Updates names (a renamed source is found by its home URL or a feed), poll intervals (`poll_minutes`) and
-    feed lists: new feeds are added, feeds the file no longer lists are disabled, not deleted, so their
-    history stays. Sources missing from the file are left as they are (use `sources disable`).
+    Updates names (a renamed source is found by its home URL or a feed), intervals (`poll_minutes`), feeds.
+
+    New feeds are added; feeds the file no longer lists are disabled, not deleted: their history stays.
+
+    Sources missing from the file are left as they are (use `bantin sources disable NAME`).
     """
     from bantin.app.context import open_app
     from bantin.sources.registry import load_sources_file, sync
@@ -118,8 +120,9 @@ def _set_enabled(name: str, enabled: bool) -> None:
 def sources_remove(name: str) -> None:
     """Xoá một nguồn thêm nhầm (delete a source and its feeds; audited).
 
-    Refused when the source has stored articles: articles are the office's record, so disable such a source
-    (`bantin sources disable NAME`) instead. There is no --force.
+    Refused when the source has stored articles: they are the office's record.
+
+    Disable such a source instead (`bantin sources disable NAME`); there is no --force.
     """
     from bantin.app import audit
     from bantin.app.context import open_app
