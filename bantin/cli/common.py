@@ -1,7 +1,7 @@
 """Shared pieces of the analysts' commands (:mod:`bantin.cli.model` and the ``cli_*`` modules): the rich
 consoles (results on stdout, messages and progress bars on stderr), the typer option types several commands
-share, the audit actor, and the translation of the workflow's expected errors (bad data file, bad label,
-registry refusal) into a one-line message and exit code 1 instead of a traceback. Heavy imports (the
+share, the audit actor, and :func:`expected_errors` (the translation of :mod:`bantin.cli.errors`, for command
+groups mounted without the root group, as the tests mount them). Heavy imports (the
 database, scikit-learn) happen inside the functions so `bantin --help` stays fast.
 """
 
@@ -42,21 +42,24 @@ def record_audit(session: Any, action: str, **detail: Any) -> None:
 
 
 def fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]Lỗi (error):[/] {message}", highlight=False, soft_wrap=True)
+    from rich.markup import escape
+
+    err.print(f"[bold red]Lỗi (error):[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
 @contextmanager
 def expected_errors() -> Iterator[None]:
-    """Turn the workflow's expected errors into a clear message and exit code 1 (no traceback)."""
-    from bantin.classify.io import DataFileError
-    from bantin.classify.labels import LabelError
-    from bantin.classify.registry.store import RegistryError
+    """Turn the errors a user can act on into one line and an exit code (bantin.cli.errors), no traceback."""
+    from bantin.cli.errors import report
 
     try:
         yield
-    except (DataFileError, LabelError, RegistryError) as exc:
-        fail(str(exc))
+    except Exception as exc:
+        code = report(exc)
+        if code is None:
+            raise
+        raise typer.Exit(code) from None
 
 
 @contextmanager

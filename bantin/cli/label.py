@@ -1,14 +1,16 @@
 """`bantin model uncertain`, `bantin label` and `bantin model export-labels`: the analysts' labelling loop.
 ``uncertain`` lists the stored articles the topic model is least sure of (smallest margin between its top
 two topics), ``label`` adds or removes an analyst's topic / province-relevance labels on one article, and
-``export-labels`` writes the labelled articles as a training JSONL for ``bantin model train``. Every step is
-audited with the CLI user as actor. Mounted by :mod:`bantin.cli.model`.
+``export-labels`` writes the labelled articles as a training JSONL for ``bantin model train``. Reads,
+exports and removals are audited with the CLI user as actor; an export's row is committed before its first
+line (docs/principles.md, principle 3). Mounted by :mod:`bantin.cli.model`.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -72,20 +74,19 @@ def export_labels_cmd(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     """Xuất dữ liệu đã gán nhãn (labelled articles as a training JSONL: id, url, text, label; audited)."""
-    from bantin.classify.labels import RELEVANCE, TOPIC, export_labelled
+    from bantin.classify.labels import RELEVANCE, TOPIC, export_labelled, iter_labelled
 
     if kind not in (TOPIC, RELEVANCE):
         fail(f"--kind must be {TOPIC} or {RELEVANCE}")
     app_ = open_cli_app()
     province = app_.settings.province if kind == RELEVANCE else None
-    with app_.sessions() as s:
-        if output is None:
-            n = export_labelled(s, sys.stdout, kind, province)
-        else:
-            with output.open("w", encoding="utf-8") as fh:
-                n = export_labelled(s, fh, kind, province)
-        record_audit(s, "labels.export", kind=kind, rows=n, output=str(output or "-"))
-        s.commit()
+    with output.open("w", encoding="utf-8") if output else nullcontext(sys.stdout) as fh:
+        with app_.sessions() as s:  # docs/principles.md, principle 3: audit first, in its own transaction
+            rows = sum(1 for _ in iter_labelled(s, kind, province))  # analysts' labels: thousands at most
+            record_audit(s, "labels.export", kind=kind, province=province, rows=rows, output=str(output or "-"))
+            s.commit()
+        with app_.sessions() as s:
+            n = export_labelled(s, fh, kind, province)
     err.print(f"Đã xuất (exported) {n} dòng nhãn {kind}.")
 
 
@@ -108,6 +109,7 @@ def label_cmd(
         for kind, value in wanted:
             if remove:
                 n = remove_label(s, article_id, kind, value, labeller=who)
+                record_audit(s, "labels.remove", article=article_id, kind=kind, value=value, removed=n)
                 lines.append(f"{kind}={value}: {'removed' if n else 'not found'}")
             else:
                 res = add_label(s, article_id, kind, value, labeller=who, province=province)

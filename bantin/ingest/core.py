@@ -83,7 +83,7 @@ class CrawlCore:
             rows = s.execute(
                 select(Feed.id, Feed.source_id, Feed.url, Feed.etag, Feed.last_modified)
                 .join(Source)
-                .where(Source.enabled.is_(True))
+                .where(Source.enabled.is_(True), Feed.enabled.is_(True))
                 .where(or_(Feed.next_poll_at.is_(None), Feed.next_poll_at <= now))
                 .order_by(Feed.next_poll_at.nulls_first(), Feed.id)
             ).all()

@@ -30,6 +30,7 @@ from bantin.replay.server import (
     ROBOTS,
     SHUTDOWN_POLL,
     ReplayBindError,
+    ReplayRootError,
     ReplayServer,
     loopback_address,
 )
@@ -38,7 +39,7 @@ from bantin.replay.urls import Capture, load_url_map
 __all__ = [
     "DEFAULT_PORT", "FEED_CACHE", "HANDLER_TIMEOUT", "NEWS_PAGE_SIZE", "NEWS_WAIT_SECONDS", "ROBOTS",
     "SHUTDOWN_POLL", "SLOW_MAX_BYTES", "SLOW_MAX_DELAY", "SLOW_STEPS", "Capture", "Reply", "ReplayBindError",
-    "ReplayServer", "accepts_gzip", "load_url_map", "loopback_address", "main", "serve",
+    "ReplayRootError", "ReplayServer", "accepts_gzip", "load_url_map", "loopback_address", "main", "serve",
 ]
 
 # Fixed default so demo instructions can be copied verbatim.
@@ -52,7 +53,11 @@ def _interrupt(signum: int, frame: object) -> None:
 def serve(root: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
           news_jsonl: Path | None = None) -> None:
     """Serve ``root`` until Ctrl-C, printing the base URL and how to point bantin at it."""
-    server = ReplayServer(Path(root), host, port, news_jsonl).start()
+    server = ReplayServer(Path(root), host, port, news_jsonl)
+    if not server.captures and server.news is None:
+        raise ReplayRootError(f"bantin replay: nothing to serve in {root} (no readable url-map.tsv captures and "
+                              "no news archive; e.g. ../shared/data/crawl)")
+    server.start()
     base = server.base_url
     print(f"bantin replay: đang phục vụ {root} tại {base}/  (serving {len(server.captures)} captured URLs)")
     print(f"  Thêm nguồn vào bantin (add it to bantin):  bantin sources add {base}/")
@@ -82,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         serve(args.dir, args.host, args.port, args.news)
-    except (ReplayBindError, OSError) as exc:
+    except (ReplayBindError, ReplayRootError, OSError) as exc:
         parser.exit(2, f"bantin replay: {exc}\n")
     return 0
 

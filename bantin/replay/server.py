@@ -37,7 +37,11 @@ ROBOTS = b"User-agent: *\nAllow: /\n"
 
 
 class ReplayBindError(ValueError):
-    """Raised for a bind address that is not loopback."""
+    """Raised for a bind address that is not loopback, or one that cannot be listened on (a port in use)."""
+
+
+class ReplayRootError(ValueError):
+    """Raised by the command for a directory with nothing to serve (no url-map.tsv captures, no news archive)."""
 
 
 def loopback_address(host: str) -> str:
@@ -89,7 +93,11 @@ class ReplayServer:
     def start(self) -> ReplayServer:
         if self._httpd is None:
             cls = ReplayHTTP6Server if ":" in self.host else ReplayHTTPServer
-            self._httpd = cls((self.host, self.port), ReplayHandler)
+            try:
+                self._httpd = cls((self.host, self.port), ReplayHandler)
+            except OSError as exc:  # EADDRINUSE above all: another replay (or anything) holds the port
+                raise ReplayBindError(f"bantin replay cannot listen on {self.host}:{self.port}: "
+                                      f"{exc.strerror or exc} (choose another --port)") from None
             self._httpd.replay = self
             self.port = self._httpd.server_address[1]
             self._thread = threading.Thread(target=self._httpd.serve_forever, name="replay", daemon=True,

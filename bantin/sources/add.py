@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,9 +23,20 @@ class AddSourceError(Exception):
     pass
 
 
+class SourceFetchError(AddSourceError):
+    """The URL could not be fetched (network, refusal, HTTP error): bantin cannot run it, exit 2."""
+
+
+@dataclass(frozen=True)
+class AddedSource:
+    name: str
+    new_feeds: list[str]
+    known_feeds: list[str]  # already stored (for this source or another), left as they were
+
+
 def add_source(
     settings: Settings, sessions: sessionmaker[Session], url: str, name: str | None = None
-) -> tuple[str, list[str]]:
+) -> AddedSource:
     from bantin.feeds.parse import FeedItem, parse_feed
     from bantin.fetch.oneoff import fetch_urls
     from bantin.sources.discover import discover_feeds
@@ -36,7 +48,7 @@ def add_source(
     stats = CounterStats()
     res = fetch_urls([url], settings)[url]
     if res.error or res.status is None or res.status >= 400:
-        raise AddSourceError(f"không tải được (could not fetch) {url}: {res.error or f'HTTP {res.status}'}")
+        raise SourceFetchError(f"không tải được (could not fetch) {url}: {res.error or f'HTTP {res.status}'}")
     parsed = parse_feed(res.body, res.final_url or url, res.headers.get("content-type"), res.headers, stats)
     title, language = parsed.title, parsed.language
     items: list[FeedItem] = list(parsed.items)
@@ -70,6 +82,6 @@ def add_source(
     src_name = name or (title or "").strip() or parts.hostname or url
     lang = (language or "").split("-")[0].lower() or None
     with sessions() as s:
-        upsert(s, SourceSpec(name=src_name, feeds=tuple(feeds), home_url=home, language=lang))
+        _, new, known = upsert(s, SourceSpec(name=src_name, feeds=tuple(feeds), home_url=home, language=lang))
         s.commit()
-    return src_name, feeds
+    return AddedSource(src_name, new, known)

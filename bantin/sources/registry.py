@@ -1,9 +1,14 @@
-"""Sources: the shipped default list, sources files, adding by URL (with autodiscovery), health."""
+"""Sources: the shipped default list, sources files, sync, enable/disable/remove, health.
+
+A feed or source is never deleted behind the office's back: ``sync`` disables the feeds a file no longer
+lists (their fetch history stays) and ``remove`` refuses a source that has stored articles, which are the
+office's record; disable it instead.
+"""
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,7 +17,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bantin.sources.schedule import DEFAULT_POLL_S, rolled_up_health
+from bantin.sources.schedule import DEFAULT_POLL_MAX_S, DEFAULT_POLL_MIN_S, DEFAULT_POLL_S, rolled_up_health
 from bantin.store.schema import Article, Feed, FetchLog, Source
 from bantin.store.types import utcnow
 
@@ -26,6 +31,10 @@ class SourcesFileError(ValueError):
     pass
 
 
+class SourceCommandError(ValueError):
+    """A source command refused: an unknown name, or removing a source that has stored articles."""
+
+
 @dataclass(frozen=True)
 class SourceSpec:
     name: str
@@ -34,6 +43,7 @@ class SourceSpec:
     language: str | None = None
     country: str | None = None
     kind: str = "feed"
+    poll_interval_s: int | None = None  # `poll_minutes` in the file: the feeds' starting interval (it adapts)
 
 
 def _check_url(url: str, where: str) -> str:
@@ -66,29 +76,127 @@ def load_sources_file(path: Path) -> list[SourceSpec]:
         if kind not in SOURCE_KINDS:
             raise SourcesFileError(f"{where} ({name}): kind must be one of {SOURCE_KINDS}")
         home = raw.get("home_url")
+        minutes = raw.get("poll_minutes")
+        if minutes is not None and (not isinstance(minutes, int | float) or isinstance(minutes, bool)
+                                    or not DEFAULT_POLL_MIN_S <= minutes * 60 <= DEFAULT_POLL_MAX_S):
+            raise SourcesFileError(f"{where} ({name}): poll_minutes must be a number from {DEFAULT_POLL_MIN_S // 60} "
+                                   f"to {DEFAULT_POLL_MAX_S // 60}")
         specs.append(SourceSpec(name, feeds, _check_url(home, where) if home else None,
-                                raw.get("language"), raw.get("country"), kind))
+                                raw.get("language"), raw.get("country"), kind,
+                                poll_interval_s=int(minutes * 60) if minutes is not None else None))
     return specs
 
 
-def upsert(session: Session, spec: SourceSpec) -> tuple[Source, int]:
-    """Create or update a source by name; returns it and how many feed URLs were new."""
+def upsert(session: Session, spec: SourceSpec) -> tuple[Source, list[str], list[str]]:
+    """Create a source by name or add feeds to it; returns it, the feed URLs that were new and those already
+    known (to it or to another source: a feed URL belongs to one source)."""
     src = session.scalar(select(Source).where(Source.name == spec.name))
     if src is None:
         src = Source(name=spec.name, kind=spec.kind, home_url=spec.home_url, language=spec.language,
-                     country=spec.country, enabled=True, poll_interval_s=DEFAULT_POLL_S, health="new",
-                     consecutive_failures=0, created_at=utcnow())
+                     country=spec.country, enabled=True, poll_interval_s=spec.poll_interval_s or DEFAULT_POLL_S,
+                     health="new", consecutive_failures=0, created_at=utcnow())
         session.add(src)
         session.flush()
-    known = set(session.scalars(select(Feed.url)))
-    added = 0
+    known_urls = set(session.scalars(select(Feed.url)))
+    new: list[str] = []
+    known: list[str] = []
     for url in spec.feeds:
-        if url not in known:
-            session.add(Feed(source_id=src.id, url=url, poll_interval_s=DEFAULT_POLL_S, health="new",
-                             consecutive_failures=0, created_at=utcnow()))
-            added += 1
+        (known if url in known_urls else new).append(url)
+        if url not in known_urls:
+            session.add(Feed(source_id=src.id, url=url, poll_interval_s=spec.poll_interval_s or DEFAULT_POLL_S,
+                             health="new", consecutive_failures=0, created_at=utcnow()))
+            known_urls.add(url)
     session.flush()
-    return src, added
+    return src, new, known
+
+
+@dataclass
+class SyncReport:
+    """What ``sources sync`` changed, for the user to read back."""
+
+    created: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    interval_changed: list[str] = field(default_factory=list)
+    feeds_added: list[str] = field(default_factory=list)
+    feeds_enabled: list[str] = field(default_factory=list)
+    feeds_disabled: list[str] = field(default_factory=list)
+    feeds_elsewhere: list[str] = field(default_factory=list)  # listed here but owned by another source
+
+
+def _match(session: Session, spec: SourceSpec) -> Source | None:
+    """The stored source a spec describes: by name, else (a rename) by home URL, else by a feed it owns."""
+    src = session.scalar(select(Source).where(Source.name == spec.name))
+    if src is None and spec.home_url:
+        src = session.scalars(select(Source).where(Source.home_url == spec.home_url)).first()
+    if src is None:
+        src = session.scalars(select(Source).join(Feed).where(Feed.url.in_(spec.feeds))).first()
+    return src
+
+
+def sync(session: Session, specs: list[SourceSpec]) -> SyncReport:
+    """Make the stored sources match ``specs``: names, poll intervals (when given), details and feed lists.
+    Feeds no longer listed are disabled, not deleted; sources missing from the file are left as they are."""
+    report = SyncReport()
+    for spec in specs:
+        src = _match(session, spec)
+        if src is None:
+            src, new, _ = upsert(session, spec)
+            report.created.append(spec.name)
+            report.feeds_added += new
+            continue
+        if src.name != spec.name:
+            report.renamed.append((src.name, spec.name))
+            src.name = spec.name
+        if spec.poll_interval_s is not None and src.poll_interval_s != spec.poll_interval_s:
+            src.poll_interval_s = spec.poll_interval_s
+            for feed in src.feeds:  # the starting point: each feed then adapts on its own
+                feed.poll_interval_s = spec.poll_interval_s
+            report.interval_changed.append(spec.name)
+        src.kind, src.home_url = spec.kind, spec.home_url or src.home_url
+        src.language, src.country = spec.language or src.language, spec.country or src.country
+        wanted = set(spec.feeds)
+        for feed in src.feeds:
+            if feed.url in wanted and not feed.enabled:
+                feed.enabled = True
+                report.feeds_enabled.append(feed.url)
+            elif feed.url not in wanted and feed.enabled:
+                feed.enabled = False
+                report.feeds_disabled.append(feed.url)
+        session.flush()
+        _, new, known = upsert(session, spec)
+        report.feeds_added += new
+        own = {f.url for f in src.feeds}
+        report.feeds_elsewhere += [u for u in known if u not in own]
+    session.flush()
+    return report
+
+
+def get_source(session: Session, name: str) -> Source:
+    src = session.scalar(select(Source).where(Source.name == name))
+    if src is None:
+        names = ", ".join(session.scalars(select(Source.name).order_by(Source.name)))
+        raise SourceCommandError(f"không có nguồn (no source named) {name!r}; có (known): {names or '—'}")
+    return src
+
+
+def set_enabled(session: Session, name: str, enabled: bool) -> bool:
+    """Enable or disable a source by name; returns whether it changed."""
+    src = get_source(session, name)
+    changed = src.enabled != enabled
+    src.enabled = enabled
+    session.flush()
+    return changed
+
+
+def remove_source(session: Session, name: str) -> None:
+    """Delete a source and its feeds, only when it has no stored articles (they are the office's record)."""
+    src = get_source(session, name)
+    n = session.scalar(select(func.count()).select_from(Article).where(Article.source_id == src.id)) or 0
+    if n:
+        raise SourceCommandError(f"nguồn {name!r} có {n} bài đã lưu (has {n} stored articles): bài báo là hồ sơ "
+                                 f"của cơ quan; dùng `bantin sources disable {name!r}` (disable it instead)")
+    session.delete(src)
+    session.flush()
 
 
 def seed_if_empty(session: Session, sources_file: Path | None) -> int:

@@ -1,4 +1,8 @@
-"""`bantin articles export`: one JSON object per stored article, streamed in id order (audited)."""
+"""`bantin articles export`: one JSON object per stored article, streamed in id order.
+
+The caller commits the audit row (with :func:`count_articles`) before calling :func:`write_jsonl`
+(docs/principles.md, principle 3: audit first, then output).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,18 @@ import json
 from collections.abc import Iterator
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from bantin.store.schema import Article, Cluster, Source
 
 # Rows are streamed in pages so memory stays flat however large the archive is.
 EXPORT_PAGE = 1000
+
+
+def count_articles(session: Session) -> int:
+    """How many articles an export starting now would write (for the audit row written before it)."""
+    return int(session.scalar(select(func.count()).select_from(Article)) or 0)
 
 
 def iter_articles(session: Session) -> Iterator[dict[str, Any]]:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -83,6 +84,8 @@ class Feed(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A feed the sources file no longer lists is disabled, not deleted: its history stays (sources sync).
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     source: Mapped[Source] = relationship(back_populates="feeds")
 

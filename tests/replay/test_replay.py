@@ -282,3 +282,23 @@ def test_command_line_rejects_a_public_bind_address_with_a_clear_message(tmp_pat
         main([str(tmp_path), "--host", "0.0.0.0", "--port", "0"])
     assert exited.value.code == 2
     assert "loopback" in capsys.readouterr().err
+
+
+def test_a_port_in_use_is_a_bind_error_naming_the_address(tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(ReplayBindError, match=f"127.0.0.1:{port}.*in use"):
+            ReplayServer(tmp_path, port=port, news=False).start()
+
+
+def test_command_line_refuses_a_directory_with_nothing_to_serve(tmp_path, capsys):
+    from bantin.replay.main import main
+
+    with pytest.raises(SystemExit) as exited:
+        main([str(tmp_path), "--port", "0"])
+    assert exited.value.code == 2
+    assert "nothing to serve" in capsys.readouterr().err
