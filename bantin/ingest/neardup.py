@@ -42,5 +42,5 @@ def near_duplicates(session: Session, sig: np.ndarray, stats: StatsLike | None =
 def add_bands(session: Session, article_id: int, sig: np.ndarray) -> None:
     """Make the article findable by ``near_duplicates`` (when the caller's transaction commits)."""
     rows = [{"article_id": article_id, "band": b, "key": k} for b, k in enumerate(band_keys(sig).tolist())]
-    if rows:
-        session.execute(insert(ArticleBand), rows)
+    if rows:  # a Core executemany: the ORM's bulk-insert path cost ~0.5 ms more per article (SQLite)
+        session.connection().execute(insert(ArticleBand), rows)
