@@ -7,7 +7,7 @@ killed at any moment either did both or neither, and the next run redoes what is
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -16,13 +16,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bantin.app.stats import StatsLike
-from bantin.dedup.index import NearDupIndex
-from bantin.dedup.minhash import signature_from_bytes
+from bantin.extract.byline import strip_bylines
 from bantin.feeds.parse import parse_feed
 from bantin.ingest import frontier
-from bantin.ingest.store import IngestResult, NewArticle, index_after_commit, ingest
+from bantin.ingest.store import IngestResult, NewArticle, ingest
 from bantin.sources import schedule
-from bantin.store.schema import Article, Feed, FetchLog, Source
+from bantin.store.schema import Feed, FetchLog, Source
 from bantin.store.types import utcnow
 
 # A handler that loses a unique-constraint race to another process retries; the retry sees the row.
@@ -53,12 +52,12 @@ class Fetched:
 
 
 class CrawlCore:
-    def __init__(self, sessions: sessionmaker[Session], stats: StatsLike, index: NearDupIndex | None = None,
+    def __init__(self, sessions: sessionmaker[Session], stats: StatsLike,
                  poll: schedule.PollBounds = schedule.DEFAULT_BOUNDS):
+        # nothing to load: the near-duplicate lookup is the shared article_bands table (ingest.neardup)
         self.sessions = sessions
         self.stats = stats
         self.poll = poll
-        self.index = index if index is not None else load_index(sessions)
 
     def _tx(self, fn: Any, *args: Any) -> Any:
         for attempt in range(TX_RETRIES):
@@ -159,12 +158,13 @@ class CrawlCore:
     def store_extracted(self, task: frontier.ArticleTask, res: Fetched, ex: Any) -> IngestResult | None:
         """Store an extracted page (falling back to the feed summary when the page had no text)."""
         text = ex.text or ""
+        if task.summary:  # the feed's summary is stored too: no reporter's name in it (docs/principles.md, 1)
+            task = replace(task, summary=strip_bylines(task.summary, vietnamese=(ex.language or task.language) == "vi",
+                                                       stats=self.stats))
         if not text.strip() and task.summary:
             self.stats.inc_value("ingest/text_from_feed_summary")
             text = task.summary
         result: IngestResult | None = self._tx(self._article_fetched, task, res, ex, text)
-        if result is not None:
-            index_after_commit(self.index, result)
         return result
 
     def _article_fetched(self, s: Session, task: frontier.ArticleTask, res: Fetched, ex: Any, text: str) -> IngestResult | None:
@@ -173,14 +173,17 @@ class CrawlCore:
         s.add(log)
         if not text.strip():
             log.outcome, log.error = "no_text", "no article text found in the page or the feed item"
-            frontier.mark_failed(s, task.frontier_id, log.error, True, self.stats)
+            # a maintenance page served with 200 looks like this: retried with backoff, then given up
+            self.stats.inc_value("ingest/article_no_text")
+            frontier.mark_failed(s, task.frontier_id, log.error, False, self.stats, frontier.NO_TEXT_ATTEMPTS)
             return None
         art = NewArticle(
-            canonical_url=ex.canonical_url or task.url, urls=(task.url, res.url, res.final_url, *ex.aliases),
+            canonical_url=ex.canonical_url or task.canonical or task.url,
+            urls=tuple(u for u in (task.canonical, task.url, res.url, res.final_url, *ex.aliases) if u),
             title=ex.title or task.title, text=text, summary=task.summary or ex.description,
             published=ex.published or task.published, language=ex.language or task.language, source_id=task.source_id,
         )
-        result = ingest(s, art, self.index, self.stats)
+        result = ingest(s, art, self.stats)
         log.outcome = "ok" if result.outcome == "new" else result.outcome
         frontier.mark_done(s, task.frontier_id, result.article_id)
         return result
@@ -212,24 +215,3 @@ def _add_child_feeds(s: Session, source_id: int, urls: list[str]) -> int:
             added += 1
     return added
 
-
-# The LSH index is rebuilt from stored signatures at start; this bounds how far back it looks.
-INDEX_LOAD_BATCH = 5000
-
-
-def load_index(sessions: sessionmaker[Session]) -> NearDupIndex:
-    index = NearDupIndex()
-    with sessions() as s:
-        last = 0
-        while True:
-            rows = s.execute(
-                select(Article.id, Article.minhash).where(Article.id > last, Article.minhash.is_not(None))
-                .order_by(Article.id).limit(INDEX_LOAD_BATCH)
-            ).all()
-            if not rows:
-                break
-            for aid, sig in rows:
-                if sig:
-                    index.insert(aid, signature_from_bytes(sig))
-            last = rows[-1][0]
-    return index

@@ -24,10 +24,16 @@ MAX_ATTEMPTS = 5
 RETRY_BASE = timedelta(minutes=10)
 # One crawl cycle takes at most this many pending articles, so a backlog cannot starve feed polling.
 DUE_BATCH = 2000
+# A page served with 200 but without article text is mostly a maintenance or error page: tried 3 times
+# (again after 10 and 20 min, RETRY_BASE doubling) before it is given up.
+NO_TEXT_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
 class ArticleTask:
+    """``url`` is fetched: the link as the feed gave it (some sites reject the canonical form, with its
+    query sorted and parameters stripped); ``canonical`` is the frontier's identity of the article."""
+
     frontier_id: int
     url: str
     source_id: int | None
@@ -35,10 +41,12 @@ class ArticleTask:
     summary: str | None
     published: datetime | None
     language: str | None
+    canonical: str | None = None
 
 
 def _task(row: FrontierItem) -> ArticleTask:
-    return ArticleTask(row.id, row.url, row.source_id, row.title, row.summary, row.published_at, row.language)
+    return ArticleTask(row.id, row.fetch_url or row.url, row.source_id, row.title, row.summary, row.published_at,
+                       row.language, row.url)
 
 
 def enqueue(session: Session, source_id: int | None, items: Sequence, stats: StatsLike) -> list[ArticleTask]:
@@ -59,8 +67,10 @@ def enqueue(session: Session, source_id: int | None, items: Sequence, stats: Sta
         if url in known:
             stats.inc_value("ingest/dup_url")
             continue
+        given = str(getattr(item, "url", "") or "").strip()
         row = FrontierItem(
             url=url,
+            fetch_url=given if given and given != url else None,
             source_id=source_id,
             title=getattr(item, "title", None),
             summary=getattr(item, "summary", None),
@@ -95,14 +105,15 @@ def mark_done(session: Session, frontier_id: int, article_id: int | None) -> Non
     )
 
 
-def mark_failed(session: Session, frontier_id: int, error: str, permanent: bool, stats: StatsLike) -> None:
-    """Record a failed fetch; transient errors are retried with backoff until MAX_ATTEMPTS."""
+def mark_failed(session: Session, frontier_id: int, error: str, permanent: bool, stats: StatsLike,
+                max_attempts: int = MAX_ATTEMPTS) -> None:
+    """Record a failed fetch; transient errors are retried with backoff until ``max_attempts``."""
     row = session.get(FrontierItem, frontier_id)
     if row is None:
         return
     row.attempts += 1
     row.last_error = error[:2000]
-    if permanent or row.attempts >= MAX_ATTEMPTS:
+    if permanent or row.attempts >= max_attempts:
         row.state = "failed"
         row.done_at = utcnow()
         stats.inc_value("ingest/article_given_up")

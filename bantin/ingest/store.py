@@ -1,7 +1,8 @@
 """Store one extracted article exactly once, with its URL aliases, and place it in a syndication cluster.
 
-Exact duplicates: any known URL alias, or the same content hash. Near duplicates: MinHash LSH; the
-article joins the cluster of its nearest stored copies and the cluster's origin is re-chosen.
+Exact duplicates: any known URL alias, or the same content hash. Near duplicates: MinHash LSH over the
+shared ``article_bands`` table (``bantin.ingest.neardup``); the article joins the cluster of its nearest
+stored copies and the cluster's origin is re-chosen.
 Runs inside the caller's transaction; a unique-constraint race with another process fails that
 transaction, and the caller's retry (pipeline.CrawlCore._tx) then sees the other process's row as a dup.
 """
@@ -16,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from bantin.app.stats import StatsLike
 from bantin.dedup.credit import OriginCandidate, choose_origin, credit_source
-from bantin.dedup.index import NearDupIndex
-from bantin.dedup.minhash import content_hash, signature, signature_from_bytes, signature_to_bytes
+from bantin.dedup.minhash import content_hash, signature, signature_to_bytes
 from bantin.extract.canonical import url_key
+from bantin.ingest.neardup import add_bands, near_duplicates
 from bantin.store.db import dialect_insert
 from bantin.store.schema import Article, ArticleURL, Cluster, Source
 from bantin.store.types import utcnow
@@ -41,7 +42,6 @@ class IngestResult:
     article_id: int
     outcome: str  # new | dup_url | dup_hash
     cluster_id: int | None
-    signature: bytes | None = None
 
 
 def alias_urls(canonical_url: str, *seen: str | None) -> tuple[str, ...]:
@@ -68,8 +68,8 @@ def _existing(session: Session, art: NewArticle, chash: str) -> tuple[int, str] 
     return hit[0], ("dup_url", "dup_hash")[hit[1]]
 
 
-def ingest(session: Session, art: NewArticle, index: NearDupIndex, stats: StatsLike) -> IngestResult:
-    """Insert ``art`` unless it is already stored. The caller commits, then calls ``index_after_commit``.
+def ingest(session: Session, art: NewArticle, stats: StatsLike) -> IngestResult:
+    """Insert ``art`` (with its near-duplicate band keys) unless it is already stored. The caller commits.
 
     A unique-constraint race with another process (same URL or hash committed meanwhile) raises
     IntegrityError: the caller's transaction retry then finds that row and records a duplicate."""
@@ -79,7 +79,7 @@ def ingest(session: Session, art: NewArticle, index: NearDupIndex, stats: StatsL
     found = _existing(session, art, chash)
     if found is None:
         sig = signature(art.text)
-        candidates = index.query(sig)
+        candidates = [aid for aid, _ in near_duplicates(session, sig, stats)]
         row = Article(
             canonical_url=art.canonical_url,
             source_id=art.source_id,
@@ -95,9 +95,10 @@ def ingest(session: Session, art: NewArticle, index: NearDupIndex, stats: StatsL
         session.add(row)
         session.flush()
         _add_aliases(session, row.id, urls)
+        add_bands(session, row.id, sig)
         cluster_id = _cluster(session, row, candidates, stats)
         stats.inc_value("ingest/article_new")
-        return IngestResult(row.id, "new", cluster_id, row.minhash)
+        return IngestResult(row.id, "new", cluster_id)
     article_id, outcome = found
     _add_aliases(session, article_id, urls)
     stats.inc_value(f"ingest/{outcome}")
@@ -142,8 +143,3 @@ def _cluster(session: Session, row: Article, candidates: list[int], stats: Stats
         session.execute(update(Cluster).where(Cluster.id.in_(cluster_ids[1:])).values(size=0, origin_article_id=None))
     return target
 
-
-def index_after_commit(index: NearDupIndex, result: IngestResult) -> None:
-    """Add a newly committed article to the in-memory LSH index."""
-    if result.outcome == "new" and result.signature is not None:
-        index.insert(result.article_id, signature_from_bytes(result.signature))

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Arbitrary but fixed: the PostgreSQL advisory-lock key that serialises migrations across processes.
 PG_MIGRATION_LOCK_KEY = 0x62616E74
+# Execution option of read-only sessions (``read_session_factory``): SQLite begins them deferred.
+READ_ONLY_OPTION = "bantin_read_only"
 
 
 def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -33,6 +35,10 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
+    if conn.get_execution_options().get(READ_ONLY_OPTION):
+        # deferred: a reader takes no lock in WAL mode, so a long export never holds up the crawler's writes
+        conn.exec_driver_sql("BEGIN")
+        return
     # IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes can fail
     # at once with SQLITE_BUSY in WAL mode when another process wrote in between (busy_timeout cannot help).
     conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -58,7 +64,15 @@ def make_engine(url: str) -> Engine:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that may write (on SQLite each transaction takes the write lock when it begins)."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that only read (exports, queue reads, listings), however long they run: on SQLite they
+    begin deferred and never take the write lock, reading one snapshot beside the writers (WAL).
+    Write in a ``session_factory`` session instead; a write here may fail with "database is locked"."""
+    return sessionmaker(bind=engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False)
 
 
 def dialect_insert(session: Session, table: Any) -> Any:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -115,7 +116,8 @@ class FrontierItem(Base):
     __tablename__ = "frontier"
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    url: Mapped[str] = mapped_column(String(URL_MAX), unique=True)
+    url: Mapped[str] = mapped_column(String(URL_MAX), unique=True)  # canonical: identity only
+    fetch_url: Mapped[str | None] = mapped_column(String(URL_MAX))  # as the feed gave it; fetched (None: url)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
     title: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)
@@ -164,6 +166,22 @@ class Article(Base):
     credit: Mapped[str | None] = mapped_column(String(100))
     cluster_id: Mapped[int | None] = mapped_column(ForeignKey("clusters.id", ondelete="SET NULL"), index=True)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class ArticleBand(Base):
+    """The near-duplicate lookup shared by every crawler on the database: one MinHash LSH band key per
+    band of an article's signature (``bantin.dedup.index.band_keys``), written with the article."""
+
+    __tablename__ = "article_bands"
+
+    article_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger)  # a uint32 band hash
+
+    # covering: the candidate lookup reads (band, key) → article_id from the index alone
+    __table_args__ = (Index("ix_article_bands_band_key", "band", "key", "article_id"),)
 
 
 class ArticleURL(Base):

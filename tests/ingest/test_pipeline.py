@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -283,3 +284,60 @@ def test_dead_feed_shows_as_dead_beside_a_healthy_sibling(core: CrawlCore) -> No
     assert by_url[FEED]["health"] == "ok" and by_url[FEED]["consecutive_failures"] == 0
     assert by_url[gone]["health"] == "dead" and by_url[gone]["consecutive_failures"] == schedule.DEAD_AFTER_FAILURES
     assert "HTTP 404" in by_url[gone]["last_error"]
+
+
+def _maintenance(core: CrawlCore, task):  # type: ignore[no-untyped-def]
+    body = b"<html><head><title>Bao tri</title></head><body><div></div></body></html>"  # 200, no article
+    return _fetched(core, task, Fetched(task.url, task.url, 200, {"content-type": "text/html"}, body))
+
+
+def test_a_page_without_article_text_is_retried_with_backoff_and_stored_once_it_has_text(core: CrawlCore) -> None:
+    [task] = _feed(core, [("Tin", "http://news.example.test/bao-tri.html", T0)])
+    task = replace(task, summary=None)  # nothing to fall back on
+    assert _maintenance(core, task) is None
+    with core.sessions() as s:
+        item = s.scalar(select(FrontierItem).where(FrontierItem.url == task.url))
+        assert item is not None and item.state == "pending" and item.attempts == 1
+        assert item.next_attempt_at is not None and item.next_attempt_at > datetime.now(UTC)
+    assert core.stats.get_value("ingest/article_no_text") == 1
+    stored = _article(core, task, "Tin", pf.texts(1)[0], T0)  # the site is back
+    assert stored is not None and stored.outcome == "new"
+    assert _count(core, Article) == 1
+
+
+def test_a_page_that_never_has_text_is_given_up_after_the_no_text_attempts(core: CrawlCore) -> None:
+    from bantin.ingest.frontier import NO_TEXT_ATTEMPTS
+
+    [task] = _feed(core, [("Tin", "http://news.example.test/trong.html", T0)])
+    task = replace(task, summary=None)
+    states = []
+    for _ in range(NO_TEXT_ATTEMPTS):
+        _maintenance(core, task)
+        with core.sessions() as s:
+            states.append(s.scalar(select(FrontierItem.state).where(FrontierItem.url == task.url)))
+    assert states == ["pending"] * (NO_TEXT_ATTEMPTS - 1) + ["failed"]
+    assert core.stats.get_value("ingest/article_given_up") == 1
+
+
+def test_the_feed_link_is_fetched_as_given_and_its_canonical_form_stays_the_identity(core: CrawlCore) -> None:
+    given = "http://news.example.test/tin.aspx?id=5&cat=2&utm_source=rss"
+    [task] = _feed(core, [("Tin", given, T0)])
+    assert task.url == given and task.canonical == "http://news.example.test/tin.aspx?cat=2&id=5"
+    assert _feed(core, [("Tin", "http://news.example.test/tin.aspx?cat=2&id=5", T0)]) == []  # same article
+    stored = _article(core, task, "Tin", pf.texts(1)[0], T0)
+    assert stored is not None
+    with core.sessions() as s:
+        assert s.scalar(select(Article.canonical_url)) == task.canonical
+        assert task.canonical in set(s.scalars(select(ArticleURL.url)))
+
+
+def test_a_feed_summary_is_stored_without_the_reporters_signature(core: CrawlCore) -> None:
+    [task] = _feed(core, [("Tin", "http://news.example.test/ky-ten.html", T0)])
+    signed = "Tỉnh Nghệ An khởi công tuyến đường ven biển dài 12 km qua ba huyện.\nVăn Dũng - TTXVN"
+    task = replace(task, summary=signed)
+    stored = _article(core, task, "Tin", pf.texts(1)[0], T0)
+    assert stored is not None
+    with core.sessions() as s:
+        summary = s.scalar(select(Article.summary).where(Article.id == stored.article_id))
+    assert summary is not None and "Văn Dũng" not in summary
+    assert summary.startswith("Tỉnh Nghệ An khởi công") and summary.rstrip().endswith("TTXVN")

@@ -91,3 +91,52 @@ def test_upgrade_to_per_feed_schedules_starts_each_feed_from_its_sources_values(
         feeds = s.scalars(select(Feed).order_by(Feed.id)).all()
     assert [(f.poll_interval_s, f.next_poll_at, f.health, f.consecutive_failures, f.last_error) for f in feeds] == [
         (5400, due, "failing", 3, "HTTP 503")] * 2
+def test_upgrade_to_0004_back_fills_band_keys_so_old_articles_are_found(db_url: str) -> None:
+    from sqlalchemy import func, select
+
+    from bantin.dedup.index import BANDS
+    from bantin.dedup.minhash import signature, signature_to_bytes
+    from bantin.ingest.neardup import near_duplicates
+    from bantin.store.db import session_factory
+    from bantin.store.schema import ArticleBand
+
+    engine = make_engine(db_url)
+    upgrade(engine, "0002")
+    story = ("Sáng nay UBND tỉnh Nghệ An tổ chức hội nghị tổng kết công tác phòng chống thiên tai năm qua "
+             "với sự tham gia của lãnh đạo các sở ngành và các huyện thành thị trên địa bàn tỉnh. ") * 3
+    with engine.begin() as c:
+        for i, body in enumerate([story, "Đội tuyển bóng đá giành chiến thắng trên sân Mỹ Đình tối qua."]):
+            c.execute(text("INSERT INTO articles (id, canonical_url, text, content_hash, minhash, fetched_at) "
+                           "VALUES (:id, :u, :t, :h, :m, :f)"),
+                      {"id": i + 1, "u": f"http://x.test/{i}", "t": body, "h": f"{i:064d}",
+                       "m": signature_to_bytes(signature(body)), "f": "2026-11-30 00:00:00"})
+    upgrade(engine)
+    with session_factory(engine)() as s:
+        assert s.scalar(select(func.count()).select_from(ArticleBand)) == 2 * BANDS
+        copy = story.replace("Sáng nay", "Chiều qua", 1) + "Theo Báo Nghệ An"
+        assert [aid for aid, _ in near_duplicates(s, signature(copy))] == [1]
+
+
+def test_a_long_sqlite_read_does_not_hold_up_writes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """An export reading for minutes must not take the write lock the crawler needs (WAL: readers and a
+    writer side by side); the reader keeps seeing its own snapshot."""
+    import time
+
+    from sqlalchemy import func, select
+
+    from bantin.store.db import SQLITE_BUSY_TIMEOUT_MS, read_session_factory, session_factory
+    from bantin.store.schema import AuditEvent
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    upgrade(engine)
+    reads, writes = read_session_factory(engine), session_factory(engine)
+    with reads() as reader:
+        assert reader.scalar(select(func.count()).select_from(AuditEvent)) == 0  # transaction open
+        t0 = time.monotonic()
+        with writes() as writer:
+            writer.add(AuditEvent(actor="crawler", action="test.write"))
+            writer.commit()
+        assert time.monotonic() - t0 < SQLITE_BUSY_TIMEOUT_MS / 1000 / 10  # no waiting for the reader
+        assert reader.scalar(select(func.count()).select_from(AuditEvent)) == 0  # its snapshot
+    with reads() as later:
+        assert later.scalar(select(func.count()).select_from(AuditEvent)) == 1
