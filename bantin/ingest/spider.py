@@ -17,6 +17,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from sqlalchemy.exc import InterfaceError, OperationalError
 from twisted.internet import task, threads
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
@@ -29,6 +30,9 @@ from bantin.ingest.frontier import ArticleTask
 from bantin.ingest.outcomes import failure_info
 
 T = TypeVar("T")
+# The database is down or locked, not the page or feed at fault: nothing is recorded against it (no
+# backoff); the work stays due and the next tick picks it up again.
+DB_OUTAGE = (OperationalError, InterfaceError)
 
 # Statuses the callbacks see themselves (not filtered, not redirected): 304 and every error status.
 HANDLED_STATUSES = [304, *range(400, 600)]
@@ -212,6 +216,8 @@ class BantinSpider(scrapy.Spider):
     async def _feed_fetched(self, ft: FeedTask, res: Fetched) -> list[ArticleTask]:
         try:
             return await self._db_call(self.core.feed_fetched, ft, res)
+        except DB_OUTAGE:
+            raise
         except Exception as exc:  # a bug or a database outage must not re-poll the feed in a hot loop
             self.logger.exception("feed handling failed: %s", ft.url)
             self.crawler.stats.inc_value("feed/internal_error")
@@ -252,6 +258,8 @@ class BantinSpider(scrapy.Spider):
             await self._db_call(self.core.store_extracted, at, res, ex)
         except ExtractionFailed as exc:  # the worker died or hung on this page: retried later with backoff
             message, outcome = str(exc), "extract_failed"
+        except DB_OUTAGE:
+            raise
         except Exception as exc:  # recorded and retried later with backoff, never silently dropped
             self.logger.exception("article handling failed: %s", at.url)
             self.crawler.stats.inc_value("ingest/internal_error")
