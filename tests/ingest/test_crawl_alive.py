@@ -115,3 +115,56 @@ def test_a_database_outage_mid_crawl_loses_nothing_and_the_crawl_carries_on(db_u
     assert "crawl heartbeat:" in log
     inv = _check_invariants(db_url)  # each article stored exactly once, each with its one "ok" record
     assert inv["articles"] == N_ARTICLES and inv["pending"] == 0
+
+
+# The reactor may fall behind by at most this while a classification batch runs (the issue's figure).
+MAX_LAG_S = 0.1
+# The lag probe: a 10 ms LoopingCall on the reactor; its worst lateness while classify_new runs is
+# counted into the crawl's stats; the crawl stops itself after a few classification runs.
+LAG_RUNNER = """
+import os, signal, sys, threading, time
+import bantin.app.crawl as c, bantin.ingest.spider as s
+from twisted.internet import task
+s.TICK_S = 1.0
+running, runs, started, worst, real = threading.Event(), [0], [0], [0.0], c.classify_new
+def classify_new(app, cache=None):
+    started[0] += 1
+    running.set()
+    try:
+        return real(app) if cache is None else real(app, cache)
+    finally:
+        running.clear()
+        runs[0] += 1
+        if runs[0] >= 4:
+            os.kill(os.getpid(), signal.SIGTERM)
+c.classify_new = classify_new
+opened = s.BantinSpider._opened
+def _opened(self, spider):
+    opened(self, spider)
+    last, last_started = [time.monotonic()], [0]
+    def probe():  # an interval overlapping a classification run counts (also one that ran on this thread)
+        now = time.monotonic()
+        if running.is_set() or started[0] != last_started[0]:
+            worst[0] = max(worst[0], now - last[0] - 0.01)
+            self.crawler.stats.set_value("classify/probe_worst_lag_ms", int(worst[0] * 1000))
+        last[0], last_started[0] = now, started[0]
+    task.LoopingCall(probe).start(0.01)
+s.BantinSpider._opened = _opened
+sys.argv = ["bantin", "crawl", "--no-progress"]
+from bantin.cli.main import main
+main()
+"""
+
+
+def test_classification_neither_stalls_the_reactor_nor_reloads_the_model(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'bantin.db'}"
+    with serve_site(N_ARTICLES) as site:
+        env = _env(db_url, site.sources_toml(tmp_path / "sources.toml"), tmp_path)
+        proc = subprocess.run([sys.executable, "-c", LAG_RUNNER], cwd=ROOT, env=env, capture_output=True,
+                              timeout=240)
+    log = proc.stderr.decode()
+    assert proc.returncode == 0, log[-3000:]
+    stats = dict(kv.split("=", 1) for kv in log.rsplit("Kết quả (stats): ", 1)[1].replace("\n", "").split(", "))
+    assert int(stats["classify/model_loads"]) == 1  # four classification runs, one model load
+    assert int(stats["classify/articles"]) >= 1
+    assert int(stats["classify/probe_worst_lag_ms"]) <= MAX_LAG_S * 1000, stats
