@@ -2,8 +2,14 @@
 :mod:`bantin.fetch.throttle`: a ``Retry-After`` on 429/503 backs the whole host off (requests already
 queued for it wait too, or are dropped when the host asks for more than we wait), 5xx and transport
 failures back off exponentially per host, and an SSRF refusal is never retried. It also makes the
-per-host delay count from the end of the previous response rather than from when it was sent. Counters:
-``fetch/retry_*``, ``fetch/backoff_wait`` and ``fetch/host_backed_off`` on ``crawler.stats``.
+per-host delay count from the end of the previous response rather than from when it was sent.
+
+A request for a backed-off host does not wait inside the downloader (that would hold one of the
+``CONCURRENT_REQUESTS`` slots: a few hosts saying ``Retry-After: 3600`` would stall the whole crawl). It is
+*parked*: taken out of the downloader (silently: the copy that leaves keeps no errback, so callers
+see nothing) and a copy is handed back to the engine by ``reactor.callLater`` when the host's wait is
+over; the spider is kept open meanwhile. Counters: ``fetch/retry_*``, ``fetch/backoff_wait``,
+``fetch/parked`` and ``fetch/host_backed_off`` on ``crawler.stats``.
 """
 
 from __future__ import annotations
@@ -15,16 +21,15 @@ from typing import TYPE_CHECKING
 from scrapy import Request, signals
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DontCloseSpider,
     DownloadConnectionRefusedError,
     DownloadFailedError,
     DownloadTimeoutError,
     IgnoreRequest,
     ResponseDataLossError,
 )
-from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import error as txerror
-from twisted.internet.task import deferLater
 
 from bantin.fetch import throttle
 from bantin.fetch.resolver import refusals
@@ -53,10 +58,12 @@ RETRY_EXCEPTIONS: tuple[type[BaseException], ...] = (
 )
 
 
-async def _sleep(seconds: float) -> None:
-    from twisted.internet import reactor
+# Meta key: this request was parked, and is handed back to the engine when its host's wait is over.
+PARKED_META = "bantin_parked"
 
-    await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))  # type: ignore[arg-type]
+
+class HostParked(IgnoreRequest):
+    """Not a failure: the request left the downloader and comes back when its host's wait is over."""
 
 
 class PoliteRetryMiddleware:
@@ -74,6 +81,8 @@ class PoliteRetryMiddleware:
         self.max_retries = crawler.settings.getint(MAX_RETRIES_SETTING, throttle.MAX_RETRIES)
         self.base_s = crawler.settings.getfloat(BACKOFF_BASE_SETTING, throttle.BACKOFF_BASE_S)
         self.hosts = throttle.HostBackoff()
+        self.parked = 0  # requests waiting in reactor.callLater for their host
+        crawler.signals.connect(self._keep_open, signal=signals.spider_idle)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PoliteRetryMiddleware:
@@ -88,29 +97,48 @@ class PoliteRetryMiddleware:
         engine = self.crawler.engine
         return engine.downloader.slots.get(request.meta.get("download_slot", "")) if engine else None
 
-    def _hold_slot(self, request: Request, until: float) -> None:
-        """Requests already queued in the host's downloader slot must wait too, not just new ones."""
-        slot = self._slot(request)
-        if slot is not None and slot.delay > 0:
-            slot.lastseen = max(slot.lastseen, until - slot.delay)
-
-    def _drain_slot(self, request: Request) -> None:
-        """The host closed its door for longer than we wait: drop what is queued for it."""
+    def _drain_slot(self, request: Request, park_s: float | None = None) -> None:
+        """Take what is queued for the host out of the downloader: parked for ``park_s``, or dropped
+        (the host closed its door for longer than we wait)."""
         slot = self._slot(request)
         while slot is not None and slot.queue:
             queued, dfd = slot.queue.popleft()
-            self.stats.inc_value("fetch/host_backed_off")
-            dfd.errback(IgnoreRequest(f"host_backed_off: {urlparse_cached(queued).hostname}"))
+            if park_s is None:
+                self.stats.inc_value("fetch/host_backed_off")
+                dfd.errback(IgnoreRequest(f"host_backed_off: {urlparse_cached(queued).hostname}"))
+            else:
+                dfd.errback(self._park(queued, park_s))
 
-    async def process_request(self, request: Request) -> None:
+    def _park(self, request: Request, wait_s: float) -> HostParked:
+        """Hand ``request`` back to the engine in ``wait_s`` seconds; the caller raises what this returns."""
+        from twisted.internet import reactor
+
+        self.stats.inc_value("fetch/parked")
+        self.parked += 1
+        again = request.replace(dont_filter=True, meta={**request.meta, PARKED_META: request.meta.get(PARKED_META, 0) + 1})
+        request.errback = None  # the original leaves silently (Scrapy drops an IgnoreRequest nobody handles)
+        reactor.callLater(wait_s, self._unpark, again)  # type: ignore[attr-defined,arg-type]
+        return HostParked(f"host_backed_off: parked for {wait_s:.1f} s")
+
+    def _unpark(self, request: Request) -> None:
+        self.parked -= 1
+        engine = self.crawler.engine
+        if engine is not None and engine.running:
+            engine.crawl(request)
+
+    def _keep_open(self) -> None:
+        if self.parked > 0:
+            raise DontCloseSpider
+
+    def process_request(self, request: Request) -> None:
         host = urlparse_cached(request).hostname or ""
         wait = self.hosts.wait_for(host, monotonic())
         if wait > throttle.RETRY_AFTER_CAP_S:
             self.stats.inc_value("fetch/host_backed_off")
             raise IgnoreRequest(f"host_backed_off: {host} asked us to stay away for {wait:.0f} s")
-        if wait > 0:
+        if wait > 0:  # wait outside the downloader: other hosts keep all the download slots
             self.stats.inc_value("fetch/backoff_wait")
-            await _sleep(wait)  # non-blocking: other hosts keep downloading
+            raise self._park(request, wait)
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         if request.meta.get("dont_retry"):
@@ -144,7 +172,7 @@ class PoliteRetryMiddleware:
             if decision.delay_s > throttle.RETRY_AFTER_CAP_S:
                 self._drain_slot(request)
             else:
-                self._hold_slot(request, monotonic() + decision.delay_s)
+                self._drain_slot(request, park_s=decision.delay_s)
         if not decision.retry:
             logger.info("Giving up on %s (%s)", request.url, decision.counter)
             return None

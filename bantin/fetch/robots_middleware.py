@@ -14,10 +14,16 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet import error as txerror
 from twisted.internet.defer import Deferred
 
 from bantin.fetch import robots
@@ -34,6 +40,23 @@ ROBOTS_META = "bantin_robots_fetch"
 ROBOTS_PRIORITY = 1000
 # A robots.txt Crawl-delay above a minute is not honoured as a delay: the host is crawled at most every 60 s.
 ROBOTS_CRAWL_DELAY_CAP_S = 60.0
+
+
+# Why robots.txt could not be fetched, as a short tag (counters, and the message the fetch log keeps).
+_CAUSES: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
+    ((CannotResolveHostError, txerror.DNSLookupError), "unreachable_dns"),
+    ((DownloadConnectionRefusedError, txerror.ConnectionRefusedError), "unreachable_refused"),
+    ((DownloadTimeoutError, txerror.TimeoutError, txerror.TCPTimedOutError), "unreachable_timeout"),
+    ((txerror.ConnectionLost, txerror.ConnectionDone), "unreachable_lost"),
+)
+
+
+def unreachable_cause(exc: BaseException) -> str:
+    """``unreachable_dns`` / ``_refused`` / ``_timeout`` / ``_lost``, else ``unreachable_<ExceptionName>``."""
+    for types, tag in _CAUSES:
+        if isinstance(exc, types):
+            return tag
+    return f"unreachable_{type(exc).__name__}"
 
 
 class RobotsMiddleware:
@@ -105,8 +128,10 @@ class RobotsMiddleware:
                 reason = "refused" if isinstance(e, SSRFIgnoreRequest) else "ignored"
                 return robots.rules_from_failure(reason, monotonic())
             except Exception as e:
-                logger.info("robots.txt %s unreachable: %r", url, e)
-                return robots.rules_from_failure("unreachable", monotonic())
+                cause = unreachable_cause(e)
+                logger.info("robots.txt %s unreachable (%s): %r", url, cause, e)
+                self.stats.inc_value(f"fetch/robots_{cause}")
+                return robots.rules_from_failure(cause, monotonic())
             location = response.headers.get(b"Location")
             if 300 <= response.status < 400 and location:
                 url = urljoin(response.url, location.decode("latin-1"))

@@ -8,10 +8,13 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 
 import pytest
+from scrapy.exceptions import CannotResolveHostError, DownloadTimeoutError
+from twisted.internet import error as txerror
 
 from bantin.app.settings import Settings
 from bantin.fetch import robots
 from bantin.fetch.oneoff import FetchReport, run_fetch
+from bantin.fetch.robots_middleware import unreachable_cause
 from tests.httpfixtures import Handler, HostileServer
 
 AGENT = "bantin"
@@ -163,13 +166,14 @@ def test_robots_429_disallows_everything(scenario: Scenario) -> None:
 
 
 def test_robots_timeout_disallows_everything(scenario: Scenario) -> None:
-    assert "robots_forbidden: unreachable" in (scenario.result("slow", "/page/1").error or "")
+    assert "robots_forbidden: unreachable_timeout" in (scenario.result("slow", "/page/1").error or "")
     assert scenario.servers["slow"].count("/page/1") == 0
 
 
 def test_robots_connection_failure_disallows_everything(scenario: Scenario) -> None:
     r = scenario.report.results[f"http://127.0.0.1:{scenario.dead_port}/page/1"]
-    assert "robots_forbidden: unreachable" in (r.error or "")
+    assert "robots_forbidden: unreachable_refused" in (r.error or "")  # the real cause, not "unreachable"
+    assert scenario.report.stats["fetch/robots_unreachable_refused"] == 1
 
 
 def test_robots_redirects_are_followed(scenario: Scenario) -> None:
@@ -193,3 +197,14 @@ def test_robots_redirect_to_forbidden_address_disallows_everything(scenario: Sce
 def test_robots_size_cap_applies_end_to_end(scenario: Scenario) -> None:
     assert "robots_forbidden" in (scenario.result("huge", "/early/x").error or "")
     assert scenario.result("huge", "/late/x").status == 404  # allowed: the rule sits past 500 KiB
+
+
+@pytest.mark.parametrize(("exc", "tag"), [
+    (CannotResolveHostError("no such host"), "unreachable_dns"),
+    (txerror.DNSLookupError("x.invalid"), "unreachable_dns"),
+    (txerror.ConnectionRefusedError(), "unreachable_refused"),
+    (DownloadTimeoutError("took longer than 1 s"), "unreachable_timeout"),
+    (ValueError("odd"), "unreachable_ValueError"),
+])
+def test_unreachable_robots_names_its_cause(exc: BaseException, tag: str) -> None:
+    assert unreachable_cause(exc) == tag
