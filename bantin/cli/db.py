@@ -34,13 +34,12 @@ def db_prune(
     dry_run: bool = typer.Option(False, "--dry-run", help="chỉ đếm, không xoá (count only, delete nothing)"),
 ) -> None:
     """Xoá dữ liệu quá hạn lưu trữ (delete what is past retention; docs/principles.md, principle 3)."""
+    from pydantic import ValidationError
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
     from bantin.app.retention import PruneRefused, run_prune
     from bantin.cli.common import current_actor, err, fail, open_cli_app
-
-    from pydantic import ValidationError
 
     try:
         app = open_cli_app()
