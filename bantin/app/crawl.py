@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bantin.app.context import AppContext
+from bantin.app.retention import prune_job
 from bantin.app.stats import CounterStats
 from bantin.ingest.core import CrawlCore
 
@@ -33,6 +34,11 @@ def classify_new(app: AppContext) -> int:
     with app.sessions() as s:
         clf = build_classifier(s, app.settings.models_dir, app.settings.province)
     return reclassify_stored(app.sessions, clf)
+
+
+# Retention is enforced once a day (docs/principles.md, principle 3): a day's excess is small, and the
+# first tick after start prunes, so a crawler restarted nightly still prunes.
+PRUNE_INTERVAL_S = 24 * 3600.0
 
 
 def crawl(app: AppContext, once: bool, console: Console | None = None, show_progress: bool = True,
@@ -64,7 +70,12 @@ def crawl(app: AppContext, once: bool, console: Console | None = None, show_prog
     workers = app.settings.extract_workers
     extractor = Extractor(auto_workers() if workers is None else workers)
     with progress:
-        on_tick = (lambda: stats.inc_value("classify/articles", classify_new(app))) if classify else None
+        prune_tick = prune_job(app.settings, app.engine, core.index, stats, PRUNE_INTERVAL_S)
+
+        def on_tick() -> None:
+            prune_tick()
+            if classify:
+                stats.inc_value("classify/articles", classify_new(app))
         process.crawl(crawler, core=core, once=once, on_progress=on_progress, on_tick=on_tick, extractor=extractor)
         extractor.start()  # the workers import and warm up while the feeds are fetched
         # Imports and start-up made ~1M long-lived objects; freezing them keeps the cyclic GC from

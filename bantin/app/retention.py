@@ -11,6 +11,8 @@ built from ``bantin label`` exports holds exactly the text models see (:func:`ba
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from sqlalchemy import Engine
 
 from bantin.app.audit import record
 from bantin.app.settings import Settings
+from bantin.app.stats import StatsLike
 from bantin.store.db import session_factory
 from bantin.store.prune import Keep, PruneReport, RetentionPolicy, prune
 
@@ -78,3 +81,49 @@ def run_prune(settings: Settings, engine: Engine, *, dry_run: bool = False, acto
             record(s, actor, "db.prune", **report.as_detail())
             s.commit()
     return report
+
+
+def prune_job(settings: Settings, engine: Engine, index: Any, stats: StatsLike, interval_s: float, *,
+              to_thread: Any = None, from_thread: Any = None,
+              clock: Callable[[], float] = time.monotonic) -> Callable[[], None]:
+    """The crawl's retention job: a tick function (reactor thread) that prunes in a worker thread
+    (``deferToThread``) at most every ``interval_s``, and drops the pruned articles from the in-memory
+    near-duplicate ``index`` back on the reactor thread, so the crawler's memory stays bounded too."""
+    from twisted.internet import threads
+
+    if from_thread is None:
+        from twisted.internet import reactor  # the crawl's, installed by CrawlerProcess by now
+
+        from_thread = reactor.callFromThread  # type: ignore[attr-defined]
+    to_thread = to_thread or threads.deferToThread
+    state: dict[str, Any] = {"last": None, "running": False}
+
+    def forget(ids: list[int]) -> None:
+        for aid in ids:
+            if aid in index:
+                index.remove(aid)
+
+    def done(report: PruneReport) -> None:
+        state["running"] = False
+        stats.inc_value("prune/runs")
+        stats.inc_value("prune/kept_frozen_eval", report.kept_frozen)
+        for table, n in report.deleted.items():
+            stats.inc_value(f"prune/deleted/{table}", n)
+
+    def failed(failure: Any) -> None:  # retried at the next interval; the crawl goes on
+        state["running"] = False
+        stats.inc_value("prune/failed")
+        message = failure.getErrorMessage() if failure.check(PruneRefused) else failure.getTraceback()
+        logging.getLogger(__name__).error("retention job failed: %s", message)
+
+    def tick() -> None:
+        if state["running"]:
+            stats.inc_value("prune/skipped_still_running")
+            return
+        if state["last"] is not None and clock() - state["last"] < interval_s:
+            return
+        state["running"], state["last"] = True, clock()
+        d = to_thread(run_prune, settings, engine, on_articles_deleted=lambda ids: from_thread(forget, ids))
+        d.addCallbacks(done, failed)
+
+    return tick

@@ -184,3 +184,38 @@ def test_bad_retention_setting_is_one_line_naming_the_variable(db: tuple[Engine,
     result = CliRunner().invoke(cli, ["db", "prune"])
     assert result.exit_code == 1 and result.exception is not None and isinstance(result.exception, SystemExit)
     assert "BANTIN_AUDIT_DAYS=4" in result.output
+
+
+def test_crawl_job_prunes_once_a_day_off_the_caller_and_forgets_pruned_articles(
+        db: tuple[Engine, Settings]) -> None:
+    from twisted.internet import defer
+
+    from bantin.app.retention import prune_job
+    from bantin.app.stats import CounterStats
+    from bantin.dedup.index import NearDupIndex
+    from bantin.dedup.minhash import signature
+
+    engine, settings = db
+    index = NearDupIndex()
+    with Session(engine) as s:
+        for a in s.scalars(select(Article)):
+            index.insert(a.id, signature(a.text))
+    threads: list[str] = []
+    now = [0.0]
+
+    def to_thread(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(fn.__name__)
+        return defer.succeed(fn(*args, **kwargs))
+
+    stats = CounterStats()
+    tick = prune_job(settings, engine, index, stats, 3600.0, to_thread=to_thread,
+                     from_thread=lambda fn, *a: fn(*a), clock=lambda: now[0])
+    tick()
+    assert threads == ["run_prune"] and len(index) == 3  # the 3 pruned articles left the index
+    assert stats.get_value("prune/deleted/articles") == 3 and stats.get_value("prune/runs") == 1
+    now[0] = 3599.0
+    tick()
+    assert threads == ["run_prune"]  # not again within the interval
+    now[0] = 3601.0
+    tick()
+    assert threads == ["run_prune", "run_prune"] and stats.get_value("prune/runs") == 2
