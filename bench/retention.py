@@ -172,11 +172,11 @@ def main() -> None:
             free = conn.exec_driver_sql("PRAGMA freelist_count").scalar_one()
             page = conn.exec_driver_sql("PRAGMA page_size").scalar_one()
         with app.sessions() as s:
-            n = {name: s.scalar(select(func.count()).select_from(model)) for name, model in
+            rows_now = {name: s.scalar(select(func.count()).select_from(model)) for name, model in
                  (("articles", Article), ("fetch_log", FetchLog), ("frontier", FrontierItem))}
         rows.append({"day": day + 1, **{f"db_{k}_mb": round(v / 2**20, 1) for k, v in db_bytes(db_path).items()},
                      "db_used_mb": round((pages - free) * page / 2**20, 1), "rss_mb": round(proc.memory_info().rss / 2**20),
-                     "index": len(core.index), **n, "wall_s": round(time.perf_counter() - day_t0, 1)})
+                     "index": len(core.index), **rows_now, "wall_s": round(time.perf_counter() - day_t0, 1)})
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     counters = stats.get_stats()
     print(json.dumps({
