@@ -89,13 +89,6 @@ def prune_job(settings: Settings, engine: Engine, index: Any, stats: StatsLike, 
     """The crawl's retention job: a tick function (reactor thread) that prunes in a worker thread
     (``deferToThread``) at most every ``interval_s``, and drops the pruned articles from the in-memory
     near-duplicate ``index`` back on the reactor thread, so the crawler's memory stays bounded too."""
-    from twisted.internet import threads
-
-    if from_thread is None:
-        from twisted.internet import reactor  # the crawl's, installed by CrawlerProcess by now
-
-        from_thread = reactor.callFromThread  # type: ignore[attr-defined]
-    to_thread = to_thread or threads.deferToThread
     state: dict[str, Any] = {"last": None, "running": False}
 
     def forget(ids: list[int]) -> None:
@@ -123,7 +116,14 @@ def prune_job(settings: Settings, engine: Engine, index: Any, stats: StatsLike, 
         if state["last"] is not None and clock() - state["last"] < interval_s:
             return
         state["running"], state["last"] = True, clock()
-        d = to_thread(run_prune, settings, engine, on_articles_deleted=lambda ids: from_thread(forget, ids))
+        # imported here, on the running reactor's thread: importing the reactor earlier would install
+        # Twisted's default one before Scrapy installs the asyncio reactor it needs
+        if to_thread is None or from_thread is None:
+            from twisted.internet import reactor, threads
+
+        call_back = from_thread or reactor.callFromThread  # type: ignore[attr-defined]
+        d = (to_thread or threads.deferToThread)(
+            run_prune, settings, engine, on_articles_deleted=lambda ids: call_back(forget, ids))
         d.addCallbacks(done, failed)
 
     return tick
