@@ -113,7 +113,6 @@ def main() -> None:
     from bantin.app.stats import CounterStats
     from bantin.ingest.core import CrawlCore, Fetched
     from bantin.store.schema import Article, Feed, FetchLog, FrontierItem, Source
-    from bantin.text.normalize import CHUNK_CACHE_SIZE, normalize_chunk
 
     rng = random.Random(SEED)
     tmp = Path(tempfile.mkdtemp(prefix="bantin-retention-"))
@@ -178,7 +177,6 @@ def main() -> None:
         rows.append({"day": day + 1, **{f"db_{k}_mb": round(v / 2**20, 1) for k, v in db_bytes(db_path).items()},
                      "db_used_mb": round((pages - free) * page / 2**20, 1), "rss_mb": round(proc.memory_info().rss / 2**20),
                      "index": len(core.index), **rows_now,
-                     "chunk_cache": normalize_chunk.cache_info().currsize,  # a bounded LRU that fills over days
                      "wall_s": round(time.perf_counter() - day_t0, 1)})
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     counters = stats.get_stats()
@@ -186,7 +184,7 @@ def main() -> None:
         "days": args.days, "sources": args.sources, "per_day": args.per_day, "retention_days": r,
         "articles_stored": counters.get("ingest/article_new", 0), "feed_polls": counters.get("feed/parsed", 0)
         + counters.get("feed/not_modified", 0), "not_modified": counters.get("feed/not_modified", 0),
-        "prune_runs": counters.get("prune/runs", 0), "chunk_cache_max": CHUNK_CACHE_SIZE,
+        "prune_runs": counters.get("prune/runs", 0),
         "pruned": {k.removeprefix("prune/deleted/"): v for k, v in counters.items() if k.startswith("prune/deleted/")},
         "wall_s": round(time.perf_counter() - t0, 1), "machine": f"{platform.machine()}, {psutil.cpu_count()} cores, "
         f"Python {platform.python_version()}, load {psutil.getloadavg()[0]:.1f}", "per_day_rows": rows,
