@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bantin.app.context import AppContext
+from bantin.app.retention import prune_job
 from bantin.app.stats import CounterStats
 from bantin.ingest.core import CrawlCore
 from bantin.sources.schedule import PollBounds
@@ -103,6 +104,11 @@ def heartbeat_line(stats: dict[str, Any]) -> str:
     return "crawl heartbeat: " + ", ".join(f"{k}={stats.get(k, 0)}" for k in HEARTBEAT_KEYS)
 
 
+# Retention is enforced once a day (docs/principles.md, principle 3): a day's excess is small, and the
+# first tick after start prunes, so a crawler restarted nightly still prunes.
+PRUNE_INTERVAL_S = 24 * 3600.0
+
+
 def crawl(app: AppContext, once: bool, console: Console | None = None, show_progress: bool = True,
           classify: bool = True) -> dict[str, Any]:
     """Run a crawl in this process (the Twisted reactor runs once per process). Returns the stats."""
@@ -135,7 +141,12 @@ def crawl(app: AppContext, once: bool, console: Console | None = None, show_prog
     extractor = Extractor(auto_workers() if workers is None else workers)
     cache = ClassifierCache(app)
     with progress:
-        on_tick = (lambda: stats.inc_value("classify/articles", classify_new(app, cache))) if classify else None
+        prune_tick = prune_job(app.settings, app.engine, stats, PRUNE_INTERVAL_S)
+
+        def on_tick() -> None:  # on the spider's periodic thread, never the reactor
+            prune_tick()
+            if classify:
+                stats.inc_value("classify/articles", classify_new(app, cache))
         process.crawl(crawler, core=core, once=once, on_progress=on_progress, on_tick=on_tick, extractor=extractor,
                       on_heartbeat=lambda st: console.print(heartbeat_line(st), highlight=False, soft_wrap=True),
                       tick_s=min(spider_module.TICK_S, poll.min_s / TICKS_PER_MIN_POLL),

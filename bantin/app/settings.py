@@ -25,6 +25,17 @@ DEFAULT_POLL_MIN_S = 300
 DEFAULT_POLL_MAX_S = 6 * 3600
 # Politeness floor for the poll interval: below a minute only against loopback (tests, benchmarks, replay).
 POLL_MIN_FLOOR_S = 60
+# Retention (docs/principles.md, principle 3). Two years of coverage answers "what did the press say last
+# year" for the annual report, and then the articles, their URLs, classifications and clusters go.
+DEFAULT_RETENTION_DAYS = 730
+# The fetch log serves health checks and politeness audits; a quarter covers any dispute with a publisher.
+DEFAULT_FETCH_LOG_DAYS = 90
+# Finished frontier rows only stop re-fetching URLs a feed still lists; feeds drop items within weeks.
+DEFAULT_FRONTIER_DAYS = 30
+# The audit log is kept longest (principle 3): five years, the usual term for administrative records.
+DEFAULT_AUDIT_DAYS = 1825
+# Upper bound on any retention: a century is "keep forever" for an office, and keeps cutoffs inside datetime.
+MAX_RETENTION_DAYS = 36_500
 
 
 class Settings(BaseSettings):
@@ -47,6 +58,10 @@ class Settings(BaseSettings):
     # Processes that extract article text beside the crawler; unset: one per core (bantin.extract.workers),
     # 0: extract in the crawler process itself.
     extract_workers: int | None = None
+    retention_days: int = DEFAULT_RETENTION_DAYS  # articles, their URLs, classifications, clusters
+    fetch_log_days: int = DEFAULT_FETCH_LOG_DAYS
+    frontier_days: int = DEFAULT_FRONTIER_DAYS  # finished (done or given-up) frontier rows
+    audit_days: int = DEFAULT_AUDIT_DAYS  # never below any other retention
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
@@ -68,7 +83,19 @@ class Settings(BaseSettings):
             raise ValueError("BANTIN_CONNECT_TIMEOUT_S and BANTIN_DOWNLOAD_TIMEOUT_S must be positive")
         if self.max_body_bytes <= 0:
             raise ValueError("BANTIN_MAX_BODY_BYTES must be positive")
+        self._check_retention()
         return self
+
+    def _check_retention(self) -> None:
+        kept = {"BANTIN_RETENTION_DAYS": self.retention_days, "BANTIN_FETCH_LOG_DAYS": self.fetch_log_days,
+                "BANTIN_FRONTIER_DAYS": self.frontier_days, "BANTIN_AUDIT_DAYS": self.audit_days}
+        for name, days in kept.items():
+            if not 1 <= days <= MAX_RETENTION_DAYS:
+                raise ValueError(f"{name}={days}: retention is 1 to {MAX_RETENTION_DAYS} days")
+        longer = [f"{name}={days}" for name, days in kept.items() if days > self.audit_days]
+        if longer:  # docs/principles.md, principle 3: the audit log is kept longest
+            raise ValueError(f"BANTIN_AUDIT_DAYS={self.audit_days} is shorter than {', '.join(longer)}; "
+                             "the audit log must be kept at least as long as everything it describes")
 
     @property
     def resolved_database_url(self) -> str:

@@ -78,3 +78,29 @@ def test_a_bad_setting_stops_the_command_with_one_clear_line(tmp_path) -> None: 
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert "BANTIN_POLL_MIN_S=30 is below the 60 s politeness floor" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_retention_defaults_keep_the_audit_log_longest(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("BANTIN_RETENTION_DAYS", "BANTIN_FETCH_LOG_DAYS", "BANTIN_FRONTIER_DAYS", "BANTIN_AUDIT_DAYS"):
+        monkeypatch.delenv(key, raising=False)
+    s = Settings()
+    assert (s.retention_days, s.fetch_log_days, s.frontier_days, s.audit_days) == (730, 90, 30, 1825)
+
+
+def test_environment_sets_retention(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("BANTIN_RETENTION_DAYS", "BANTIN_FETCH_LOG_DAYS", "BANTIN_FRONTIER_DAYS", "BANTIN_AUDIT_DAYS"):
+        monkeypatch.setenv(key, "7")  # the benchmark's setting: everything a week, the audit log too
+    s = Settings()
+    assert (s.retention_days, s.fetch_log_days, s.frontier_days, s.audit_days) == (7, 7, 7, 7)
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"audit_days": 365}, "BANTIN_AUDIT_DAYS=365 is shorter than BANTIN_RETENTION_DAYS=730"),
+    ({"retention_days": 30, "fetch_log_days": 400, "audit_days": 100}, "shorter than BANTIN_FETCH_LOG_DAYS=400"),
+    ({"frontier_days": 0}, "BANTIN_FRONTIER_DAYS=0: retention is 1 to"),
+    ({"audit_days": 10**6}, "BANTIN_AUDIT_DAYS=1000000: retention is 1 to"),
+])
+def test_retention_that_would_outlive_the_audit_log_or_is_out_of_bounds_is_refused(
+        values: dict[str, int], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        Settings(**values)  # type: ignore[arg-type]

@@ -15,8 +15,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, make_url, text
 
 from tests.dbfixtures import PG_ADMIN_URL
-from tests.ingest.test_crawl_process import ROOT, _check_invariants, _env, _progress
 from tests.httpfixtures import Site, serve_site
+from tests.ingest.test_crawl_process import ROOT, _check_invariants, _env, _progress
 
 # Enough articles that the outage lands mid-crawl (1 s each: about 24 s of fetching).
 N_ARTICLES = 24

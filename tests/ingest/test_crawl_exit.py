@@ -9,9 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.httpfixtures import HostileServer
+from tests.httpfixtures import HostileServer, serve_site
 from tests.ingest.test_crawl_process import ROOT, _env
-from tests.httpfixtures import serve_site
 
 
 def _dead_port() -> int:

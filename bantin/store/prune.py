@@ -1,0 +1,202 @@
+"""Retention: delete what is older than the configured retention (docs/principles.md, principle 3).
+
+Deletes in bounded batches, each batch its own short transaction, so a running crawler waits at most one
+batch for the write lock. Articles go with every row that references them, found by reflection (labels,
+classifications, article URLs and any table a later migration adds, such as ``article_bands``); nullable
+references (the frontier's ``article_id``, a cluster's origin) are set to NULL. Clusters left without
+articles, and clusters merged into others (size 0), are removed. Articles for which ``keep(title, text)``
+is true (those in a frozen evaluation set) stay with their labels. Audit rows older than the audit
+retention are deleted, and no audit row is ever changed. The caller writes the audit row of the run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, Table, delete, func, inspect, select, update
+
+from bantin.app.settings import Settings
+from bantin.store.schema import Base
+from bantin.store.types import utcnow
+
+# Rows per transaction: ~10-50 ms on SQLite or PostgreSQL for an article batch with its children, short
+# enough that the crawler's next write barely waits, large enough that a year's backlog takes minutes.
+PRUNE_BATCH = 500
+# Child tables of articles are emptied in this order first (the others follow alphabetically).
+CHILD_ORDER = ("labels", "classifications", "article_urls")
+FINISHED_FRONTIER = ("done", "failed")
+
+Keep = Callable[[str | None, str], bool]
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    articles_days: int
+    fetch_log_days: int
+    frontier_days: int
+    audit_days: int
+
+    @classmethod
+    def from_settings(cls, s: Settings) -> RetentionPolicy:
+        return cls(s.retention_days, s.fetch_log_days, s.frontier_days, s.audit_days)
+
+
+@dataclass
+class PruneReport:
+    dry_run: bool
+    cutoffs: dict[str, datetime]
+    deleted: Counter[str] = field(default_factory=Counter)  # table → rows deleted (would be, in a dry run)
+    kept_frozen: int = 0  # articles past retention kept because they are in a frozen evaluation set
+
+    def as_detail(self) -> dict[str, Any]:
+        return {"dry_run": self.dry_run, "cutoffs": {k: v.isoformat() for k, v in self.cutoffs.items()},
+                "deleted": dict(self.deleted), "kept_frozen_eval": self.kept_frozen}
+
+
+@dataclass(frozen=True)
+class _Ref:
+    table: Table
+    column: str
+    nullable: bool
+
+
+class Pruner:
+    def __init__(self, engine: Engine, policy: RetentionPolicy, *, now: datetime | None = None,
+                 dry_run: bool = False, keep: Keep | None = None,
+                 on_progress: Callable[[str, int], None] | None = None,
+                 on_articles_deleted: Callable[[list[int]], None] | None = None) -> None:
+        self.engine, self.dry_run, self.keep = engine, dry_run, keep
+        self.on_progress = on_progress or (lambda _table, _n: None)
+        self.on_articles_deleted = on_articles_deleted or (lambda _ids: None)
+        now = (now or utcnow()).astimezone(UTC)
+        self.cutoffs = {"articles": now - timedelta(days=policy.articles_days),
+                        "fetch_log": now - timedelta(days=policy.fetch_log_days),
+                        "frontier": now - timedelta(days=policy.frontier_days),
+                        "audit_log": now - timedelta(days=policy.audit_days)}
+        self.meta = MetaData()
+        self.meta.reflect(engine)  # the tables as migrated, including ones this module does not know
+        self.report = PruneReport(dry_run, dict(self.cutoffs))
+
+    def t(self, name: str) -> Table:
+        """The model's table (its column types convert datetimes), else the reflected one."""
+        known = Base.metadata.tables.get(name)
+        return known if known is not None else self.meta.tables[name]
+
+    def run(self) -> PruneReport:
+        c = self.cutoffs
+        fr = self.t("frontier")
+        self._by_id("frontier", fr.c.state.in_(FINISHED_FRONTIER) & (fr.c.done_at < c["frontier"]))
+        self._by_id("fetch_log", self.t("fetch_log").c.at < c["fetch_log"])
+        self._articles()
+        cl, art = self.t("clusters"), self.t("articles")
+        orphan = (cl.c.size == 0) & ~select(art.c.id).where(art.c.cluster_id == cl.c.id).exists()
+        self._by_id("clusters", orphan)  # merged into another cluster
+        self._by_id("audit_log", self.t("audit_log").c.at < c["audit_log"])
+        return self.report
+
+    def _count(self, table: str, n: int) -> None:
+        self.report.deleted[table] += n
+        if n:
+            self.on_progress(table, self.report.deleted[table])
+
+    def _by_id(self, name: str, where: Any) -> None:
+        """Delete the rows of ``name`` matching ``where``, PRUNE_BATCH per transaction."""
+        table, last = self.t(name), None
+        pk = table.c.id
+        while True:
+            q = select(pk).where(where).order_by(pk).limit(PRUNE_BATCH)
+            with self.engine.begin() as conn:
+                ids = list(conn.scalars(q if last is None else q.where(pk > last)))
+                if not ids:
+                    return
+                if not self.dry_run:
+                    conn.execute(delete(table).where(pk.in_(ids)))
+            self._count(name, len(ids))
+            last = ids[-1]
+
+    def _refs(self) -> list[_Ref]:
+        """Every column that references ``articles.id``: non-nullable ones (children) first, in CHILD_ORDER."""
+        insp, refs = inspect(self.engine), []
+        for name in self.meta.tables:
+            nullable = {c["name"]: c["nullable"] for c in insp.get_columns(name)}
+            for fk in insp.get_foreign_keys(name):
+                if fk["referred_table"] == "articles" and name != "articles":
+                    col = fk["constrained_columns"][0]
+                    refs.append(_Ref(self.t(name), col, bool(nullable[col])))
+        rank = {n: i for i, n in enumerate(CHILD_ORDER)}
+        return sorted(refs, key=lambda r: (r.nullable, rank.get(r.table.name, len(rank)), r.table.name))
+
+    def _articles(self) -> None:
+        art = self.t("articles")
+        refs, last = self._refs(), 0
+        cols = [art.c.id, art.c.cluster_id] + ([art.c.title, art.c.text] if self.keep else [])
+        touched: Counter[int] = Counter()  # dry run: cluster → members that would go
+        while True:
+            with self.engine.begin() as conn:
+                rows = conn.execute(select(*cols).where(art.c.fetched_at < self.cutoffs["articles"], art.c.id > last)
+                                    .order_by(art.c.id).limit(PRUNE_BATCH)).all()
+                if not rows:
+                    break
+                last = rows[-1].id
+                if self.keep is not None:
+                    n = len(rows)
+                    rows = [r for r in rows if not self.keep(r.title, r.text)]
+                    self.report.kept_frozen += n - len(rows)
+                ids = [r.id for r in rows]
+                clusters = sorted({r.cluster_id for r in rows if r.cluster_id is not None})
+                if not ids:
+                    continue
+                for ref in refs:
+                    self._drop_refs(conn, ref, ids)
+                if self.dry_run:
+                    touched.update(r.cluster_id for r in rows if r.cluster_id is not None)
+                    self._count("articles", len(ids))
+                    continue
+                conn.execute(delete(art).where(art.c.id.in_(ids)))
+                self._empty_clusters(conn, clusters)
+            self._count("articles", len(ids))
+            self.on_articles_deleted(ids)
+        if self.dry_run and touched:
+            self._count("clusters", self._would_empty(touched))
+
+    def _drop_refs(self, conn: Any, ref: _Ref, ids: list[int]) -> None:
+        col = ref.table.c[ref.column]
+        if ref.nullable:  # a frontier row or cluster outlives the article it pointed at
+            if not self.dry_run:
+                conn.execute(update(ref.table).where(col.in_(ids)).values({ref.column: None}))
+            return
+        if self.dry_run:
+            n = conn.scalar(select(func.count()).select_from(ref.table).where(col.in_(ids))) or 0
+        else:
+            n = conn.execute(delete(ref.table).where(col.in_(ids))).rowcount or 0
+        self._count(ref.table.name, n)
+
+    def _empty_clusters(self, conn: Any, clusters: list[int]) -> None:
+        """Recount the clusters that lost members; delete the ones left empty."""
+        if not clusters:
+            return
+        art, cl = self.t("articles"), self.t("clusters")
+        members = select(func.count()).select_from(art).where(art.c.cluster_id == cl.c.id).scalar_subquery()
+        conn.execute(update(cl).where(cl.c.id.in_(clusters)).values(size=members))
+        gone = conn.execute(delete(cl).where(cl.c.id.in_(clusters), cl.c.size == 0)).rowcount or 0
+        self._count("clusters", gone)
+
+    def _would_empty(self, touched: Counter[int]) -> int:
+        art, n = self.t("articles"), 0
+        ids = sorted(touched)
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), PRUNE_BATCH):
+                part = ids[i : i + PRUNE_BATCH]
+                sizes = conn.execute(select(art.c.cluster_id, func.count()).where(art.c.cluster_id.in_(part))
+                                     .group_by(art.c.cluster_id)).all()
+                n += sum(1 for cid, size in sizes if size == touched[cid])
+        return n
+
+
+def prune(engine: Engine, policy: RetentionPolicy, **kwargs: Any) -> PruneReport:
+    """Delete (or, with ``dry_run=True``, count) everything past retention; see :class:`Pruner`."""
+    return Pruner(engine, policy, **kwargs).run()
