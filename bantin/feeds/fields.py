@@ -19,6 +19,7 @@ import lxml.etree
 import lxml.html
 
 from bantin.app.stats import StatsLike, inc
+from bantin.text.diacritics import has_strong_vietnamese_letter
 
 # A summary is a lead, not a body (bodies come from the article fetch); content:encoded can be huge.
 MAX_SUMMARY_CHARS = 4000
@@ -32,7 +33,6 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WS = re.compile(r"\s+")
 _URL_JUNK = re.compile(r"[\t\r\n\x00]")
 _TAG = re.compile(r"<[^>]*>")
-_VI_LETTERS = re.compile(r"[ăđơưĂĐƠƯ\u1ea0-\u1ef9]")  # letters (nearly) only Vietnamese uses
 _DMY = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})(?:\D{1,3}(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?")
 _BLOCK_TAGS = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
                "blockquote", "section", "article", "figure", "figcaption", "img", "hr", "dd", "dt")
@@ -120,7 +120,7 @@ def is_vietnamese(url: str, language: str | None, title: str | None) -> bool:
         host = ""
     if host.endswith(".vn") or any(host == h or host.endswith("." + h) for h in VIETNAMESE_HOSTS):
         return True
-    return bool(title and _VI_LETTERS.search(title))
+    return bool(title and has_strong_vietnamese_letter(title))
 
 
 def parse_date(raw: object, naive_tz: timezone, stats: StatsLike | None = None,

@@ -58,3 +58,8 @@ def vi_diacritic_ratio(text: str) -> float:
 def looks_vietnamese(text: str) -> bool:
     """Diacritic evidence alone: enough Vietnamese-marked letters, one of them a Vietnamese-only letter."""
     return vi_diacritic_ratio(text) >= VI_MIN_DIACRITIC_RATIO and any(map(VI_STRONG_LETTERS.__contains__, text.lower()))
+
+
+def has_strong_vietnamese_letter(text: str) -> bool:
+    """Whether ``text`` has a letter (nearly) only Vietnamese uses: enough for a short title's hint."""
+    return not VI_STRONG_LETTERS.isdisjoint(text.lower())
