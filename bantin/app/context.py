@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bantin.app.settings import Settings, get_settings
-from bantin.store.db import make_engine, migration_lock, session_factory
+from bantin.store.db import make_engine, migration_lock, read_session_factory, session_factory
 from bantin.store.migrate import ensure_schema
 
 
@@ -17,6 +17,8 @@ class AppContext:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    # long reads (exports, scoring): on SQLite they do not take the write lock, so the crawler keeps writing
+    read_sessions: sessionmaker[Session]
 
 
 def open_app(settings: Settings | None = None, seed_sources: bool = True) -> AppContext:
@@ -31,4 +33,4 @@ def open_app(settings: Settings | None = None, seed_sources: bool = True) -> App
         with migration_lock(engine), sessions() as s:  # two processes starting on a new database seed once
             seed_if_empty(s, settings.sources_file)
             s.commit()
-    return AppContext(settings, engine, sessions)
+    return AppContext(settings, engine, sessions, read_session_factory(engine))

@@ -32,6 +32,6 @@ def articles_export(
             audit.record(s, audit.cli_actor(), "articles.export", format=fmt, rows=count_articles(s),
                          output=str(output or "-"))
             s.commit()
-        with app_.sessions() as s:
+        with app_.read_sessions() as s:  # a long read: never blocks the crawler's writes
             n = write_jsonl(s, fh)
     err.print(f"Đã xuất (exported) {n} bài.")

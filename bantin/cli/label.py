@@ -43,7 +43,7 @@ def uncertain_cmd(
     from bantin.store.schema import Article
 
     app_ = open_cli_app()
-    with expected_errors(), app_.sessions() as s:
+    with expected_errors(), app_.read_sessions() as s:  # scoring every article: a read, no write lock
         clf = build_classifier(s, app_.settings.models_dir, app_.settings.province)
         if clf.topic_model is None:
             fail("no topic model (neither a promoted `topics` version nor the shipped default)")
@@ -55,6 +55,7 @@ def uncertain_cmd(
                 up(done)
 
             items = least_certain(s, clf.topic_model, limit, on_page=advance)
+    with expected_errors(), app_.sessions() as s:  # docs/principles.md, principle 3: audited before shown
         record_audit(s, "model.uncertain", model=clf.topic_origin, limit=limit, rows=len(items))
         s.commit()
     if as_json:
@@ -85,7 +86,7 @@ def export_labels_cmd(
             rows = sum(1 for _ in iter_labelled(s, kind, province))  # analysts' labels: thousands at most
             record_audit(s, "labels.export", kind=kind, province=province, rows=rows, output=str(output or "-"))
             s.commit()
-        with app_.sessions() as s:
+        with app_.read_sessions() as s:
             n = export_labelled(s, fh, kind, province)
     err.print(f"Đã xuất (exported) {n} dòng nhãn {kind}.")
 

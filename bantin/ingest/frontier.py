@@ -18,7 +18,7 @@ from bantin.extract.canonical import url_key
 from bantin.store.schema import ArticleURL, FrontierItem
 from bantin.store.types import utcnow
 
-# Transient failures (timeouts, 5xx) are retried; after 5 attempts over ~a day the URL is given up.
+# Transient failures (timeouts, 5xx) are retried; after 5 attempts (~2.5 h, see RETRY_BASE) the URL is given up.
 MAX_ATTEMPTS = 5
 # First retry after 10 min, doubling: 10 min, 20 min, 40 min, 80 min (~2.5 h in all).
 RETRY_BASE = timedelta(minutes=10)
