@@ -2,7 +2,9 @@
 
 Articles are real texts (VNTC bodies and RSS title+summary items from ../shared) fed through the
 production path: feed items → frontier → CrawlCore.store_extracted (dedup, clusters, SQLite), with the
-near-duplicate lookup (article_bands) growing as in a long crawl. HTML extraction is skipped (its memory is per page and
+near-duplicate lookup (article_bands) growing as in a long crawl, and — as ``bantin crawl`` does in the
+same process — the shipped classifier (topic model, gazetteer) loaded once and run over the new articles
+after every feed batch (``--no-classify`` leaves it out). HTML extraction is skipped (its memory is per page and
 freed after each page; the extraction benchmark covers it), so the figure measures what accumulates.
 
     python bench/memory.py --articles 100000      # prints JSON
@@ -60,6 +62,7 @@ def texts(n: int) -> Iterator[tuple[str, str, str]]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=100_000)
+    ap.add_argument("--no-classify", action="store_true", help="leave out the classifier the crawl also runs")
     args = ap.parse_args()
     if not (SHARED / "vntc" / "train.jsonl.gz").is_file():
         sys.exit(f"needs ../shared data at {SHARED}")
@@ -86,6 +89,13 @@ def main() -> None:
         s.commit()
     core = CrawlCore(sessions, CounterStats())
     feed = core.due_feeds()[0]
+    clf = None
+    if not args.no_classify:
+        from bantin.classify.service import build_classifier, reclassify_stored
+
+        with sessions() as s:
+            clf = build_classifier(s, Path(tmp) / "models", "Nghệ An")
+    classified = 0
     t0 = time.perf_counter()
     checkpoints = []
     batch: list[tuple[str, str, str]] = []
@@ -93,7 +103,7 @@ def main() -> None:
     base = datetime(2026, 1, 1, tzinfo=UTC)
 
     def flush() -> None:
-        nonlocal done
+        nonlocal done, classified
         items = [FeedItem(url=u, title=t, summary=None, published=base + timedelta(minutes=done + i),
                           language="vi") for i, (u, t, _) in enumerate(batch)]
         by_url = {url_key(u): x for u, _, x in batch}
@@ -108,6 +118,8 @@ def main() -> None:
             core.store_extracted(task, Fetched(task.url, task.url, 200, {}, b""), ex)
         done += len(batch)
         batch.clear()
+        if clf is not None:  # the crawl's periodic job: classify what is new
+            classified += reclassify_stored(sessions, clf)
 
     for row in texts(args.articles):
         batch.append(row)
@@ -130,6 +142,8 @@ def main() -> None:
         "articles_offered": done,
         "articles_stored": stored,
         "articles_with_band_keys": banded,
+        "articles_classified": classified,
+        "classifier_loaded": clf is not None and clf.topic_model is not None,
         "peak_rss_mb": round(peak, 1),
         "rss_after_imports_mb": round(start_rss, 1),
         "limit_mb": LIMIT_MB,
