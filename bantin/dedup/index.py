@@ -52,13 +52,22 @@ def verify(sig: np.ndarray, candidates: Iterable[tuple[int, np.ndarray]], thresh
 
     Counts ``dedup/lsh_candidates`` and ``dedup/rejected_verify``."""
     pairs = list(candidates)
-    if not pairs or is_empty_signature(sig):
+    if not pairs:
         return []
     keys = np.fromiter((k for k, _ in pairs), dtype=np.int64, count=len(pairs))
-    est = np.count_nonzero(np.stack([s for _, s in pairs]) == sig, axis=1) / NUM_PERM
+    return verify_stacked(sig, keys, np.stack([s for _, s in pairs]), threshold, stats)
+
+
+def verify_stacked(sig: np.ndarray, keys: np.ndarray, sigs: np.ndarray, threshold: float = VERIFY_JACCARD,
+                   stats: StatsLike | None = None) -> list[tuple[int, float]]:
+    """``verify`` of candidates given as arrays: ``keys[i]`` has signature ``sigs[i]`` (one row each), as
+    read from the database in one piece (per-candidate arrays cost ~0.25 ms a query at 64 candidates)."""
+    if not len(keys) or is_empty_signature(sig):
+        return []
+    est = np.count_nonzero(sigs == sig, axis=1) / NUM_PERM
     keep = est >= threshold
     if stats is not None:
-        stats.inc_value("dedup/lsh_candidates", len(pairs))
-        stats.inc_value("dedup/rejected_verify", int(len(pairs) - keep.sum()))
+        stats.inc_value("dedup/lsh_candidates", len(keys))
+        stats.inc_value("dedup/rejected_verify", int(len(keys) - keep.sum()))
     order = np.argsort(-est[keep], kind="stable")
     return list(zip(keys[keep][order].tolist(), est[keep][order].tolist(), strict=True))

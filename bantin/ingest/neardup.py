@@ -13,8 +13,8 @@ from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from bantin.app.stats import StatsLike
-from bantin.dedup.index import BANDS, VERIFY_JACCARD, band_keys, verify
-from bantin.dedup.minhash import signature_from_bytes
+from bantin.dedup.index import BANDS, VERIFY_JACCARD, band_keys, verify_stacked
+from bantin.dedup.minhash import NUM_PERM
 from bantin.store.schema import Article, ArticleBand
 
 _PARAMS = tuple(f"k{band}" for band in range(BANDS))
@@ -38,8 +38,13 @@ def near_duplicates(session: Session, sig: np.ndarray, stats: StatsLike | None =
     keys = band_keys(sig)
     if not keys.size:
         return []
-    rows = session.connection().execute(_LOOKUP, dict(zip(_PARAMS, keys.tolist(), strict=True))).all()
-    return verify(sig, ((aid, signature_from_bytes(m)) for aid, m in rows if m), threshold, stats)
+    found = session.connection().execute(_LOOKUP, dict(zip(_PARAMS, keys.tolist(), strict=True))).all()
+    rows = [(aid, m) for aid, m in found if m]
+    ids = np.fromiter((aid for aid, _ in rows), dtype=np.int64, count=len(rows))
+    # one array of all the candidates' signatures (little-endian uint32, as minhash.signature_to_bytes
+    # writes them); a stored signature of the wrong length fails the reshape, as signature_from_bytes would
+    sigs = np.frombuffer(b"".join(m for _, m in rows), dtype="<u4").reshape(len(rows), NUM_PERM)
+    return verify_stacked(sig, ids, sigs, threshold, stats)
 
 
 def add_bands(session: Session, article_id: int, sig: np.ndarray) -> None:

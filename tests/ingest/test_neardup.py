@@ -145,3 +145,24 @@ def test_deleting_an_article_deletes_its_band_keys(db: str) -> None:
         s.commit()
         assert s.scalar(select(func.count()).select_from(ArticleBand)) == 0
         assert near_duplicates(s, signature(_copy_of(body))) == []
+
+
+def test_sqlite_connections_cache_the_band_btree_and_checkpoint_in_large_steps(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    from bantin.store.db import SQLITE_CACHE_KIB, SQLITE_WAL_AUTOCHECKPOINT_PAGES
+
+    with make_engine(f"sqlite:///{tmp_path / 'p.db'}").connect() as c:
+        assert c.execute(text("PRAGMA cache_size")).scalar() == -SQLITE_CACHE_KIB  # 64 MiB, not 2 MiB
+        assert c.execute(text("PRAGMA wal_autocheckpoint")).scalar() == SQLITE_WAL_AUTOCHECKPOINT_PAGES
+
+
+def test_a_stored_signature_of_the_wrong_length_fails_the_lookup_instead_of_shifting_the_others(db: str) -> None:
+    core = _new_core(db)
+    body = pf.texts(1)[0]
+    first = _store(core, FEED_A, "http://a.example.test/1.html", "Tin", body, T0)
+    assert first is not None
+    with core.sessions() as s:
+        s.execute(Article.__table__.update().where(Article.id == first.article_id).values(minhash=b"\x00" * 12))
+        with pytest.raises(ValueError):
+            near_duplicates(s, signature(_copy_of(body)))
