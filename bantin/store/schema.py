@@ -15,7 +15,6 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -170,18 +169,20 @@ class Article(Base):
 
 class ArticleBand(Base):
     """The near-duplicate lookup shared by every crawler on the database: one MinHash LSH band key per
-    band of an article's signature (``bantin.dedup.index.band_keys``), written with the article."""
+    band of an article's signature (``bantin.dedup.index.band_keys``, band number in the high bits),
+    written with the article."""
 
     __tablename__ = "article_bands"
 
+    # the primary key is the lookup: ``key IN (...)`` searches it and reads article_id from it; on SQLite
+    # the table is that B-tree itself (WITHOUT ROWID), half the size of a rowid table plus an index
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     article_id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
     )
-    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    key: Mapped[int] = mapped_column(BigInteger)  # a uint32 band hash
 
-    # covering: the candidate lookup reads (band, key) → article_id from the index alone
-    __table_args__ = (Index("ix_article_bands_band_key", "band", "key", "article_id"),)
+    # the cascade and retention delete an article's 64 rows through it
+    __table_args__ = (Index("ix_article_bands_article_id", "article_id"), {"sqlite_with_rowid": False})
 
 
 class ArticleURL(Base):

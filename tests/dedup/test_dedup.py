@@ -10,7 +10,7 @@ import pytest
 from datasketch import MinHash
 
 from bantin.app.stats import CounterStats
-from bantin.dedup.index import BANDS, band_keys, verify
+from bantin.dedup.index import BAND_SHIFT, BANDS, band_keys, verify
 from bantin.dedup.minhash import (
     NUM_PERM,
     SEED,
@@ -72,17 +72,17 @@ class _Buckets:
     """The article_bands table as a dict: banding and verification tested without a database."""
 
     def __init__(self, stats: CounterStats | None = None) -> None:
-        self.by_key: dict[tuple[int, int], set[int]] = {}
+        self.by_key: dict[int, set[int]] = {}
         self.sigs: dict[int, np.ndarray] = {}
         self.stats = stats
 
     def insert(self, key: int, sig: np.ndarray) -> None:
         self.sigs[key] = sig
-        for band_key in enumerate(band_keys(sig).tolist()):
+        for band_key in band_keys(sig).tolist():
             self.by_key.setdefault(band_key, set()).add(key)
 
     def query(self, sig: np.ndarray) -> list[int]:
-        cands = set().union(*(self.by_key.get(bk, set()) for bk in enumerate(band_keys(sig).tolist())))
+        cands = set().union(*(self.by_key.get(bk, set()) for bk in band_keys(sig).tolist()))
         return [k for k, _ in verify(sig, [(c, self.sigs[c]) for c in sorted(cands)], stats=self.stats)]
 
 
@@ -115,6 +115,13 @@ def test_different_article_is_not_matched() -> None:
     index.insert(1, signature(ORIGINAL))
     assert index.query(signature(other)) == []
     assert jaccard(signature(other), signature(ORIGINAL)) < 0.1
+
+
+def test_each_band_key_carries_its_band_number_in_the_high_bits() -> None:
+    keys = band_keys(signature(ORIGINAL))
+    assert (keys >> BAND_SHIFT).tolist() == list(range(BANDS))  # one per band, in band order
+    assert keys.dtype == np.int64 and int(keys.min()) >= 0  # fits a signed BIGINT column
+    assert len(set((keys & 0xFFFFFFFF).tolist())) > BANDS // 2  # the low bits are the bands' hashes
 
 
 def test_empty_text_has_no_band_keys_and_never_matches() -> None:

@@ -72,7 +72,7 @@ def seed(s: Session, now: datetime) -> None:
             clusters[cluster].origin_article_id = a.id
         s.add_all([ArticleURL(url=a.canonical_url, article_id=a.id),
                    ArticleURL(url=a.canonical_url + "?utm_source=fb", article_id=a.id),
-                   ArticleBand(article_id=a.id, band=0, key=a.id), ArticleBand(article_id=a.id, band=1, key=7),
+                   ArticleBand(article_id=a.id, key=a.id), ArticleBand(article_id=a.id, key=7),
                    Label(article_id=a.id, kind="topic", value="du_lich", labeller="cli:analyst"),
                    Classification(article_id=a.id, topics="{}", relevance="primary", relevance_score=0.9,
                                   province="Nghệ An", places="[]")])

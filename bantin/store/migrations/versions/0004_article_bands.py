@@ -22,8 +22,7 @@ depends_on = None
 BACKFILL_BATCH = 1000
 
 _articles = sa.table("articles", sa.column("id", sa.BigInteger()), sa.column("minhash", sa.LargeBinary()))
-_bands = sa.table("article_bands", sa.column("article_id", sa.BigInteger()), sa.column("band", sa.SmallInteger()),
-                  sa.column("key", sa.BigInteger()))
+_bands = sa.table("article_bands", sa.column("key", sa.BigInteger()), sa.column("article_id", sa.BigInteger()))
 
 
 def _backfill() -> None:
@@ -37,32 +36,31 @@ def _backfill() -> None:
         ).all()
         if not rows:
             return
-        values = [{"article_id": aid, "band": band, "key": key}
-                  for aid, sig in rows if sig
-                  for band, key in enumerate(band_keys(signature_from_bytes(sig)).tolist())]
-        if values:
-            conn.execute(_bands.insert(), values)
+        values = [{"key": key, "article_id": aid}
+                  for aid, sig in rows if sig for key in band_keys(signature_from_bytes(sig)).tolist()]
+        if values:  # in key order: neighbouring rows of the primary-key B-tree are written together
+            conn.execute(_bands.insert(), sorted(values, key=lambda v: v["key"]))
         last = rows[-1][0]
 
 
 def upgrade() -> None:
     op.create_table(
         "article_bands",
+        sa.Column("key", sa.BigInteger(), nullable=False),  # band << 32 | band hash (dedup.index.band_keys)
         sa.Column("article_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("band", sa.SmallInteger(), nullable=False),
-        sa.Column("key", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(["article_id"], ["articles.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("article_id", "band"),
+        sa.PrimaryKeyConstraint("key", "article_id"),
+        sqlite_with_rowid=False,  # the primary key is the lookup and the table (half the size of rowid + index)
     )
     with op.batch_alter_table("frontier", schema=None) as batch_op:
         batch_op.add_column(sa.Column("fetch_url", sa.String(length=2000), nullable=True))
     _backfill()
     # built after the back-fill: one sort instead of an index update per row
-    op.create_index("ix_article_bands_band_key", "article_bands", ["band", "key", "article_id"], unique=False)
+    op.create_index("ix_article_bands_article_id", "article_bands", ["article_id"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_article_bands_band_key", table_name="article_bands")
+    op.drop_index("ix_article_bands_article_id", table_name="article_bands")
     with op.batch_alter_table("frontier", schema=None) as batch_op:
         batch_op.drop_column("fetch_url")
     op.drop_table("article_bands")
