@@ -62,7 +62,7 @@ class ClassifierCache:
         from bantin.classify.registry.store import promoted
         from bantin.classify.service import TOPIC_MODEL_NAME, build_classifier
 
-        with self.app.sessions() as s:
+        with self.app.read_sessions() as s:  # reads only: loading the model must not hold SQLite's write lock
             mv = promoted(s, TOPIC_MODEL_NAME)
             key = (mv.id if mv is not None else None, self.app.settings.province)
             if key != self._key or self._clf is None:

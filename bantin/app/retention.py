@@ -64,8 +64,7 @@ def frozen_eval_keep(models_dir: Path) -> Keep | None:
 
 
 def run_prune(settings: Settings, engine: Engine, *, dry_run: bool = False, actor: str = SYSTEM_ACTOR,
-              on_progress: Callable[[str, int], None] | None = None,
-              on_articles_deleted: Callable[[list[int]], None] | None = None, **kwargs: Any) -> PruneReport:
+              on_progress: Callable[[str, int], None] | None = None, **kwargs: Any) -> PruneReport:
     """Prune per the settings; audited (a start row before the first delete, then what was deleted)."""
     policy = RetentionPolicy.from_settings(settings)
     keep = frozen_eval_keep(settings.models_dir)
@@ -74,8 +73,7 @@ def run_prune(settings: Settings, engine: Engine, *, dry_run: bool = False, acto
         with sessions() as s:  # audit first: an interrupted run is still on record
             record(s, actor, "db.prune.start", policy=policy.__dict__)
             s.commit()
-    report = prune(engine, policy, dry_run=dry_run, keep=keep, on_progress=on_progress,
-                   on_articles_deleted=on_articles_deleted, **kwargs)
+    report = prune(engine, policy, dry_run=dry_run, keep=keep, on_progress=on_progress, **kwargs)
     if not dry_run:
         with sessions() as s:
             record(s, actor, "db.prune", **report.as_detail())

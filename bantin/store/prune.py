@@ -67,11 +67,9 @@ class _Ref:
 class Pruner:
     def __init__(self, engine: Engine, policy: RetentionPolicy, *, now: datetime | None = None,
                  dry_run: bool = False, keep: Keep | None = None,
-                 on_progress: Callable[[str, int], None] | None = None,
-                 on_articles_deleted: Callable[[list[int]], None] | None = None) -> None:
+                 on_progress: Callable[[str, int], None] | None = None) -> None:
         self.engine, self.dry_run, self.keep = engine, dry_run, keep
         self.on_progress = on_progress or (lambda _table, _n: None)
-        self.on_articles_deleted = on_articles_deleted or (lambda _ids: None)
         now = (now or utcnow()).astimezone(UTC)
         self.cutoffs = {"articles": now - timedelta(days=policy.articles_days),
                         "fetch_log": now - timedelta(days=policy.fetch_log_days),
@@ -159,7 +157,6 @@ class Pruner:
                 conn.execute(delete(art).where(art.c.id.in_(ids)))
                 self._empty_clusters(conn, clusters)
             self._count("articles", len(ids))
-            self.on_articles_deleted(ids)
         if self.dry_run and touched:
             self._count("clusters", self._would_empty(touched))
 
