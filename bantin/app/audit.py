@@ -18,5 +18,7 @@ def cli_actor() -> str:
         return "cli:unknown"
 
 
-def record(session: Session, actor: str, action: str, **detail: Any) -> None:
-    session.add(AuditEvent(actor=actor, action=action, detail=json.dumps(detail, ensure_ascii=False, default=str)))
+def record(session: Session, actor: str, action: str, *, audit_target: str | None = None, **detail: Any) -> None:
+    """Add one audit row to ``session``'s transaction; ``audit_target`` names the item ("story:12")."""
+    session.add(AuditEvent(actor=actor, action=action, target=audit_target,
+                           detail=json.dumps(detail, ensure_ascii=False, default=str)))

@@ -34,6 +34,15 @@ DEFAULT_FETCH_LOG_DAYS = 90
 DEFAULT_FRONTIER_DAYS = 30
 # The audit log is kept longest (principle 3): five years, the usual term for administrative records.
 DEFAULT_AUDIT_DAYS = 1825
+# A browser session lasts a working day and a bit; the officer logs in again the next morning.
+DEFAULT_SESSION_HOURS = 12
+# API request bodies: the largest legitimate body is a note or a rule (a few KB); 1 MiB stops floods early.
+DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024
+# Failed logins allowed per account and per client address within LOGIN_WINDOW_S before further tries wait.
+DEFAULT_LOGIN_MAX_FAILURES = 5
+DEFAULT_LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+# Requests per minute per client (token, session or address): a busy officer's browser makes a few dozen.
+DEFAULT_RATE_LIMIT_PER_MINUTE = 600
 # Upper bound on any retention: a century is "keep forever" for an office, and keeps cutoffs inside datetime.
 MAX_RETENTION_DAYS = 36_500
 
@@ -62,6 +71,14 @@ class Settings(BaseSettings):
     fetch_log_days: int = DEFAULT_FETCH_LOG_DAYS
     frontier_days: int = DEFAULT_FRONTIER_DAYS  # finished (done or given-up) frontier rows
     audit_days: int = DEFAULT_AUDIT_DAYS  # never below any other retention
+    # --- the API (bantin.api) and `bantin serve` ---
+    public_url: str | None = None  # https://bantin.example.gov.vn: links in emails; Secure cookies when https
+    cors_origins: str = ""  # comma-separated origins allowed to call the API from a browser; empty: CORS closed
+    session_hours: int = DEFAULT_SESSION_HOURS
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    login_max_failures: int = DEFAULT_LOGIN_MAX_FAILURES
+    login_max_failures_per_address: int = DEFAULT_LOGIN_MAX_FAILURES_PER_ADDRESS
+    rate_limit_per_minute: int = DEFAULT_RATE_LIMIT_PER_MINUTE
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
@@ -83,8 +100,23 @@ class Settings(BaseSettings):
             raise ValueError("BANTIN_CONNECT_TIMEOUT_S and BANTIN_DOWNLOAD_TIMEOUT_S must be positive")
         if self.max_body_bytes <= 0:
             raise ValueError("BANTIN_MAX_BODY_BYTES must be positive")
+        self._check_api()
         self._check_retention()
         return self
+
+    def _check_api(self) -> None:
+        positive = {"BANTIN_SESSION_HOURS": self.session_hours, "BANTIN_MAX_REQUEST_BYTES": self.max_request_bytes,
+                    "BANTIN_LOGIN_MAX_FAILURES": self.login_max_failures,
+                    "BANTIN_LOGIN_MAX_FAILURES_PER_ADDRESS": self.login_max_failures_per_address,
+                    "BANTIN_RATE_LIMIT_PER_MINUTE": self.rate_limit_per_minute}
+        for name, value in positive.items():
+            if value <= 0:
+                raise ValueError(f"{name}={value} must be positive")
+        if self.public_url and not self.public_url.lower().startswith(("http://", "https://")):
+            raise ValueError(f"BANTIN_PUBLIC_URL={self.public_url!r} must start with http:// or https://")
+        for origin in self.cors_origin_list:
+            if origin == "*" or not origin.lower().startswith(("http://", "https://")):
+                raise ValueError(f"BANTIN_CORS_ORIGINS: {origin!r} is not an origin (https://host[:port]; '*' is refused)")
 
     def _check_retention(self) -> None:
         kept = {"BANTIN_RETENTION_DAYS": self.retention_days, "BANTIN_FETCH_LOG_DAYS": self.fetch_log_days,
@@ -102,6 +134,15 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'bantin.db'}"
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def cookie_secure(self) -> bool:
+        """Session cookies carry ``Secure`` whenever bantin is published over HTTPS."""
+        return bool(self.public_url and self.public_url.lower().startswith("https://"))
 
     @property
     def models_dir(self) -> Path:

@@ -181,12 +181,14 @@ def classify_file(
 
 def reclassify_stored(
     sessions: sessionmaker[Session], clf: Classifier, on_batch: Callable[[int], None] | None = None,
-    batch_size: int = BATCH,
+    batch_size: int = BATCH, on_written: Callable[[Session, list[int]], None] | None = None,
 ) -> int:
     """(Re)classify stored articles whose classification is missing or from another model/province.
 
     Idempotent: each batch is upserted and committed in one transaction, so an interrupted run resumes
-    where it stopped and a finished one finds nothing to do. Returns how many articles were (re)classified.
+    where it stopped and a finished one finds nothing to do. ``on_written(session, article_ids)`` runs in
+    that same transaction (the queue admits stories there: the effect and its record commit together).
+    Returns how many articles were (re)classified.
     """
     done, last = 0, 0
     while True:
@@ -204,6 +206,8 @@ def reclassify_stored(
             rows = [{"title": r.title, "text": r.text, "summary": r.summary, "language": r.language} for r in page]
             results = clf.classify(rows)
             upsert_classifications(s, [_record(r.id, res, clf) for r, res in zip(page, results, strict=True)])
+            if on_written is not None:
+                on_written(s, [r.id for r in page])
             s.commit()
         done, last = done + len(page), page[-1].id
         if on_batch:
@@ -213,10 +217,16 @@ def reclassify_stored(
 def _record(article_id: int, res: dict[str, Any], clf: Classifier) -> dict[str, Any]:
     prov = res["province"]
     return {"article_id": article_id, "model_version_id": clf.topic_version_id,
-            "topics": json.dumps(res["topics"], ensure_ascii=False), "relevance": prov["relevance"],
+            "topics": json.dumps(res["topics"], ensure_ascii=False), "top_topic": top_topic(res["topics"]),
+            "relevance": prov["relevance"],
             "relevance_score": float(prov["score"]), "province": clf.province,
             "places": json.dumps(prov["places"], ensure_ascii=False), "language": res["language"],
             "classified_at": utcnow()}
+
+
+def top_topic(scores: dict[str, float]) -> str | None:
+    """The best-scoring topic key (ties: the first in key order), None without scores."""
+    return max(sorted(scores), key=lambda k: scores[k]) if scores else None
 
 
 def upsert_classifications(session: Session, records: list[dict[str, Any]]) -> None:

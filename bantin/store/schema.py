@@ -207,6 +207,8 @@ class AuditEvent(Base):
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(100))
     detail: Mapped[str | None] = mapped_column(Text)
+    # the item acted on or read ("story:12", "export:articles"), so admins can filter the log by item
+    target: Mapped[str | None] = mapped_column(String(200), index=True)
 
 
 class Label(Base):
@@ -256,9 +258,15 @@ class Classification(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     model_version_id: Mapped[int | None] = mapped_column(ForeignKey("model_versions.id", ondelete="SET NULL"))
     topics: Mapped[str] = mapped_column(Text)  # JSON {topic_key: calibrated score}
+    # the best of ``topics``: what reports count per day and filters match, without parsing JSON per row
+    top_topic: Mapped[str | None] = mapped_column(String(50), index=True)
     relevance: Mapped[str] = mapped_column(String(10), index=True)  # primary | mention | none
     relevance_score: Mapped[float] = mapped_column(Float)
     province: Mapped[str] = mapped_column(String(100))
     places: Mapped[str] = mapped_column(Text)  # JSON list
     language: Mapped[str | None] = mapped_column(String(10))
     classified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The office's tables share this metadata (migrations and the schema check see one model).
+from bantin.store import office as _office  # noqa: E402,F401

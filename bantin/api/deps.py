@@ -1,0 +1,49 @@
+"""Dependencies of the routes, as ``Annotated`` aliases: the app context, sessions, the caller."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from bantin.api.roles import Principal
+from bantin.app.context import AppContext
+from bantin.app.settings import Settings
+
+
+def get_ctx(request: Request) -> AppContext:
+    return request.app.state.ctx  # type: ignore[no-any-return]
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A session that may write; the route commits (audit first, then output)."""
+    with get_ctx(request).sessions() as s:
+        yield s
+
+
+def get_read_session(request: Request) -> Iterator[Session]:
+    """A session that only reads: on SQLite it never takes the write lock."""
+    with get_ctx(request).read_sessions() as s:
+        yield s
+
+
+def get_principal(request: Request) -> Principal:
+    principal = getattr(request.state, "principal", None)
+    if principal is None:  # a route that needs a user must declare a role above anonymous
+        raise HTTPException(401, "chưa đăng nhập (not authenticated)")
+    return principal  # type: ignore[no-any-return]
+
+
+CtxDep = Annotated[AppContext, Depends(get_ctx)]
+SessionDep = Annotated[Session, Depends(get_session)]
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]
+CurrentUser = Annotated[Principal, Depends(get_principal)]
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return get_ctx(request).settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]

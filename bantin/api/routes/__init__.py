@@ -1,0 +1,1 @@
+"""One router per area; each route declares its role (bantin.api.roles.requires)."""
