@@ -23,6 +23,9 @@ def create_app(ctx: AppContext) -> FastAPI:
     app.state.ctx = ctx
     for module in (health, auth):
         app.include_router(module.router, prefix=API_PREFIX)
+    from bantin.api.routes import responses as responses_routes
+
+    app.include_router(responses_routes.router, prefix=API_PREFIX)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
