@@ -57,7 +57,8 @@ class _Due:
     started: datetime
 
 
-def _sessions(ctx_or_sessions: Any) -> sessionmaker[Session]:
+def sessions_of(ctx_or_sessions: Any) -> sessionmaker[Session]:
+    """The write sessions of an AppContext, or the sessionmaker itself."""
     return getattr(ctx_or_sessions, "sessions", ctx_or_sessions)  # type: ignore[no-any-return]
 
 
@@ -120,7 +121,7 @@ def _record(sessions: sessionmaker[Session], due: _Due, page: PageOutcome, now: 
 
 def check_due(ctx_or_sessions: Any, fetch: Fetcher, now: datetime, *, limit: int = DUE_BATCH) -> list[CheckResult]:
     """Check the originals due at ``now`` (at most ``limit``): one fetch batch, one transaction per check."""
-    sessions = _sessions(ctx_or_sessions)
+    sessions = sessions_of(ctx_or_sessions)
     due = _due_rows(sessions, now, limit)
     if not due:
         return []
@@ -133,7 +134,7 @@ def check_now(ctx_or_sessions: Any, story_id: int, tracked_id: int, fetch: Fetch
               now: datetime | None = None) -> CheckResult:
     """Check one original at once (an officer's request, audited); the schedule restarts from now."""
     now = now or utcnow()
-    sessions = _sessions(ctx_or_sessions)
+    sessions = sessions_of(ctx_or_sessions)
     with sessions() as s:
         row = s.get(TrackedOriginal, tracked_id)
         if row is None or row.story_id != story_id:

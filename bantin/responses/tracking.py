@@ -6,13 +6,14 @@ delete: the checks stay), list. The checks themselves are :mod:`bantin.responses
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bantin.app import audit
 from bantin.responses.cases import clean_url
-from bantin.responses.checks import CheckResult, check_due, check_now, run_tracking
+from bantin.responses.checks import CheckResult, check_due, check_now, run_tracking, sessions_of
 from bantin.responses.errors import Conflict, FetchFailed, Invalid, NotFound
 from bantin.responses.fetching import Fetcher, fetch_pages
 from bantin.responses.history import add_event, get_story
@@ -41,30 +42,32 @@ def _article_for(session: Session, url: str) -> Article | None:
     return found
 
 
-def start_tracking(session: Session, story_id: int, *, actor: str, url: str | None = None,
-                   fetch: Fetcher | None = None, now: datetime | None = None) -> TrackedOriginal:
-    """Watch the story's origin article (or ``url``). A stored article's text is the baseline and the first
-    check is due at once (the page may have changed since it was stored); otherwise ``fetch`` fetches the
-    page now for the baseline and the first check follows one interval later."""
-    now = now or utcnow()
+def _baseline_source(session: Session, story_id: int, url: str | None) -> tuple[str, Article | None]:
     story = get_story(session, story_id)
     if url is None:
         article = session.get(Article, story.origin_article_id) if story.origin_article_id else None
         if article is None:
             raise Invalid("câu chuyện chưa có bài gốc (story has no origin article; give a url)")
-        url = article.canonical_url
-    else:
-        url = clean_url(url)
-        article = _article_for(session, url)
-    active = list(session.scalars(select(TrackedOriginal).where(TrackedOriginal.story_id == story.id,
-                                                                TrackedOriginal.active.is_(True))))
-    if any(t.url == url for t in active):
-        raise Conflict("bản gốc này đang được theo dõi (this original is already tracked)")
-    if len(active) >= MAX_ACTIVE_PER_STORY:
-        raise Conflict(f"quá nhiều bản gốc đang theo dõi (at most {MAX_ACTIVE_PER_STORY} per story)")
-    if article is not None:
-        baseline, first_check = article.text, now
-    else:
+        return article.canonical_url, article
+    url = clean_url(url)
+    return url, _article_for(session, url)
+
+
+def start_tracking(ctx_or_sessions: Any, story_id: int, *, actor: str, url: str | None = None,
+                   fetch: Fetcher | None = None, now: datetime | None = None) -> int:
+    """Watch the story's origin article (or ``url``) and commit; returns the tracked original's id.
+
+    A stored article's text is the baseline and the first check is due at once (the page may have changed
+    since it was stored); otherwise ``fetch`` fetches the page for the baseline, outside any transaction
+    (on SQLite a write transaction would hold the crawler's lock meanwhile), and the first check follows
+    one interval later."""
+    now = now or utcnow()
+    sessions = sessions_of(ctx_or_sessions)
+    with sessions() as s:
+        url, article = _baseline_source(s, story_id, url)
+        article_id, baseline = (article.id, article.text) if article is not None else (None, None)
+    first_check = now
+    if baseline is None:
         if fetch is None:
             raise FetchFailed("không tải được bản gốc (cannot fetch the original: no fetcher)")
         page = fetch_pages(fetch, [url])[url]
@@ -72,15 +75,24 @@ def start_tracking(session: Session, story_id: int, *, actor: str, url: str | No
             reason = page.error or f"HTTP {page.http_status}"
             raise FetchFailed(f"không tải được bản gốc (cannot fetch the original): {reason}")
         baseline, first_check = page.text, now + EARLY_INTERVAL
-    row = TrackedOriginal(story_id=story.id, article_id=article.id if article else None, url=url,
-                          baseline_text=baseline, last_text_hash=text_hash(baseline), status="tracking",
-                          active=True, interval_s=int(EARLY_INTERVAL.total_seconds()),
-                          next_check_at=first_check, created_at=now)
-    session.add(row)
-    session.flush()
-    add_event(session, story.id, actor, "tracking", now, event="started", tracked_id=row.id, url=url)
-    audit.record(session, actor, "tracking.start", audit_target=f"story:{story.id}", tracked_id=row.id, url=url)
-    return row
+    with sessions() as s:
+        story = get_story(s, story_id, for_update=True)  # one start at a time per story (PostgreSQL)
+        active = list(s.scalars(select(TrackedOriginal).where(TrackedOriginal.story_id == story.id,
+                                                              TrackedOriginal.active.is_(True))))
+        if any(t.url == url for t in active):
+            raise Conflict("bản gốc này đang được theo dõi (this original is already tracked)")
+        if len(active) >= MAX_ACTIVE_PER_STORY:
+            raise Conflict(f"quá nhiều bản gốc đang theo dõi (at most {MAX_ACTIVE_PER_STORY} per story)")
+        row = TrackedOriginal(story_id=story.id, article_id=article_id, url=url, baseline_text=baseline,
+                              last_text_hash=text_hash(baseline), status="tracking", active=True,
+                              interval_s=int(EARLY_INTERVAL.total_seconds()), next_check_at=first_check,
+                              created_at=now)
+        s.add(row)
+        s.flush()
+        add_event(s, story.id, actor, "tracking", now, event="started", tracked_id=row.id, url=url)
+        audit.record(s, actor, "tracking.start", audit_target=f"story:{story.id}", tracked_id=row.id, url=url)
+        s.commit()
+        return row.id
 
 
 def get_tracked(session: Session, story_id: int, tracked_id: int) -> TrackedOriginal:

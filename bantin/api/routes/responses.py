@@ -103,13 +103,13 @@ def list_tracking(story_id: StoryId, s: SessionDep, me: CurrentUser) -> list[Tra
 
 
 @router.post("/tracking", status_code=201, response_model=TrackedPublic, dependencies=[requires("reviewer")])
-def start_tracking(story_id: StoryId, request: Request, s: SessionDep, me: CurrentUser,
+def start_tracking(story_id: StoryId, request: Request, ctx: CtxDep, me: CurrentUser,
                    body: TrackingCreate | None = None) -> TrackedPublic:
     with _refusals():
-        row = tracking.start_tracking(s, story_id, actor=me.actor, url=body.url if body else None,
-                                      fetch=_fetcher(request))
-    s.commit()
-    return _tracked_public(row, [])
+        tracked_id = tracking.start_tracking(ctx, story_id, actor=me.actor, url=body.url if body else None,
+                                             fetch=_fetcher(request))
+    with ctx.read_sessions() as s:
+        return _tracked_public(tracking.get_tracked(s, story_id, tracked_id), [])
 
 
 @router.delete("/tracking/{tracked_id}", response_model=TrackedPublic, dependencies=[requires("reviewer")])
@@ -121,10 +121,10 @@ def stop_tracking(story_id: StoryId, tracked_id: TrackedId, s: SessionDep, me: C
 
 
 @router.post("/tracking/{tracked_id}/check", response_model=TrackedPublic, dependencies=[requires("reviewer")])
-def check_now(story_id: StoryId, tracked_id: TrackedId, request: Request, ctx: CtxDep, s: SessionDep,
+def check_now(story_id: StoryId, tracked_id: TrackedId, request: Request, ctx: CtxDep,
               me: CurrentUser) -> TrackedPublic:
     with _refusals():
-        tracking.check_now(ctx, story_id, tracked_id, _fetcher(request), actor=me.actor)
+        tracking.check_now(ctx, story_id, tracked_id, _fetcher(request), actor=me.actor)  # fetches, commits
+    with ctx.read_sessions() as s:
         row = tracking.get_tracked(s, story_id, tracked_id)
-    return _tracked_public(row, tracking.latest_checks(s, row.id))
-
+        return _tracked_public(row, tracking.latest_checks(s, row.id))
