@@ -8,7 +8,7 @@ change is one more history row (action ``state``), as every queue state change i
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -30,6 +30,9 @@ MAX_SUMMARY_CHARS = 4000
 MAX_OUTLET_CHARS = 200
 # A time may lie a little ahead (clock skew, a response scheduled for the morning); further is a typo.
 MAX_FUTURE = timedelta(days=1)
+# Nothing the office records predates online press monitoring; earlier times are typos (and year 1 with an
+# offset does not even convert to UTC).
+MIN_AT = datetime(2000, 1, 1, tzinfo=UTC)
 # A dismissed story is closed without a response; it must be reopened through the queue first.
 NOT_RESPONDABLE = frozenset({"dismissed"})
 
@@ -37,15 +40,29 @@ NOT_RESPONDABLE = frozenset({"dismissed"})
 def clean_url(url: str) -> str:
     """An absolute http(s) URL within the column's width, or :class:`Invalid`."""
     url = url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed host ("http://[::1")
+        raise Invalid("địa chỉ không hợp lệ (invalid URL)") from None
     if len(url) > URL_MAX or parts.scheme.lower() not in ("http", "https") or not parts.netloc \
-            or any(c.isspace() or ord(c) < 32 for c in url):
+            or any(c.isspace() or ord(c) < 32 for c in url) or not _storable(url):
         raise Invalid(f"địa chỉ không hợp lệ (invalid URL; http(s), at most {URL_MAX} characters)")
     return url
 
 
+def _storable(value: str) -> bool:
+    """No NUL (PostgreSQL text refuses it) and no lone surrogates (not UTF-8)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value
+
+
 def _clean_text(value: str | None, name: str, limit: int, *, required: bool) -> str | None:
     value = (value or "").strip()
+    if not _storable(value):
+        raise Invalid(f"{name} chứa ký tự không hợp lệ ({name} contains invalid characters)")
     if not value:
         if required:
             raise Invalid(f"thiếu {name} ({name} is required)")
@@ -58,6 +75,12 @@ def _clean_text(value: str | None, name: str, limit: int, *, required: bool) -> 
 def _clean_at(at: datetime, now: datetime) -> datetime:
     if at.tzinfo is None:
         raise Invalid("thời điểm cần múi giờ (time needs a timezone offset)")
+    try:
+        at = at.astimezone(UTC)
+    except OverflowError:
+        raise Invalid("thời điểm không hợp lệ (time out of range)") from None
+    if at < MIN_AT:
+        raise Invalid(f"thời điểm quá sớm (time before {MIN_AT.year})")
     if at > now + MAX_FUTURE:
         raise Invalid("thời điểm ở tương lai (time is in the future)")
     return at

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Request
 
@@ -34,6 +34,11 @@ router = APIRouter(prefix="/stories/{story_id}", tags=["responses"])
 
 # Ids are 64-bit on PostgreSQL; a larger number in the path is a 422, not a database overflow.
 MAX_ID = 2**63 - 1
+Documented = dict[int | str, dict[str, Any]]
+# The refusals a route may answer besides 401/403/422 (documented in the OpenAPI schema).
+NOT_FOUND: Documented = {404: {"description": "không tìm thấy (story or tracked original not found)"}}
+CONFLICT: Documented = {409: {"description": "xung đột (already tracked, stopped, or checked meanwhile)"}}
+BAD_GATEWAY: Documented = {502: {"description": "không tải được bản gốc (the original could not be fetched)"}}
 StoryId = Annotated[int, Path(ge=1, le=MAX_ID)]
 TrackedId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
@@ -63,12 +68,13 @@ def _tracked_public(row: TrackedOriginal, checks: list[TrackingCheck]) -> Tracke
     return public
 
 
-@router.get("/responses", response_model=Page[ResponsePublic], dependencies=[requires("viewer")])
+@router.get("/responses", response_model=Page[ResponsePublic], responses=NOT_FOUND,
+            dependencies=[requires("viewer")])
 def list_responses(story_id: StoryId, s: SessionDep, me: CurrentUser, limit: LimitQ = DEFAULT_LIMIT,
                    cursor: CursorQ = None) -> Page[ResponsePublic]:
     key = decode_cursor(cursor, 1)
     after = key[0] if key else None
-    if after is not None and not isinstance(after, int):
+    if after is not None and (not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= MAX_ID):
         raise HTTPException(422, "cursor không hợp lệ (invalid cursor)")
     with _refusals():
         rows = cases.list_responses(s, story_id, limit=limit, after_id=after)
@@ -78,7 +84,8 @@ def list_responses(story_id: StoryId, s: SessionDep, me: CurrentUser, limit: Lim
     return Page(items=items, next_cursor=encode_cursor(items[-1].id) if len(items) == limit else None)
 
 
-@router.post("/responses", status_code=201, response_model=ResponsePublic, dependencies=[requires("reviewer")])
+@router.post("/responses", status_code=201, response_model=ResponsePublic, responses={**NOT_FOUND, **CONFLICT},
+             dependencies=[requires("reviewer")])
 def add_response(story_id: StoryId, body: ResponseCreate, s: SessionDep, me: CurrentUser) -> ResponsePublic:
     with _refusals():
         if isinstance(body, PublishedCreate):
@@ -92,7 +99,8 @@ def add_response(story_id: StoryId, body: ResponseCreate, s: SessionDep, me: Cur
     return ResponsePublic.model_validate(case)
 
 
-@router.get("/tracking", response_model=list[TrackedPublic], dependencies=[requires("viewer")])
+@router.get("/tracking", response_model=list[TrackedPublic], responses=NOT_FOUND,
+            dependencies=[requires("viewer")])
 def list_tracking(story_id: StoryId, s: SessionDep, me: CurrentUser) -> list[TrackedPublic]:
     with _refusals():
         rows = tracking.list_tracking(s, story_id)
@@ -102,7 +110,8 @@ def list_tracking(story_id: StoryId, s: SessionDep, me: CurrentUser) -> list[Tra
     return out
 
 
-@router.post("/tracking", status_code=201, response_model=TrackedPublic, dependencies=[requires("reviewer")])
+@router.post("/tracking", status_code=201, response_model=TrackedPublic,
+             responses={**NOT_FOUND, **CONFLICT, **BAD_GATEWAY}, dependencies=[requires("reviewer")])
 def start_tracking(story_id: StoryId, request: Request, ctx: CtxDep, me: CurrentUser,
                    body: TrackingCreate | None = None) -> TrackedPublic:
     with _refusals():
@@ -112,7 +121,8 @@ def start_tracking(story_id: StoryId, request: Request, ctx: CtxDep, me: Current
         return _tracked_public(tracking.get_tracked(s, story_id, tracked_id), [])
 
 
-@router.delete("/tracking/{tracked_id}", response_model=TrackedPublic, dependencies=[requires("reviewer")])
+@router.delete("/tracking/{tracked_id}", response_model=TrackedPublic, responses=NOT_FOUND,
+               dependencies=[requires("reviewer")])
 def stop_tracking(story_id: StoryId, tracked_id: TrackedId, s: SessionDep, me: CurrentUser) -> TrackedPublic:
     with _refusals():
         row = tracking.stop_tracking(s, story_id, tracked_id, actor=me.actor)
@@ -120,7 +130,8 @@ def stop_tracking(story_id: StoryId, tracked_id: TrackedId, s: SessionDep, me: C
     return _tracked_public(row, tracking.latest_checks(s, row.id))
 
 
-@router.post("/tracking/{tracked_id}/check", response_model=TrackedPublic, dependencies=[requires("reviewer")])
+@router.post("/tracking/{tracked_id}/check", response_model=TrackedPublic,
+             responses={**NOT_FOUND, **CONFLICT}, dependencies=[requires("reviewer")])
 def check_now(story_id: StoryId, tracked_id: TrackedId, request: Request, ctx: CtxDep,
               me: CurrentUser) -> TrackedPublic:
     with _refusals():
