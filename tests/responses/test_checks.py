@@ -141,3 +141,20 @@ def test_starting_the_same_original_twice_is_refused(ctx: Any, tracked: Any) -> 
     story, tid, pages = tracked
     with pytest.raises(Conflict):
         start_tracking(ctx, story, actor="user:reviewer", url=URL)
+
+
+def test_run_tracking_checks_what_is_due_with_the_production_fetcher(ctx: Any, tracked: Any,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from bantin.responses import checks
+
+    story, tid, pages = tracked
+    made: list[Any] = []
+
+    def fetcher_for(settings: Any, overrides: Any = None) -> Any:
+        made.append(settings)
+        return fake_fetch(pages)
+
+    monkeypatch.setattr(checks, "default_fetcher", fetcher_for)
+    [result] = checks.run_tracking(ctx, now=T0)
+    assert (result.tracked_id, result.outcome) == (tid, "unchanged") and made == [ctx.settings]
+    assert checks.run_tracking(ctx, now=T0) == []  # done for this due time
