@@ -126,8 +126,16 @@ def check_due(ctx_or_sessions: Any, fetch: Fetcher, now: datetime, *, limit: int
     if not due:
         return []
     pages = fetch_pages(fetch, [d.url for d in due])
-    results = [_record(sessions, d, pages[d.url], now, SYSTEM_ACTOR, audited=False) for d in due]
-    return [r for r in results if r is not None]
+    results = []
+    for d in due:
+        try:
+            result = _record(sessions, d, pages[d.url], now, SYSTEM_ACTOR, audited=False)
+        except Exception:  # one original's failure must not lose the others' checks; it stays due
+            log.exception("tracking: recording the check of tracked original %s failed", d.id)
+            continue
+        if result is not None:
+            results.append(result)
+    return results
 
 
 def check_now(ctx_or_sessions: Any, story_id: int, tracked_id: int, fetch: Fetcher, *, actor: str,

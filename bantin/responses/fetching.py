@@ -54,11 +54,11 @@ def read_page(result: FetchResult | None) -> PageOutcome:
     if result is None:
         return PageOutcome("error", error="không có kết quả tải (no fetch result)")
     if result.error:
-        return PageOutcome("error", result.status, error=one_line(result.error))
+        return PageOutcome("error", result.status, error=one_line(f"không tải được (fetch failed): {result.error}"))
     if result.status in GONE_STATUSES:
         return PageOutcome("gone", result.status)
     if result.status is None or result.status >= 400:
-        return PageOutcome("error", result.status, error=f"HTTP {result.status}")
+        return PageOutcome("error", result.status, error=f"máy chủ trả lỗi (HTTP error) {result.status}")
     content_type = result.headers.get("content-type")
     article = extract_article(result.body, result.final_url or result.url, content_type, requested_url=result.url)
     if article.error or not article.text.strip():
@@ -75,4 +75,12 @@ def fetch_pages(fetch: Fetcher, urls: list[str]) -> dict[str, PageOutcome]:
     except Exception as exc:  # noqa: BLE001 - any batch failure is recorded per original, the schedule goes on
         reason = one_line(f"tải thất bại (fetch failed): {type(exc).__name__}: {exc}")
         return {u: PageOutcome("error", error=reason) for u in urls}
-    return {u: read_page(results.get(u)) for u in urls}
+    return {u: _read_safely(results.get(u)) for u in urls}
+
+
+def _read_safely(result: FetchResult | None) -> PageOutcome:
+    try:
+        return read_page(result)
+    except Exception as exc:  # noqa: BLE001 - extraction should never raise; if it does, one error check
+        return PageOutcome("error", result.status if result else None,
+                           error=one_line(f"lỗi trích văn bản (extraction failed): {type(exc).__name__}: {exc}"))
