@@ -78,3 +78,18 @@ def route_role(route: object) -> str | None:
         if isinstance(getattr(dep, "dependency", None), RoleGuard):
             return dep.dependency.role  # type: ignore[no-any-return, union-attr]
     return None
+
+
+def api_routes(app: Any) -> list[Any]:
+    """Every FastAPI route of ``app`` with its full path, methods, dependencies and path parameters.
+
+    FastAPI >= 0.16x keeps included routers as branches of ``app.routes``; their routes (with the prefix and
+    the router's dependencies applied) are reached through ``fastapi.routing.iter_route_contexts``.
+    """
+    from fastapi.routing import APIRoute
+
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # older FastAPI: app.routes is already flat
+        return [r for r in app.routes if isinstance(r, APIRoute)]
+    return [rc for rc in iter_route_contexts(app.routes) if isinstance(rc.original_route, APIRoute)]
