@@ -62,7 +62,7 @@ def list_audit(s: SessionDep, me: CurrentUser, limit: LimitQ = 50, cursor: Curso
     start, end = _utc(from_), _utc(to)
     filters = {k: v for k, v in {"actor": actor, "action": action, "target": target, "from": start, "to": end,
                                  "cursor": after}.items() if v is not None}
-    audit.record(s, me.actor, "audit.read", audit_target="audit_log", **filters)
+    audit.record(s, me.actor, "audit.read", audit_target="audit_log", filters=filters)
     s.commit()  # the read is on record before any row of the log leaves
     q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit + 1)
     if after is not None:
