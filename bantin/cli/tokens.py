@@ -38,7 +38,7 @@ def tokens_create(name: Annotated[str, typer.Argument(help="the user the token a
         token_id = token.id
     print(plain, flush=True)
     err.print(f"Mã (token) id {token_id} cho (for) {escape(name)}: mã chỉ hiện một lần, hãy lưu ngay "
-              "(it will not be shown again; store it now)", highlight=False)
+              "(it will not be shown again; store it now)", highlight=False, soft_wrap=True)
 
 
 @tokens_app.command("list")
