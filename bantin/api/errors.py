@@ -7,13 +7,18 @@ documented 422 body is widened to "a message or a list of validation errors", si
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("bantin.api")
+# The framework's own errors (an unknown path, a wrong method) say it in Vietnamese first, like ours.
+FRAMEWORK_DETAILS = {404: "không tìm thấy (not found)", 405: "phương thức không được phép (method not allowed)"}
 
 
 class ErrorBody(BaseModel):
@@ -39,13 +44,19 @@ GUARDED_ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def install_errors(app: FastAPI, headers: dict[str, str]) -> None:
-    """The 500 handler (logged, one line to the client) and the widened 422 schema."""
+    """The 500 handler (logged, one line to the client), Vietnamese 404/405, the widened 422 schema."""
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse({"detail": "lỗi máy chủ (internal error; it was logged)"}, status_code=500,
                             headers=headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code in FRAMEWORK_DETAILS and exc.detail == HTTPStatus(exc.status_code).phrase:
+            exc = StarletteHTTPException(exc.status_code, FRAMEWORK_DETAILS[exc.status_code], headers=exc.headers)
+        return await http_exception_handler(request, exc)
 
     original = app.openapi
 

@@ -164,4 +164,5 @@ def test_security_headers_and_json_on_success_errors_and_crashes(small: Small) -
         assert r.headers["content-type"].startswith("application/json"), status
         assert "detail" in r.json() or status == 200
         assert {k: r.headers.get(k) for k in HEADERS} == HEADERS, status
+    assert responses[404].json()["detail"] == "không tìm thấy (not found)"
     assert "secret internals" not in responses[500].text and "Traceback" not in responses[500].text
