@@ -116,8 +116,14 @@ def set_role(session: Session, user: User, role: str) -> User:
     return user
 
 
-def set_password(user: User, password: str) -> User:
+def set_password(session: Session, user: User, password: str) -> User:
+    """A new password; the browser sessions opened with the old one end."""
+    from sqlalchemy import delete
+
+    from bantin.store.office import WebSession
+
     user.password_hash = hash_password(password)
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
     return user
 
 

@@ -31,6 +31,9 @@ RATE_WINDOW_S = 60
 # Keys (accounts, addresses, credentials) remembered at once: bounded memory (~100 bytes each plus their
 # timestamps) even under a flood of made-up names; the least recently seen key is forgotten first.
 MAX_TRACKED_KEYS = 10_000
+# Tokens and cookies are ~50 characters (accounts.secrets); longer credentials are not ours (same bound as
+# accounts.tokens.resolve_token).
+MAX_CREDENTIAL_CHARS = 210
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
@@ -107,14 +110,16 @@ class LoginThrottle:
 
 
 def client_key(scope: Scope) -> str:
-    """Who the rate limit counts: the bearer token, else the session cookie (hashed), else the address."""
+    """Who the rate limit counts: the bearer token, else the session cookie (hashed), else the address.
+    A header that cannot be one of our tokens counts against the address, so made-up headers do not each
+    get a fresh allowance (made-up ``bt_`` tokens still do: they cost one indexed lookup and a 401)."""
     headers = dict(scope.get("headers") or [])
     auth = headers.get(b"authorization", b"")
-    if auth:
+    if auth.lower().startswith(b"bearer bt_") and len(auth) <= MAX_CREDENTIAL_CHARS:
         return "token:" + hashlib.sha256(auth).hexdigest()
     for part in headers.get(b"cookie", b"").split(b";"):
         name, _, value = part.strip().partition(b"=")
-        if name == b"bantin_session" and value:
+        if name == b"bantin_session" and 0 < len(value) <= MAX_CREDENTIAL_CHARS:
             return "session:" + hashlib.sha256(value).hexdigest()
     client = scope.get("client")
     return "address:" + (client[0] if client else "unknown")

@@ -136,7 +136,7 @@ def users_set_password(name: str, password_stdin: PasswordStdin = False) -> None
         fail("mật khẩu chỉ đọc từ stdin (the password is read from stdin only): add --password-stdin")
     password = read_password()
     with account_session() as s:
-        user = set_password(get_user(s, name), password)
+        user = set_password(s, get_user(s, name), password)
         record_audit(s, "users.set_password", audit_target=f"user:{user.name}")
         s.commit()
     out.print(f"{escape(name)}: đã đặt mật khẩu (password set)")

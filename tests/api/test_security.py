@@ -113,6 +113,13 @@ def test_rate_limit_per_token_answers_429_with_retry_after(small: Small) -> None
     assert small.client.get(me, headers={"Authorization": f"Bearer {small.other}"}).status_code == 200
 
 
+@with_settings(rate_limit_per_minute=3)
+def test_made_up_authorization_headers_share_the_address_allowance(small: Small) -> None:
+    codes = [small.client.get("/api/v1/auth/me", headers={"Authorization": f"Basic x{i}"}).status_code
+             for i in range(4)]
+    assert codes == [401, 401, 401, 429]
+
+
 @with_settings(max_request_bytes=1000)
 def test_bodies_over_the_limit_get_413_json_declared_or_streamed(small: Small) -> None:
     url = "/api/v1/auth/login"

@@ -108,9 +108,7 @@ def update(user_id: IdPath, body: UserUpdate, s: SessionDep, me: CurrentUser) ->
             user.display_name = body.display_name
             changed["display_name"] = True
         if body.password is not None:
-            set_password(user, body.password)
-            # a new password ends the browser sessions opened with the old one
-            s.execute(delete(WebSession).where(WebSession.user_id == user.id))
+            set_password(s, user, body.password)
             changed["password"] = True
     except LastAdminError as exc:
         raise HTTPException(409, f"phải còn ít nhất một quản trị viên (at least one admin must remain): {exc}") from None
