@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
@@ -46,12 +47,14 @@ CORS_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
 class SlidingLog:
-    """Timestamps of events per key within a window, for at most MAX_TRACKED_KEYS keys (LRU)."""
+    """Timestamps of events per key within a window, for at most MAX_TRACKED_KEYS keys (LRU). Thread-safe:
+    sync routes (the login) run in a thread pool."""
 
     def __init__(self, window_s: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.window_s = window_s
         self.clock = clock
         self._log: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def _events(self, key: str) -> deque[float]:
         now = self.clock()
@@ -67,24 +70,28 @@ class SlidingLog:
         return events
 
     def count(self, key: str) -> int:
-        return len(self._events(key))
+        with self._lock:
+            return len(self._events(key))
 
     def add(self, key: str, limit: int) -> None:
-        events = self._events(key)
-        events.append(self.clock())
-        while len(events) > limit:  # only the last `limit` matter for retry_after
-            events.popleft()
+        with self._lock:
+            events = self._events(key)
+            events.append(self.clock())
+            while len(events) > limit:  # only the last `limit` matter for retry_after
+                events.popleft()
 
     def retry_after(self, key: str, limit: int) -> int | None:
         """Seconds until ``key`` is below ``limit`` again, or None when it is below now."""
-        events = self._events(key)
-        if len(events) < limit:
-            return None
-        oldest = events[len(events) - limit]
-        return max(1, math.ceil(oldest + self.window_s - self.clock()))
+        with self._lock:
+            events = self._events(key)
+            if len(events) < limit:
+                return None
+            oldest = events[len(events) - limit]
+            return max(1, math.ceil(oldest + self.window_s - self.clock()))
 
     def reset(self, key: str) -> None:
-        self._log.pop(key, None)
+        with self._lock:
+            self._log.pop(key, None)
 
 
 class LoginThrottle:

@@ -79,6 +79,12 @@ def test_failures_across_accounts_from_one_address_are_throttled(small: Small) -
     assert r.status_code == 429 and "retry-after" in r.headers
 
 
+@with_settings(public_url="https://bantin.example.gov.vn")
+def test_behind_https_the_session_cookie_is_secure(small: Small) -> None:
+    cookie = small.login().headers["set-cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+
+
 def test_the_login_window_passes() -> None:
     from bantin.api.security import LOGIN_WINDOW_S, LoginThrottle
     from bantin.app.settings import Settings
