@@ -86,7 +86,7 @@ def test_behind_https_the_session_cookie_is_secure(small: Small) -> None:
 
 
 def test_the_login_window_passes() -> None:
-    from bantin.api.security import LOGIN_WINDOW_S, LoginThrottle
+    from bantin.api.throttle import LOGIN_WINDOW_S, LoginThrottle
     from bantin.app.settings import Settings
 
     now = [1000.0]
@@ -101,7 +101,7 @@ def test_the_login_window_passes() -> None:
 
 
 def test_counters_stay_bounded_under_made_up_keys() -> None:
-    from bantin.api.security import MAX_TRACKED_KEYS, SlidingLog
+    from bantin.api.throttle import MAX_TRACKED_KEYS, SlidingLog
 
     log = SlidingLog(60)
     for i in range(MAX_TRACKED_KEYS + 500):
