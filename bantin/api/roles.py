@@ -2,7 +2,8 @@
 
 viewer < reviewer < analyst < admin: each role has the rights of those before it (an analyst may triage,
 an admin may do everything). ``requires(ANONYMOUS)`` marks the few routes open to everyone (health,
-login); tests/api/test_route_roles.py fails for a route without a guard.
+login); tests/api/test_auth_basics.py fails for a route without a guard, and tests/api/test_route_role_matrix.py
+calls every route (:func:`api_routes`) as every role.
 """
 
 from __future__ import annotations
