@@ -99,7 +99,45 @@ def set_disabled(session: Session, name: str, disabled: bool) -> User:
     from bantin.store.office import WebSession
 
     user = get_user(session, name)
+    if disabled:
+        ensure_admin_remains(session, user)
     user.disabled = disabled
     if disabled:
         session.execute(delete(WebSession).where(WebSession.user_id == user.id))
     return user
+
+
+def set_role(session: Session, user: User, role: str) -> User:
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
+    if user.role == "admin" and role != "admin":
+        ensure_admin_remains(session, user)
+    user.role = role
+    return user
+
+
+def set_password(session: Session, user: User, password: str) -> User:
+    """A new password; the browser sessions opened with the old one end."""
+    from sqlalchemy import delete
+
+    from bantin.store.office import WebSession
+
+    user.password_hash = hash_password(password)
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    return user
+
+
+class LastAdminError(AccountError):
+    """Disabling or demoting the last enabled admin would leave nobody able to manage accounts."""
+
+
+def ensure_admin_remains(session: Session, user: User) -> None:
+    """Refuse to take away the last enabled admin (``user`` is about to be disabled or demoted)."""
+    from sqlalchemy import func
+
+    if user.role != "admin" or user.disabled:
+        return
+    others = session.scalar(select(func.count()).select_from(User)
+                            .where(User.role == "admin", User.disabled.is_(False), User.id != user.id))
+    if not others:
+        raise LastAdminError(f"{user.name!r} is the last enabled admin: create another admin first")

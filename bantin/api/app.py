@@ -1,35 +1,30 @@
-"""The FastAPI application: routers under ``/api/v1``, JSON errors (never a stack trace)."""
+"""The FastAPI application: routers under ``/api/v1``, protections (api/security.py), JSON errors (never a
+stack trace, api/errors.py)."""
 
 from __future__ import annotations
 
-import logging
-
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from bantin import __version__
 from bantin.app.context import AppContext
 
 API_PREFIX = "/api/v1"
-log = logging.getLogger("bantin.api")
 
 
 def create_app(ctx: AppContext) -> FastAPI:
-    from bantin.api.routes import auth, health
+    from bantin.api.errors import install_errors
+    from bantin.api.routes import audit, auth, health, users
+    from bantin.api.security import install_security, security_headers
 
     app = FastAPI(title="bantin", version=__version__, openapi_url="/openapi.json", docs_url="/api/docs",
-                  redoc_url=None,
+                  redoc_url=None, debug=False,
                   description="bantin — theo dõi báo chí cho tỉnh (press monitoring for a province's office)")
     app.state.ctx = ctx
-    for module in (health, auth):
+    for module in (health, auth, users, audit):
         app.include_router(module.router, prefix=API_PREFIX)
     from bantin.api.routes import responses as responses_routes
 
     app.include_router(responses_routes.router, prefix=API_PREFIX)
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse({"detail": "lỗi máy chủ (internal error; it was logged)"}, status_code=500)
-
+    install_errors(app, security_headers())
+    install_security(app, ctx.settings)
     return app

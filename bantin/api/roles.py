@@ -2,7 +2,8 @@
 
 viewer < reviewer < analyst < admin: each role has the rights of those before it (an analyst may triage,
 an admin may do everything). ``requires(ANONYMOUS)`` marks the few routes open to everyone (health,
-login); tests/api/test_route_roles.py fails for a route without a guard.
+login); tests/api/test_auth_basics.py fails for a route without a guard, and tests/api/test_route_role_matrix.py
+calls every route (:func:`api_routes`) as every role.
 """
 
 from __future__ import annotations
@@ -78,3 +79,18 @@ def route_role(route: object) -> str | None:
         if isinstance(getattr(dep, "dependency", None), RoleGuard):
             return dep.dependency.role  # type: ignore[no-any-return, union-attr]
     return None
+
+
+def api_routes(app: Any) -> list[Any]:
+    """Every FastAPI route of ``app`` with its full path, methods, dependencies and path parameters.
+
+    FastAPI >= 0.16x keeps included routers as branches of ``app.routes``; their routes (with the prefix and
+    the router's dependencies applied) are reached through ``fastapi.routing.iter_route_contexts``.
+    """
+    from fastapi.routing import APIRoute
+
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # older FastAPI: app.routes is already flat
+        return [r for r in app.routes if isinstance(r, APIRoute)]
+    return [rc for rc in iter_route_contexts(app.routes) if isinstance(rc.original_route, APIRoute)]

@@ -17,12 +17,16 @@ from bantin.cli.extract_cmd import extract_cmd
 from bantin.cli.model import classify_cmd, label_cmd, model_app
 from bantin.cli.replay import replay_cmd
 from bantin.cli.sources import sources_app
+from bantin.cli.tokens import tokens_app
+from bantin.cli.users import users_app
 
 app = typer.Typer(cls=BantinGroup, help="bantin — theo dõi báo chí cho tỉnh (press monitoring).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(sources_app, name="sources")
 app.add_typer(articles_app, name="articles")
 app.add_typer(model_app, name="model")
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
 app.command("crawl")(crawl_cmd)
 app.command("extract")(extract_cmd)
 app.command("replay")(replay_cmd)

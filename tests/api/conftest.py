@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,14 @@ class Api:
         return client
 
 
+@lru_cache(maxsize=len(ROLES))
+def _password_hash(role: str) -> str:
+    """Each role's Argon2 hash, computed once per test run (a hash costs ~0.7 s on a busy machine)."""
+    from bantin.accounts.users import hash_password
+
+    return hash_password(PASSWORD.format(role=role))
+
+
 def make_api(db_url: str, tmp_path: Path, **settings: Any) -> Api:
     from bantin.accounts.tokens import issue_token
     from bantin.accounts.users import create_user
@@ -51,7 +60,8 @@ def make_api(db_url: str, tmp_path: Path, **settings: Any) -> Api:
     tokens = {}
     with ctx.sessions() as s:
         for role in ROLES:
-            user = create_user(s, role, role, PASSWORD.format(role=role))
+            user = create_user(s, role, role, None)
+            user.password_hash = _password_hash(role)
             tokens[role] = issue_token(s, user, f"test {role}", "test")[1]
         s.commit()
     app = create_app(ctx)

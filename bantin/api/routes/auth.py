@@ -8,22 +8,37 @@ from bantin.accounts.sessions import end_session, start_session
 from bantin.accounts.users import verify_login
 from bantin.api.auth import SESSION_COOKIE
 from bantin.api.deps import CurrentUser, SessionDep
+from bantin.api.errors import GUARDED_ERRORS, documented
 from bantin.api.roles import ANONYMOUS, requires
 from bantin.api.schemas.users import LoginRequest, Me, UserPublic
+from bantin.api.security import login_throttle
 from bantin.app import audit
 from bantin.store.office import User
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], responses=GUARDED_ERRORS)
+LOGIN_ERRORS = documented(s401="sai tên hoặc mật khẩu (wrong name or password)")
 
 
-@router.post("/login", response_model=Me, dependencies=[requires(ANONYMOUS)])
+@router.post("/login", response_model=Me, dependencies=[requires(ANONYMOUS)], responses=LOGIN_ERRORS)
 def login(body: LoginRequest, request: Request, response: Response, s: SessionDep) -> Me:
+    """Over the failure limit of the account or of the address every try waits (429 + Retry-After), even
+    with the right password; a successful login clears the account's failures."""
     settings = request.app.state.ctx.settings
+    throttle = login_throttle(request.app)
+    address = _client(request)
+    wait = throttle.retry_after(body.name, address)
+    if wait is not None:
+        audit.record(s, f"anonymous:{address}", "auth.login_throttled", audit_target=f"user:{body.name}")
+        s.commit()
+        raise HTTPException(429, f"quá nhiều lần đăng nhập sai, thử lại sau {wait} giây (too many failed logins; "
+                                 f"retry after {wait} s)", headers={"Retry-After": str(wait)})
     user = verify_login(s, body.name, body.password)
     if user is None:
-        audit.record(s, f"anonymous:{_client(request)}", "auth.login_failed", audit_target=f"user:{body.name}")
+        throttle.failed(body.name, address)
+        audit.record(s, f"anonymous:{address}", "auth.login_failed", audit_target=f"user:{body.name}")
         s.commit()
         raise HTTPException(401, "sai tên đăng nhập hoặc mật khẩu (wrong name or password)")
+    throttle.succeeded(body.name)
     ws, cookie = start_session(s, user, settings.session_hours)
     audit.record(s, f"user:{user.name}", "auth.login", audit_target=f"user:{user.name}")
     s.commit()
