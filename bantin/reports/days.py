@@ -33,6 +33,13 @@ def day_range(frm: date, to: date) -> tuple[datetime, datetime]:
         raise RangeError("ngày kết thúc trước ngày bắt đầu (to is before from)")
     if (to - frm).days + 1 > MAX_RANGE_DAYS:
         raise RangeError(f"khoảng ngày quá dài, tối đa {MAX_RANGE_DAYS} ngày (range longer than {MAX_RANGE_DAYS} days)")
+    return day_bounds(frm, to)
+
+
+def day_bounds(frm: date, to: date) -> tuple[datetime, datetime]:
+    """:func:`day_range` without the length bound (exports are bounded by rows instead)."""
+    if to < frm:
+        raise RangeError("ngày kết thúc trước ngày bắt đầu (to is before from)")
     start = datetime.combine(frm, time(), VN_TZ)
     end = datetime.combine(to + timedelta(days=1), time(), VN_TZ)
     check_fixed_offset(start, end)
