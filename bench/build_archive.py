@@ -9,9 +9,10 @@ Thanh Niên and Tuổi Trẻ items: titles and summaries; read from there, never
 - published: a random moment in the two years before END, at the real item's time of day (Vietnam), so the
   daily rhythm and the day buckets across 17:00 UTC are those of real feeds;
 - URL: the real URL with ``-r<row>`` before the suffix (unique per row);
-- syndicated copies: SYNDICATED_SHARE of the rows are followed by a copy on a partner outlet (same text with
-  the publisher credit "Theo <outlet>." appended, published 10 minutes to 6 hours later), so the import's
-  near-duplicate check forms clusters of 2 (sometimes more: a copy of a copy of a popular base text);
+- syndicated copies: SYNDICATED_SHARE of the rows are followed by a copy on a partner outlet (the same text
+  with the publisher credit "Theo <outlet>." appended, published 10 minutes to 6 hours later; ``copy_of``
+  names the row copied), and SECOND_COPY_SHARE of those by a copy of the copy, so the import's
+  near-duplicate check forms clusters of 2 and 3;
   PARTNERS include foreign outlets so the domestic/foreign report has both sides.
 
 Classifications come from the classifier after the import (``bantin classify``), as for crawled articles.
@@ -94,14 +95,16 @@ def rows(items: list[tuple[str, str, str, str, datetime]], n_rows: int, seed: in
         copies = 0
         if rnd.random() < SYNDICATED_SHARE:
             copies = 2 if rnd.random() < SECOND_COPY_SHARE else 1
+        prev = row
         for _ in range(copies):
             if written >= n_rows:
                 break
-            partner, _country, host = PARTNERS[rnd.randrange(len(PARTNERS))]
-            later = published + timedelta(minutes=rnd.randint(10, 360))
-            yield {"url": _vary_url(url, written, host), "title": title, "summary": summary,
-                   "text": f"{text} Theo {outlet}.", "published": later.isoformat(), "source": partner,
-                   "language": "vi", "copy_of": row["url"]}
+            partner, _country, host = rnd.choice([p for p in PARTNERS if p[0] != prev["source"]])
+            later = datetime.fromisoformat(prev["published"]) + timedelta(minutes=rnd.randint(10, 360))
+            prev = {"url": _vary_url(url, written, host), "title": title, "summary": summary,
+                    "text": f"{prev['text']} Theo {prev['source']}.", "published": later.isoformat(),
+                    "source": partner, "language": "vi", "copy_of": prev["url"]}
+            yield prev
             written += 1
         i += 1
 

@@ -30,18 +30,22 @@ _RELEVANCE_SETS: dict[str, tuple[str, ...] | None] = {"province": ("primary", "m
                                                       "all": None}
 
 
-def _base(session: Session, frm: date, to: date, relevance: str, cols: list[Any]) -> Any:
+def _base(session: Session, frm: date, to: date, relevance: str, cols: list[Any], *, topics: bool = False,
+          outlets: bool = False) -> Any:
+    """The counted articles; classifications and sources are joined only where a filter or key needs them
+    (each join is one primary-key lookup per counted article)."""
     if relevance not in _RELEVANCE_SETS:
         raise ValueError(f"unknown relevance {relevance!r}")
     start, end = day_range(frm, to)
     keep = _RELEVANCE_SETS[relevance]
     q = select(*cols).select_from(Article)
-    if keep is None:
-        q = q.outerjoin(Classification, Classification.article_id == Article.id)
-    else:
+    if keep is not None:
         q = q.join(Classification, Classification.article_id == Article.id).where(Classification.relevance.in_(keep))
-    return q.outerjoin(Source, Source.id == Article.source_id).where(
-        Article.published_at >= start, Article.published_at < end)
+    elif topics:
+        q = q.outerjoin(Classification, Classification.article_id == Article.id)
+    if outlets:
+        q = q.outerjoin(Source, Source.id == Article.source_id)
+    return q.where(Article.published_at >= start, Article.published_at < end)
 
 
 def coverage(session: Session, frm: date, to: date, by: str = "topic",
@@ -53,7 +57,8 @@ def coverage(session: Session, frm: date, to: date, by: str = "topic",
         raise ValueError(f"unknown grouping {by!r}")
     day = vn_day(session, Article.published_at).label("day")
     key = keys[by].label("key")
-    q = _base(session, frm, to, relevance, [day, key, func.count().label("n")])
+    q = _base(session, frm, to, relevance, [day, key, func.count().label("n")], topics=by == "topic",
+              outlets=by == "outlet")
     rows = session.execute(q.group_by(literal_column("day"), literal_column("key"))).all()
     out = [{"day": as_date(d), "key": k, "count": int(n)} for d, k, n in rows]
     out.sort(key=lambda r: (r["day"], r["key"] is None, r["key"] or ""))
@@ -76,7 +81,7 @@ def domestic_foreign(session: Session, frm: date, to: date,
     """Per day ``{day, domestic, foreign, unknown}`` (the rule is in this module's docstring)."""
     day = vn_day(session, Article.published_at).label("day")
     origin = _origin_class().label("origin")
-    q = _base(session, frm, to, relevance, [day, origin, func.count().label("n")])
+    q = _base(session, frm, to, relevance, [day, origin, func.count().label("n")], outlets=True)
     per_day: dict[date, dict[str, Any]] = {}
     for d, o, n in session.execute(q.group_by(literal_column("day"), literal_column("origin"))).all():
         row = per_day.setdefault(as_date(d), {"day": as_date(d), "domestic": 0, "foreign": 0, "unknown": 0})
