@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bantin.reports.days import VN_TZ, day_bounds
+from bantin.reports.days import MAX_DAY, MIN_DAY, VN_TZ, day_bounds
 from bantin.store.office import Story
 from bantin.store.schema import Article, Classification, Source
 
@@ -40,7 +40,8 @@ class ArticleFilters:
     to: date | None = None
 
     def shown(self) -> dict[str, Any]:
-        return asdict(self)
+        """The filters as the audit row records them (``from`` as the API spells it)."""
+        return {("from" if k == "frm" else k): v for k, v in asdict(self).items()}
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ class StoryFilters:
     to: date | None = None
 
     def shown(self) -> dict[str, Any]:
-        return asdict(self)
+        """The filters as the audit row records them (``from`` as the API spells it)."""
+        return {("from" if k == "frm" else k): v for k, v in asdict(self).items()}
 
 
 def _local(value: Any) -> Any:
@@ -63,7 +65,7 @@ def _local(value: Any) -> Any:
 def _day_filter(q: Any, column: Any, frm: date | None, to: date | None) -> Any:
     if frm is None and to is None:
         return q
-    start, end = day_bounds(frm or date(1975, 5, 1), to or date(9998, 12, 30))
+    start, end = day_bounds(frm or MIN_DAY, to or MAX_DAY)
     return q.where(column >= start, column < end)
 
 

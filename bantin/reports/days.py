@@ -19,6 +19,10 @@ from sqlalchemy.sql.elements import ColumnElement
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Asia/Ho_Chi_Minh's UTC offset since 1975 (no daylight saving): what SQLite adds to bucket by day.
 VN_OFFSET_HOURS = 7
+# The first day of the fixed UTC+7 era (tzdata: Asia/Ho_Chi_Minh was UTC+8 until 13 June 1975).
+MIN_DAY = date(1975, 6, 13)
+# The last day whose following midnight (a range's end) a datetime can still hold.
+MAX_DAY = date(9998, 12, 31)
 # A report covers at most a year (a leap year's 366 days): one query, at most a few thousand rows out.
 MAX_RANGE_DAYS = 366
 
@@ -40,6 +44,8 @@ def day_bounds(frm: date, to: date) -> tuple[datetime, datetime]:
     """:func:`day_range` without the length bound (exports are bounded by rows instead)."""
     if to < frm:
         raise RangeError("ngày kết thúc trước ngày bắt đầu (to is before from)")
+    if frm < MIN_DAY or to > MAX_DAY:
+        raise RangeError(f"ngày phải từ {MIN_DAY} đến {MAX_DAY} (days must lie between {MIN_DAY} and {MAX_DAY})")
     start = datetime.combine(frm, time(), VN_TZ)
     end = datetime.combine(to + timedelta(days=1), time(), VN_TZ)
     check_fixed_offset(start, end)
@@ -51,7 +57,7 @@ def check_fixed_offset(start: datetime, end: datetime) -> None:
     for moment in (start, end):
         offset = moment.astimezone(VN_TZ).utcoffset()
         if offset != timedelta(hours=VN_OFFSET_HOURS):
-            raise RangeError("khoảng ngày trước năm 1975 không được hỗ trợ (dates before 1975 are not supported)")
+            raise RangeError(f"ngày trước {MIN_DAY} không được hỗ trợ (days before {MIN_DAY} are not supported)")
 
 
 def vn_day(session: Session, column: Any) -> ColumnElement[Any]:

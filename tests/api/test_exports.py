@@ -83,7 +83,7 @@ def test_export_is_audited_with_its_filters(api: Api) -> None:
     row = _audits(api)[-1]
     assert row.actor == "user:analyst" and row.target == "export:articles"
     detail = json.loads(row.detail or "{}")
-    assert detail["format"] == "xlsx" and detail["filters"] == {"language": "vi", "frm": "2026-03-01"}
+    assert detail["format"] == "xlsx" and detail["filters"] == {"language": "vi", "from": "2026-03-01"}
 
 
 def test_xlsx_export_opens_with_the_same_rows(api: Api) -> None:
@@ -176,4 +176,7 @@ def test_exports_need_a_user_and_valid_filters(api: Api) -> None:
     assert reversed_days.status_code == 422 and "before from" in reversed_days.json()["detail"]
     assert api.client.get("/api/v1/exports/stories.csv", params={"state": "dissent"},
                           headers=api.headers("viewer")).status_code == 422
+    for days in ({"from": "0001-01-01"}, {"to": "9999-12-31"}):  # no midnight in Vietnam's UTC+7 era / no end
+        r = api.client.get("/api/v1/exports/articles.xlsx", params=days, headers=api.headers("viewer"))
+        assert r.status_code == 422 and "days must lie between" in r.json()["detail"]
     assert len(_audits(api)) == before  # refused requests export nothing and record no export

@@ -95,4 +95,7 @@ def test_reports_refuse_long_or_reversed_ranges_and_anonymous_callers(api: Api) 
                          headers=h)
     assert rev.status_code == 422 and "before from" in rev.json()["detail"]
     assert api.client.get("/api/v1/reports/coverage", params={"by": "person"}, headers=h).status_code == 422
+    for days in ({"from": "0001-01-01", "to": "0001-01-02"}, {"from": "9999-12-30", "to": "9999-12-31"}):
+        r = api.client.get("/api/v1/reports/response-times", params=days, headers=h)
+        assert r.status_code == 422 and "days must lie between" in r.json()["detail"]
     assert api.client.get("/api/v1/reports/response-times").status_code == 401

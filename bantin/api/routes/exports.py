@@ -23,6 +23,7 @@ from bantin.api.export_queries import (
 )
 from bantin.api.roles import requires
 from bantin.api.tabular import audited_export
+from bantin.reports.days import MAX_DAY, MIN_DAY, RangeError, day_bounds
 from bantin.store.office import PRIORITIES, STORY_STATES
 
 router = APIRouter(prefix="/exports", tags=["exports"])
@@ -43,8 +44,11 @@ RESPONSES = {200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-o
 
 
 def _check(frm: date | None, to: date | None) -> None:
-    if frm is not None and to is not None and to < frm:
-        raise HTTPException(422, "ngày kết thúc trước ngày bắt đầu (to is before from)")
+    """Refuse a bad day range here: once the export streams, an error could only cut the file short."""
+    try:
+        day_bounds(frm or MIN_DAY, to or MAX_DAY)
+    except RangeError as exc:
+        raise HTTPException(422, str(exc)) from None
 
 
 @router.get("/articles.{fmt}", response_class=StreamingResponse, responses=RESPONSES,  # type: ignore[arg-type]
