@@ -13,18 +13,15 @@ API_PREFIX = "/api/v1"
 
 def create_app(ctx: AppContext) -> FastAPI:
     from bantin.api.errors import install_errors
-    from bantin.api.routes import audit, auth, health, users
+    from bantin.api.routes import audit, auth, exports, health, reports, responses, users
     from bantin.api.security import install_security, security_headers
 
     app = FastAPI(title="bantin", version=__version__, openapi_url="/openapi.json", docs_url="/api/docs",
                   redoc_url=None, debug=False,
                   description="bantin — theo dõi báo chí cho tỉnh (press monitoring for a province's office)")
     app.state.ctx = ctx
-    for module in (health, auth, users, audit):
+    for module in (health, auth, users, audit, responses, reports, exports):
         app.include_router(module.router, prefix=API_PREFIX)
-    from bantin.api.routes import responses as responses_routes
-
-    app.include_router(responses_routes.router, prefix=API_PREFIX)
     install_errors(app, security_headers())
     install_security(app, ctx.settings)
     return app
