@@ -16,6 +16,9 @@ log = logging.getLogger("bantin.api")
 
 def create_app(ctx: AppContext) -> FastAPI:
     from bantin.api.routes import auth, health
+    from bantin.api.routes import labels as labels_routes
+    from bantin.api.routes import models as models_routes
+    from bantin.api.routes import sources as sources_routes
 
     app = FastAPI(title="bantin", version=__version__, openapi_url="/openapi.json", docs_url="/api/docs",
                   redoc_url=None,
@@ -23,6 +26,9 @@ def create_app(ctx: AppContext) -> FastAPI:
     app.state.ctx = ctx
     for module in (health, auth):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(sources_routes.router, prefix=API_PREFIX)
+    app.include_router(models_routes.router, prefix=API_PREFIX)
+    app.include_router(labels_routes.router, prefix=API_PREFIX)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
