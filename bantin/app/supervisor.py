@@ -39,6 +39,14 @@ def crawl_command() -> list[str]:
     return [sys.executable, "-m", "bantin.cli.main", "crawl", "--no-progress"]
 
 
+def backoff(previous_s: float | None, ran_s: float) -> float:
+    """The wait before restarting a child that died after ``ran_s``, given the wait before its start (None:
+    it is the first death): BACKOFF_INITIAL_S doubling to BACKOFF_MAX_S, from the start after a stable run."""
+    if previous_s is None or ran_s >= STABLE_RUN_S:
+        return BACKOFF_INITIAL_S
+    return min(previous_s * 2, BACKOFF_MAX_S)
+
+
 @dataclass(frozen=True)
 class Exit:
     code: int  # negative: killed by that signal (subprocess convention)
@@ -85,7 +93,7 @@ class CrawlerSupervisor:
             return self._proc
 
     def _run(self) -> None:
-        delay = BACKOFF_INITIAL_S
+        wait: float | None = None
         while not self._stop.is_set():
             started = self._clock()
             try:
@@ -100,13 +108,11 @@ class CrawlerSupervisor:
                 return
             ran = self._clock() - started
             self.last_exit = Exit(code, utcnow(), ran)
-            if ran >= STABLE_RUN_S:
-                delay = BACKOFF_INITIAL_S
+            wait = backoff(wait, ran)
             log.warning("bộ thu thập đã dừng (crawler exited) code=%s after %.0f s; khởi động lại sau (restarting "
-                        "in) %.0f s, restart #%d", code, ran, delay, self.restarts + 1)
-            if self._stop.wait(delay):
+                        "in) %.0f s, restart #%d", code, ran, wait, self.restarts + 1)
+            if self._stop.wait(wait):
                 return
-            delay = min(delay * 2, BACKOFF_MAX_S)
             self.restarts += 1
 
     def _wait(self, proc: subprocess.Popen[bytes]) -> int:
