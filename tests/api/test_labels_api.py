@@ -32,10 +32,14 @@ def test_analyst_labels_an_article_and_viewers_see_who_and_when(api: Api) -> Non
     assert rel.json()["label"]["province"] == api.ctx.settings.province
     swap = api.client.post(f"/api/v1/articles/{aid}/labels", json={"kind": "relevance", "value": "mention"}, headers=h)
     assert swap.json()["replaced"] == ["primary"]
-    listed = api.client.get(f"/api/v1/articles/{aid}/labels", headers=api.headers("viewer")).json()
+    listed = api.client.get(f"/api/v1/articles/{aid}/labels", headers=api.headers("viewer")).json()["items"]
     assert [(x["kind"], x["value"], x["labeller"]) for x in listed] == [
         ("topic", topic, "user:analyst"), ("relevance", "mention", "user:analyst")]
     assert all(x["created_at"] for x in listed)
+    first = api.client.get(f"/api/v1/articles/{aid}/labels?limit=1", headers=api.headers("viewer")).json()
+    rest = api.client.get(f"/api/v1/articles/{aid}/labels?limit=1&cursor={first['next_cursor']}",
+                          headers=api.headers("viewer")).json()
+    assert [x["value"] for x in first["items"] + rest["items"]] == [topic, "mention"] and rest["next_cursor"] is None
 
 
 def test_removing_a_label_is_audited_and_only_its_author_or_an_admin_may(api: Api) -> None:
@@ -50,7 +54,7 @@ def test_removing_a_label_is_audited_and_only_its_author_or_an_admin_may(api: Ap
     assert api.client.delete(f"{url}/{lid}", headers=api.headers("analyst")).status_code == 204
     assert api.client.delete(f"{url}/{other}", headers=api.headers("admin")).status_code == 204
     assert api.client.delete(f"{url}/{lid}", headers=api.headers("analyst")).status_code == 404
-    assert api.client.get(url, headers=api.headers("viewer")).json() == []
+    assert api.client.get(url, headers=api.headers("viewer")).json() == {"items": [], "next_cursor": None}
     with api.ctx.sessions() as s:
         events = [(e.actor, e.target, json.loads(e.detail or "{}")) for e in
                   s.scalars(select(AuditEvent).where(AuditEvent.action == "labels.remove").order_by(AuditEvent.id))]
@@ -71,5 +75,6 @@ def test_unknown_topics_values_and_articles_are_refused(sqlite_api: Api) -> None
                            headers=h).status_code == 422
     missing = api.client.get("/api/v1/articles/999999/labels", headers=api.headers("viewer"))
     assert missing.status_code == 404 and missing.json()["detail"] == "không tìm thấy bài (article not found) 999999"
+    assert api.client.get(f"/api/v1/articles/{2**70}/labels", headers=api.headers("viewer")).status_code == 422
     assert api.client.post(f"/api/v1/articles/{aid}/labels", json={"kind": "topic", "value": topic_keys()[0]},
                            headers=api.headers("reviewer")).status_code == 403

@@ -32,7 +32,7 @@ def _two_versions(api: Api) -> None:
 def test_analyst_promotes_through_the_gate_forces_with_a_reason_and_rolls_back(api: Api) -> None:
     _two_versions(api)
     h = api.headers("analyst")
-    listed = api.client.get("/api/v1/models", headers=h).json()
+    listed = api.client.get("/api/v1/models", headers=h).json()["items"]
     assert [(m["name"], m["version"], m["status"]) for m in listed] == [("demo", 1, "candidate"), ("demo", 2, "candidate")]
     assert listed[0]["metrics"]["artifact"]["format"] == "skops"
     first = api.client.post("/api/v1/models/demo/promote", json={"version": 1}, headers=h)
@@ -50,7 +50,7 @@ def test_analyst_promotes_through_the_gate_forces_with_a_reason_and_rolls_back(a
     assert body["new_macro_f1"] < body["previous_macro_f1"] and body["reclassify"] is None
     back = api.client.post("/api/v1/models/demo/rollback", headers=h).json()
     assert (back["restored"]["version"], back["rolled_back"]["status"]) == (1, "rolled_back")
-    statuses = [(m["version"], m["status"]) for m in api.client.get("/api/v1/models", headers=h).json()]
+    statuses = [(m["version"], m["status"]) for m in api.client.get("/api/v1/models", headers=h).json()["items"]]
     assert statuses == [(1, "promoted"), (2, "rolled_back")]
     promotions = _audits(api, "model.promote")
     assert [(a["version"], a["forced"], a["actor"]) for a in promotions] == [
@@ -70,6 +70,24 @@ def test_unknown_models_and_impossible_rollbacks_are_said_in_one_line(sqlite_api
     r = api.client.post("/api/v1/models/demo/rollback", headers=h)
     assert r.status_code == 422 and "no promoted version" in r.json()["detail"]
     assert api.client.post("/api/v1/models/demo/promote", json={"version": 9}, headers=h).status_code == 422
+    assert api.client.post("/api/v1/models/demo/promote", json={"version": 2**40}, headers=h).status_code == 422
+
+
+def test_the_model_list_pages_by_name_and_version(sqlite_api: Api) -> None:
+    api = sqlite_api
+    models = api.ctx.settings.models_dir
+    with api.ctx.sessions() as s:
+        for name in ("beta", "alpha", "alpha"):
+            register(s, models, name, synthetic_rows(5))
+    h = api.headers("analyst")
+    first = api.client.get("/api/v1/models?limit=2", headers=h).json()
+    assert [(m["name"], m["version"]) for m in first["items"]] == [("alpha", 1), ("alpha", 2)]
+    rest = api.client.get(f"/api/v1/models?limit=2&cursor={first['next_cursor']}", headers=h).json()
+    assert [(m["name"], m["version"]) for m in rest["items"]] == [("beta", 1)] and rest["next_cursor"] is None
+    from bantin.api.pagination import encode_cursor
+
+    bad = api.client.get(f"/api/v1/models?cursor={encode_cursor('alpha', 'x')}", headers=h)
+    assert bad.status_code == 422 and bad.json()["detail"] == "cursor không hợp lệ (invalid cursor)"
 
 
 def test_models_are_for_analysts_only(sqlite_api: Api) -> None:

@@ -58,6 +58,10 @@ def test_admin_disables_renames_and_reslows_a_source_and_each_change_is_audited(
     assert event.target == f"source:{sid}" and "Báo Cũ" in (event.detail or "")
     assert api.client.patch("/api/v1/sources/999999", json={"enabled": True},
                             headers=api.headers("admin")).status_code == 404
+    assert api.client.patch(f"/api/v1/sources/{2**40}", json={"enabled": True},
+                            headers=api.headers("admin")).status_code == 422
+    assert api.client.patch(f"/api/v1/sources/{sid}", json={"name": "   "},
+                            headers=api.headers("admin")).status_code == 422
 
 
 def test_only_admins_change_sources_and_viewers_read_them(sqlite_api: Api) -> None:

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bantin.api.deps import CurrentUser, ReadSessionDep, SessionDep, SettingsDep
+from bantin.api.ids import MAX_INT64_ID, Int64Id
+from bantin.api.pagination import CursorQ, LimitQ, Page, decode_cursor, encode_cursor
 from bantin.api.roles import requires
 from bantin.api.schemas.labels import LabelAdded, LabelCreate, LabelPublic
 from bantin.app import audit
@@ -24,16 +26,27 @@ def _article(s: Session, article_id: int) -> None:
         raise HTTPException(404, f"không tìm thấy bài (article not found) {article_id}")
 
 
-@router.get("", response_model=list[LabelPublic], dependencies=[requires("viewer")])
-def list_labels(article_id: int, s: ReadSessionDep) -> list[LabelPublic]:
-    """Nhãn của một bài (an article's labels: who labelled it what, and when)."""
+def _last_id(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_INT64_ID:
+        raise HTTPException(422, "cursor không hợp lệ (invalid cursor)")
+    return value
+
+
+@router.get("", response_model=Page[LabelPublic], dependencies=[requires("viewer")])
+def list_labels(article_id: Int64Id, s: ReadSessionDep, limit: LimitQ = 50, cursor: CursorQ = None) -> Page[LabelPublic]:
+    """Nhãn của một bài (an article's labels: who labelled it what, and when), oldest first."""
     _article(s, article_id)
-    rows = s.scalars(select(Label).where(Label.article_id == article_id).order_by(Label.id))
-    return [LabelPublic.model_validate(r) for r in rows]  # a few labels per article, never many
+    after = decode_cursor(cursor, 1)
+    q = select(Label).where(Label.article_id == article_id).order_by(Label.id).limit(limit + 1)
+    if after is not None:
+        q = q.where(Label.id > _last_id(after[0]))
+    rows = [LabelPublic.model_validate(r) for r in s.scalars(q)]
+    more = len(rows) > limit
+    return Page(items=rows[:limit], next_cursor=encode_cursor(rows[limit - 1].id) if more else None)
 
 
 @router.post("", response_model=LabelAdded, status_code=201, dependencies=[requires("analyst")])
-def add_label(article_id: int, body: LabelCreate, s: SessionDep, me: CurrentUser,
+def add_label(article_id: Int64Id, body: LabelCreate, s: SessionDep, me: CurrentUser,
               settings: SettingsDep, response: Response) -> LabelAdded:
     """Gán nhãn (label an article's topic, or its relevance to the province)."""
     from bantin.classify.labels import LabelError
@@ -55,7 +68,7 @@ def add_label(article_id: int, body: LabelCreate, s: SessionDep, me: CurrentUser
 
 
 @router.delete("/{label_id}", status_code=204, dependencies=[requires("analyst")])
-def remove_label(article_id: int, label_id: int, s: SessionDep, me: CurrentUser) -> Response:
+def remove_label(article_id: Int64Id, label_id: Int64Id, s: SessionDep, me: CurrentUser) -> Response:
     """Xoá một nhãn (remove a label: your own, or anyone's as admin; audited)."""
     from bantin.classify.labels import remove_label as remove
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Path
-from sqlalchemy import select
+from sqlalchemy import literal, select, tuple_
 
 from bantin.api.deps import CtxDep, CurrentUser, ReadSessionDep, SessionDep
-from bantin.api.pagination import LimitQ
+from bantin.api.ids import MAX_INT32_ID
+from bantin.api.pagination import CursorQ, LimitQ, Page, decode_cursor, encode_cursor
 from bantin.api.roles import requires
 from bantin.api.schemas.models import (
     ModelVersionPublic,
@@ -68,12 +69,21 @@ def _reclassify_note(name: str) -> str | None:
     return RECLASSIFY_NOTE if name == TOPIC_MODEL_NAME else None
 
 
-@router.get("", response_model=list[ModelVersionPublic], dependencies=[requires("analyst")])
-def list_models(s: ReadSessionDep) -> list[ModelVersionPublic]:
-    """Mọi phiên bản mô hình với điểm và trạng thái (every registered version, its scores and status)."""
-    from bantin.classify.registry.store import versions
-
-    return [public(mv) for mv in versions(s)]  # a registry holds tens of versions, not thousands
+@router.get("", response_model=Page[ModelVersionPublic], dependencies=[requires("analyst")])
+def list_models(s: ReadSessionDep, limit: LimitQ = 50, cursor: CursorQ = None) -> Page[ModelVersionPublic]:
+    """Mọi phiên bản mô hình với điểm và trạng thái (every registered version, its scores and status), by
+    name and version, as `bantin model list`."""
+    after = decode_cursor(cursor, 2)
+    q = select(ModelVersion).order_by(ModelVersion.name, ModelVersion.version).limit(limit + 1)
+    if after is not None:
+        name, version = after
+        if not isinstance(name, str) or not isinstance(version, int) or not 0 <= version <= MAX_INT32_ID:
+            raise HTTPException(422, "cursor không hợp lệ (invalid cursor)")
+        q = q.where(tuple_(ModelVersion.name, ModelVersion.version) > tuple_(literal(name), literal(version)))
+    rows = [public(mv) for mv in s.scalars(q)]
+    more = len(rows) > limit
+    last = rows[limit - 1] if more else None
+    return Page(items=rows[:limit], next_cursor=encode_cursor(last.name, last.version) if last else None)
 
 
 @router.get("/uncertain", response_model=UncertainList, dependencies=[requires("analyst")])

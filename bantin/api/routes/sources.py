@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bantin.api.deps import CtxDep, CurrentUser, ReadSessionDep, SessionDep
+from bantin.api.ids import Int32Id
 from bantin.api.pagination import CursorQ, LimitQ, Page, decode_cursor, encode_cursor
 from bantin.api.roles import requires
 from bantin.api.schemas.sources import SourceAdded, SourceCreate, SourcePublic, SourceUpdate
@@ -79,14 +80,14 @@ def add_source(body: SourceCreate, ctx: CtxDep, me: CurrentUser) -> SourceAdded:
 
 
 @router.patch("/{source_id}", response_model=SourcePublic, dependencies=[requires("admin")])
-def update_source(source_id: int, body: SourceUpdate, s: SessionDep, me: CurrentUser) -> SourcePublic:
+def update_source(source_id: Int32Id, body: SourceUpdate, s: SessionDep, me: CurrentUser) -> SourcePublic:
     """Bật / tắt, đổi tên, đổi chu kỳ (enable or disable, rename, change the poll interval; audited)."""
     src = s.get(Source, source_id)
     if src is None:
         raise HTTPException(404, "không tìm thấy nguồn (source not found)")
     changes: dict[str, Any] = {}
-    if body.name is not None and body.name.strip() != src.name:
-        name = body.name.strip()
+    if body.name is not None and body.name != src.name:
+        name = body.name
         if s.scalar(select(Source.id).where(Source.name == name, Source.id != src.id)) is not None:
             raise HTTPException(409, f"đã có nguồn tên này (a source is already named) {name!r}")
         changes["name"] = [src.name, name]

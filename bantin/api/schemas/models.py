@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
+from bantin.api.ids import MAX_INT32_ID
+
 # A reason is a sentence or two for the audit log; longer belongs in a document.
 MAX_REASON_CHARS = 1000
 
@@ -31,7 +33,7 @@ class ModelVersionPublic(BaseModel):
 
 
 class PromoteRequest(BaseModel):
-    version: int | None = Field(default=None, ge=1, description="default: the newest version")
+    version: int | None = Field(default=None, ge=1, le=MAX_INT32_ID, description="default: the newest version")
     force: bool = False
     reason: str | None = Field(default=None, max_length=MAX_REASON_CHARS)
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from bantin.app.settings import DEFAULT_POLL_MAX_S, DEFAULT_POLL_MIN_S
 from bantin.store.schema import URL_MAX
 
 # Source.name is a String(200) column.
 MAX_SOURCE_NAME_CHARS = 200
+# A name is trimmed; one of only spaces is no name.
+SourceName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SOURCE_NAME_CHARS)]
 
 
 class FeedHealth(BaseModel):
@@ -45,7 +48,7 @@ class SourcePublic(BaseModel):
 
 class SourceCreate(BaseModel):
     url: str = Field(min_length=8, max_length=URL_MAX, description="a feed URL, or a home page to discover feeds on")
-    name: str | None = Field(default=None, min_length=1, max_length=MAX_SOURCE_NAME_CHARS)
+    name: SourceName | None = None
 
 
 class SourceAdded(BaseModel):
@@ -56,6 +59,6 @@ class SourceAdded(BaseModel):
 
 class SourceUpdate(BaseModel):
     enabled: bool | None = None
-    name: str | None = Field(default=None, min_length=1, max_length=MAX_SOURCE_NAME_CHARS)
+    name: SourceName | None = None
     poll_minutes: int | None = Field(default=None, ge=DEFAULT_POLL_MIN_S // 60, le=DEFAULT_POLL_MAX_S // 60,
                                      description="the feeds' starting poll interval (it then adapts per feed)")
