@@ -35,8 +35,9 @@ POLL_S = 0.2
 
 
 def crawl_command() -> list[str]:
-    """The continuous crawl, run by this very interpreter (so the child sees the same bantin)."""
-    return [sys.executable, "-m", "bantin.cli.main", "crawl", "--no-progress"]
+    """The continuous crawl (`bantin crawl --no-progress`), run by this very interpreter (so the child sees the
+    same bantin), that stops when this process dies (:mod:`bantin.app.crawl_child`)."""
+    return [sys.executable, "-m", "bantin.app.crawl_child", str(os.getpid())]
 
 
 def backoff(previous_s: float | None, ran_s: float) -> float:

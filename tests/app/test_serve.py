@@ -113,6 +113,24 @@ def test_serve_restarts_a_killed_crawler_and_stops_everything_on_sigterm(
         httpx.get(health_url, timeout=2)
 
 
+def test_a_crawler_does_not_outlive_a_killed_server(served: tuple[subprocess.Popen[bytes], Path, Path]) -> None:
+    proc, out, err = served
+    base = _wait_for("the URL", lambda: (m := re.search(r"http://127\.0\.0\.1:\d+", out.read_text())) and m.group(0),
+                     START_TIMEOUT_S, proc, err)
+    _wait_for("a live crawler", lambda: httpx.get(f"{base}/api/v1/health", timeout=5).json()["crawler_alive"],
+              START_TIMEOUT_S, proc, err)
+    [crawler] = _children(proc.pid)
+    os.kill(proc.pid, signal.SIGKILL)  # no chance to stop its child: the kernel tells the child instead
+    proc.wait()
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    while not _gone(crawler) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    gone = _gone(crawler)
+    if not gone:  # do not leave it crawling after a failed test
+        os.kill(crawler, signal.SIGKILL)
+    assert gone
+
+
 def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
