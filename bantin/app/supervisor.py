@@ -90,7 +90,8 @@ class CrawlerSupervisor:
             if self._stop.is_set():
                 return None
             # its own session: a Ctrl-C in the terminal reaches the server only, which then stops the child
-            self._proc = subprocess.Popen(self.command, env=self.env, start_new_session=True)  # noqa: S603
+            self._proc = subprocess.Popen(self.command, env=self.env, stdin=subprocess.DEVNULL,  # noqa: S603
+                                          start_new_session=True)
             return self._proc
 
     def _run(self) -> None:

@@ -71,6 +71,8 @@ def test_unknown_models_and_impossible_rollbacks_are_said_in_one_line(sqlite_api
     assert r.status_code == 422 and "no promoted version" in r.json()["detail"]
     assert api.client.post("/api/v1/models/demo/promote", json={"version": 9}, headers=h).status_code == 422
     assert api.client.post("/api/v1/models/demo/promote", json={"version": 2**40}, headers=h).status_code == 422
+    assert api.client.post("/api/v1/models/..%2Fetc/rollback", headers=h).status_code in (404, 422)
+    assert api.client.post("/api/v1/models/Bad%00Name/rollback", headers=h).status_code == 422
 
 
 def test_the_model_list_pages_by_name_and_version(sqlite_api: Api) -> None:

@@ -86,6 +86,15 @@ def test_a_url_that_cannot_be_fetched_is_a_422_with_one_line(sqlite_api: Api) ->
     assert _audit(api, "sources.add") == []
 
 
+def test_malformed_urls_and_names_are_422_not_500(sqlite_api: Api) -> None:
+    api = sqlite_api
+    for body in ({"url": "http://[bad-ipv6"}, {"url": "https://bao.example.vn/", "name": "Báo\x00"},
+                 {"url": "ftp://bao.example.vn/"}, {"url": "https://bao.example.vn/" + "a" * 3000}):
+        r = api.client.post("/api/v1/sources", json=body, headers=api.headers("admin"))
+        assert r.status_code == 422, (body, r.text)
+    assert _audit(api, "sources.add") == []
+
+
 def test_loopback_is_refused_unless_allowed_like_the_cli(sqlite_api: Api) -> None:
     api = sqlite_api
     api.ctx.settings = api.ctx.settings.model_copy(update={"allow_loopback": False})

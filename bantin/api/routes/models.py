@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, HTTPException, Path, Request
 from sqlalchemy import literal, select, tuple_
 
 from bantin.api.deps import CtxDep, CurrentUser, ReadSessionDep, SessionDep
@@ -25,6 +25,7 @@ from bantin.api.schemas.models import (
     UncertainList,
 )
 from bantin.app import audit
+from bantin.classify.registry.store import NAME_RE
 from bantin.store.schema import ModelVersion
 
 router = APIRouter(prefix="/models", tags=["models"])
@@ -33,7 +34,7 @@ router = APIRouter(prefix="/models", tags=["models"])
 MAX_MODEL_NAME_CHARS = 64
 # The default page of `bantin model uncertain`: a sitting's worth of labelling.
 DEFAULT_UNCERTAIN = 20
-NameP = Path(min_length=1, max_length=MAX_MODEL_NAME_CHARS)
+NameP = Path(min_length=1, max_length=MAX_MODEL_NAME_CHARS, pattern=NAME_RE.pattern)
 RECLASSIFY_NOTE = ("bộ thu thập phân loại lại các bài đã lưu ở lượt sau (the crawler re-classifies stored "
                    "articles on its next tick; or run `bantin model reclassify`)")
 
@@ -77,7 +78,8 @@ def list_models(s: ReadSessionDep, limit: LimitQ = 50, cursor: CursorQ = None) -
     q = select(ModelVersion).order_by(ModelVersion.name, ModelVersion.version).limit(limit + 1)
     if after is not None:
         name, version = after
-        if not isinstance(name, str) or not isinstance(version, int) or not 0 <= version <= MAX_INT32_ID:
+        if not (isinstance(name, str) and NAME_RE.match(name) and isinstance(version, int)
+                and 0 <= version <= MAX_INT32_ID):
             raise HTTPException(422, "cursor không hợp lệ (invalid cursor)")
         q = q.where(tuple_(ModelVersion.name, ModelVersion.version) > tuple_(literal(name), literal(version)))
     rows = [public(mv) for mv in s.scalars(q)]
@@ -87,15 +89,19 @@ def list_models(s: ReadSessionDep, limit: LimitQ = 50, cursor: CursorQ = None) -
 
 
 @router.get("/uncertain", response_model=UncertainList, dependencies=[requires("analyst")])
-def uncertain(ctx: CtxDep, me: CurrentUser, limit: LimitQ = DEFAULT_UNCERTAIN) -> UncertainList:
+def uncertain(request: Request, ctx: CtxDep, me: CurrentUser, limit: LimitQ = DEFAULT_UNCERTAIN) -> UncertainList:
     """Bài mô hình ít chắc chắn nhất (the articles to label next; audited before they are shown)."""
+    from bantin.app.crawl import ClassifierCache
     from bantin.classify.active import least_certain
-    from bantin.classify.service import build_classifier
 
+    # the classifier is kept between requests until another topic model version is promoted (seconds to load)
+    cache = getattr(request.app.state, "classifier_cache", None)
+    if cache is None:
+        cache = request.app.state.classifier_cache = ClassifierCache(ctx)
+    clf = cache.get()
+    if clf.topic_model is None:
+        raise HTTPException(409, "không có mô hình chủ đề (no topic model: neither promoted nor shipped)")
     with ctx.read_sessions() as s:  # scoring every article: a read, no write lock
-        clf = build_classifier(s, ctx.settings.models_dir, ctx.settings.province)
-        if clf.topic_model is None:
-            raise HTTPException(409, "không có mô hình chủ đề (no topic model: neither promoted nor shipped)")
         items = least_certain(s, clf.topic_model, limit)
     with ctx.sessions() as w:  # docs/principles.md, principle 3: the audit row is committed before the output
         audit.record(w, me.actor, "model.uncertain", model=clf.topic_origin, limit=limit, rows=len(items))

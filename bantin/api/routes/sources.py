@@ -72,6 +72,8 @@ def add_source(body: SourceCreate, ctx: CtxDep, me: CurrentUser) -> SourceAdded:
         added = add(ctx.settings, factory, url, body.name)
     except AddSourceError as exc:  # not a URL, not fetchable (robots, SSRF, HTTP error), no readable feed
         raise HTTPException(422, " ".join(str(exc).split())) from None
+    except ValueError as exc:  # urlsplit: "http://[" and the like
+        raise HTTPException(422, f"URL không hợp lệ (invalid URL): {exc}") from None
     except RuntimeError as exc:
         raise HTTPException(503, "không chạy được bộ tải (the fetcher could not run; it was logged)") from exc
     with ctx.read_sessions() as s:

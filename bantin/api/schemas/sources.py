@@ -12,8 +12,11 @@ from bantin.store.schema import URL_MAX
 
 # Source.name is a String(200) column.
 MAX_SOURCE_NAME_CHARS = 200
+# No control characters in what is stored and shown (PostgreSQL refuses NUL in text outright).
+PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 # A name is trimmed; one of only spaces is no name.
-SourceName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SOURCE_NAME_CHARS)]
+SourceName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SOURCE_NAME_CHARS,
+                                              pattern=PRINTABLE)]
 
 
 class FeedHealth(BaseModel):
@@ -47,7 +50,8 @@ class SourcePublic(BaseModel):
 
 
 class SourceCreate(BaseModel):
-    url: str = Field(min_length=8, max_length=URL_MAX, description="a feed URL, or a home page to discover feeds on")
+    url: str = Field(min_length=8, max_length=URL_MAX, pattern=PRINTABLE,
+                     description="a feed URL, or a home page to discover feeds on")
     name: SourceName | None = None
 
 
