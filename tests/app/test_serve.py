@@ -131,6 +131,27 @@ def test_a_crawler_does_not_outlive_a_killed_server(served: tuple[subprocess.Pop
     assert gone
 
 
+def test_no_crawl_runs_only_the_api(tmp_path: Path) -> None:
+    out, err = tmp_path / "serve.out", tmp_path / "serve.err"
+    with out.open("wb") as o, err.open("wb") as e:
+        proc = subprocess.Popen([sys.executable, "-m", "bantin", "serve", "--port", "0", "--no-crawl"], cwd=ROOT,
+                                env=_env(tmp_path), stdout=o, stderr=e, start_new_session=True)
+    try:
+        base = _wait_for("the URL", lambda: (m := re.search(r"http://127\.0\.0\.1:\d+", out.read_text()))
+                         and m.group(0), START_TIMEOUT_S, proc, err)
+        body = _wait_for("health", lambda: httpx.get(f"{base}/api/v1/health", timeout=5).json(), START_TIMEOUT_S,
+                         proc, err)
+        assert _children(proc.pid) == set() and "--no-crawl" in out.read_text()
+        # no supervisor: the crawler is judged by the fetch log, and nothing was fetched
+        assert (body["crawler_alive"], body["crawler_restarts"], body["status"]) == (False, None, "degraded")
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=STOP_TIMEOUT_S) == 0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
 def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
