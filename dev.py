@@ -46,7 +46,7 @@ def main(argv: list[str]) -> int:
     cmd, rest = argv[0], argv[1:]
     env = dict(os.environ)
     if cmd == "run":
-        return subprocess.call([str(BIN / "bantin"), "crawl", *rest], cwd=ROOT, env=env)
+        return subprocess.call([str(BIN / "bantin"), "serve", *rest], cwd=ROOT, env=env)
     if cmd == "shell":
         return subprocess.call([str(BIN / "python"), *rest], cwd=ROOT, env=env)
     for check in ([BIN / "ruff", "check", "bantin", "tests", "bench", "dev.py"], [BIN / "mypy"]):

@@ -13,14 +13,14 @@ API_PREFIX = "/api/v1"
 
 def create_app(ctx: AppContext) -> FastAPI:
     from bantin.api.errors import install_errors
-    from bantin.api.routes import audit, auth, exports, health, reports, responses, users
+    from bantin.api.routes import audit, auth, exports, health, labels, models, reports, responses, sources, users
     from bantin.api.security import install_security, security_headers
 
     app = FastAPI(title="bantin", version=__version__, openapi_url="/openapi.json", docs_url="/api/docs",
                   redoc_url=None, debug=False,
                   description="bantin — theo dõi báo chí cho tỉnh (press monitoring for a province's office)")
     app.state.ctx = ctx
-    for module in (health, auth, users, audit, responses, reports, exports):
+    for module in (health, auth, users, audit, sources, models, labels, responses, reports, exports):
         app.include_router(module.router, prefix=API_PREFIX)
     install_errors(app, security_headers())
     install_security(app, ctx.settings)

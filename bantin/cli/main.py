@@ -16,6 +16,7 @@ from bantin.cli.errors import BantinGroup
 from bantin.cli.extract_cmd import extract_cmd
 from bantin.cli.model import classify_cmd, label_cmd, model_app
 from bantin.cli.replay import replay_cmd
+from bantin.cli.serve import serve_cmd
 from bantin.cli.sources import sources_app
 from bantin.cli.tokens import tokens_app
 from bantin.cli.users import users_app
@@ -30,6 +31,7 @@ app.add_typer(tokens_app, name="tokens")
 app.command("crawl")(crawl_cmd)
 app.command("extract")(extract_cmd)
 app.command("replay")(replay_cmd)
+app.command("serve")(serve_cmd)
 app.command("classify")(classify_cmd)
 app.command("label")(label_cmd)
 

@@ -30,6 +30,10 @@ class Health(BaseModel):
     last_successful_poll_at: datetime | None
     queue_open: int | None
     detail: str | None = None
+    # from `bantin serve`'s supervisor (None when the crawler runs on its own, or not at all: --no-crawl)
+    crawler_restarts: int | None = None
+    crawler_last_exit: int | None = None  # exit code; negative: killed by that signal
+    crawler_last_exit_at: datetime | None = None
 
 
 @router.get("/health", response_model=Health, dependencies=[requires(ANONYMOUS)])
@@ -45,9 +49,14 @@ def health(request: Request) -> JSONResponse | Health:
                       last_successful_poll_at=None, queue_open=None, detail=type(exc).__name__)
         return JSONResponse(body.model_dump(mode="json"), status_code=503)
     supervisor = getattr(request.app.state, "supervisor", None)
+    restarts = last_code = last_at = None
     if supervisor is not None:
         alive: bool | None = bool(supervisor.alive())
+        restarts, last_exit = supervisor.restarts, supervisor.last_exit
+        if last_exit is not None:
+            last_code, last_at = last_exit.code, last_exit.at
     else:
         alive = last_fetch is not None and utcnow() - last_fetch < CRAWLER_SILENCE
     return Health(status="ok" if alive else "degraded", database=True, crawler_alive=alive,
-                  last_fetch_at=last_fetch, last_successful_poll_at=last_ok, queue_open=queue_open)
+                  last_fetch_at=last_fetch, last_successful_poll_at=last_ok, queue_open=queue_open,
+                  crawler_restarts=restarts, crawler_last_exit=last_code, crawler_last_exit_at=last_at)

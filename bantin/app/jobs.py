@@ -1,0 +1,98 @@
+"""Periodic jobs of `bantin serve`, on one background thread (never the event loop): tracking published
+responses' originals (when :mod:`bantin.responses.tracking` is installed) and pruning expired web sessions.
+
+A job that fails is logged in one line and tried again at its next turn; it never stops the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bantin.app.context import AppContext
+
+log = logging.getLogger("bantin.serve")
+
+# The issue's schedule for re-checking tracked originals (edited, taken down, corrected).
+TRACKING_INTERVAL_S = 300.0
+# Expired sessions are refused at once anyway (resolve_session); pruning them hourly only bounds the table.
+SESSION_PRUNE_INTERVAL_S = 3600.0
+# How long stop() waits for a running job to end before leaving the (daemon) thread behind.
+JOIN_TIMEOUT_S = 10.0
+
+
+@dataclass
+class Job:
+    name: str
+    interval_s: float
+    run: Callable[[], Any]
+    next_at: float = 0.0  # due at once on start
+    runs: int = 0
+    failures: int = 0
+    last_error: str | None = field(default=None)
+
+
+def prune_expired_sessions(ctx: AppContext) -> int:
+    from bantin.accounts.sessions import prune_sessions
+
+    with ctx.sessions() as s:
+        n = prune_sessions(s)
+        s.commit()
+    return n
+
+
+def default_jobs(ctx: AppContext) -> list[Job]:
+    jobs = [Job("sessions.prune", SESSION_PRUNE_INTERVAL_S, lambda: prune_expired_sessions(ctx))]
+    try:  # built by the responses work; serve runs without it until it is installed
+        from bantin.responses import tracking  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        log.info("không có bantin.responses.tracking (not installed): tracking job skipped")
+    else:
+        jobs.append(Job("responses.tracking", TRACKING_INTERVAL_S, lambda: tracking.run_tracking(ctx)))
+    return jobs
+
+
+class JobRunner:
+    """Runs each :class:`Job` every ``interval_s`` on a daemon thread until :meth:`stop`."""
+
+    def __init__(self, jobs: list[Job], clock: Callable[[], float] = time.monotonic) -> None:
+        self.jobs = jobs
+        self._clock = clock
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="serve-jobs", daemon=True)
+
+    def start(self) -> JobRunner:
+        now = self._clock()
+        for job in self.jobs:
+            job.next_at = now
+        self._thread.start()
+        return self
+
+    def run_due(self) -> None:
+        for job in self.jobs:
+            if self._stop.is_set() or self._clock() < job.next_at:
+                continue
+            try:
+                job.run()
+                job.last_error = None
+            except Exception as exc:  # noqa: BLE001 - one line, and the job runs again next time
+                job.failures += 1
+                job.last_error = f"{type(exc).__name__}: {exc}"
+                log.warning("việc định kỳ lỗi (periodic job failed) %s: %s", job.name, job.last_error)
+            job.runs += 1
+            job.next_at = self._clock() + job.interval_s
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.run_due()
+            wait = min((j.next_at for j in self.jobs), default=self._clock() + 60.0) - self._clock()
+            self._stop.wait(max(wait, 0.05))
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=JOIN_TIMEOUT_S)
