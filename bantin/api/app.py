@@ -13,7 +13,18 @@ API_PREFIX = "/api/v1"
 
 def create_app(ctx: AppContext) -> FastAPI:
     from bantin.api.errors import install_errors
-    from bantin.api.routes import audit, auth, exports, health, labels, models, reports, responses, sources, users
+    from bantin.api.routes import (
+        audit,
+        auth,
+        exports,
+        health,
+        labels,
+        models,
+        reports,
+        responses,
+        sources,
+        users,
+    )
     from bantin.api.security import install_security, security_headers
 
     app = FastAPI(title="bantin", version=__version__, openapi_url="/openapi.json", docs_url="/api/docs",
