@@ -15,13 +15,13 @@ log = logging.getLogger("bantin.api")
 
 
 def create_app(ctx: AppContext) -> FastAPI:
-    from bantin.api.routes import auth, health
+    from bantin.api.routes import auth, health, rules, stories, story_actions
 
     app = FastAPI(title="bantin", version=__version__, openapi_url="/openapi.json", docs_url="/api/docs",
                   redoc_url=None,
                   description="bantin — theo dõi báo chí cho tỉnh (press monitoring for a province's office)")
     app.state.ctx = ctx
-    for module in (health, auth):
+    for module in (health, auth, stories, story_actions, rules):
         app.include_router(module.router, prefix=API_PREFIX)
 
     @app.exception_handler(Exception)

@@ -1,0 +1,145 @@
+"""Reading the review queue: the filtered list, counts per state, one story, its history (viewer).
+
+Principle 3 (docs/principles.md): every read writes its audit row and commits it before any output; a
+read that cannot be recorded is not answered.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Path, Query
+from sqlalchemy import select
+
+from bantin.api.deps import CurrentUser, SessionDep
+from bantin.api.pagination import DEFAULT_LIMIT, CursorQ, LimitQ, Page, decode_cursor, encode_cursor
+from bantin.api.roles import requires
+from bantin.api.schemas.stories import (
+    MAX_ID,
+    Id,
+    Priority,
+    Relevance,
+    State,
+    StoryCounts,
+    StoryDetail,
+    StoryEventPublic,
+    StoryPublic,
+)
+from bantin.api.story_views import NOT_FOUND, history, story_detail, story_public
+from bantin.app import audit
+from bantin.queue.listing import StoryFilters, story_counts, story_query
+from bantin.store.office import Story
+from bantin.store.types import utcnow
+
+router = APIRouter(prefix="/stories", tags=["stories"])
+StoryId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+# A filter lists a few values (states, topics, outlets); more is not a filter but a mistake or an attack.
+MAX_FILTER_VALUES = 50
+# Topic keys and language codes are short identifiers.
+MAX_VALUE_CHARS = 50
+# owner is an id, "me" or "none".
+MAX_OWNER_CHARS = 20
+
+def _filters(me: CurrentUser, state: list[State] | None, owner: str | None, priority: list[Priority] | None,
+             topic: list[str] | None, relevance: list[Relevance] | None, source_id: list[Id] | None,
+             language: list[str] | None, date_from: datetime | None, date_to: datetime | None,
+             date_field: str, overdue: bool) -> StoryFilters:
+    lists = (state, priority, topic, relevance, source_id, language)
+    if any(len(v or ()) > MAX_FILTER_VALUES for v in lists):
+        raise HTTPException(422, f"tối đa {MAX_FILTER_VALUES} giá trị mỗi bộ lọc (at most {MAX_FILTER_VALUES} "
+                                 "values per filter)")
+    if any(len(v) > MAX_VALUE_CHARS for v in (*(topic or ()), *(language or ()))):
+        raise HTTPException(422, f"giá trị lọc quá dài (filter values have at most {MAX_VALUE_CHARS} characters)")
+    owner_id, unowned = None, False
+    if owner == "me":
+        owner_id = me.user_id
+    elif owner == "none":
+        unowned = True
+    elif owner is not None:
+        if not owner.isdigit() or int(owner) > MAX_ID:
+            raise HTTPException(422, 'owner phải là số, "me" hoặc "none" (owner is an id, "me" or "none")')
+        owner_id = int(owner)
+    return StoryFilters(states=tuple(state or ()), owner_id=owner_id, unowned=unowned,
+                        priorities=tuple(priority or ()), topics=tuple(topic or ()),
+                        relevance=tuple(relevance or ()), source_ids=tuple(source_id or ()),
+                        languages=tuple(language or ()), date_from=date_from, date_to=date_to,
+                        date_field=date_field, overdue=overdue)
+
+
+@router.get("", response_model=Page[StoryPublic], dependencies=[requires("viewer")])
+def list_stories(
+    s: SessionDep, me: CurrentUser,
+    state: Annotated[list[State] | None, Query()] = None,
+    owner: Annotated[str | None, Query(max_length=MAX_OWNER_CHARS)] = None,
+    priority: Annotated[list[Priority] | None, Query()] = None,
+    topic: Annotated[list[str] | None, Query()] = None,
+    relevance: Annotated[list[Relevance] | None, Query()] = None,
+    source_id: Annotated[list[Id] | None, Query()] = None,
+    language: Annotated[list[str] | None, Query()] = None,
+    date_from: Annotated[datetime | None, Query(alias="from")] = None,
+    date_to: Annotated[datetime | None, Query(alias="to")] = None,
+    date_field: Literal["latest_published_at", "created_at"] = "latest_published_at",
+    overdue: bool = False,
+    limit: LimitQ = DEFAULT_LIMIT,
+    cursor: CursorQ = None,
+) -> Page[StoryPublic]:
+    """Stories newest first (most recently entered the queue), filtered; audited before the answer."""
+    f = _filters(me, state, owner, priority, topic, relevance, source_id, language, date_from, date_to,
+                 date_field, overdue)
+    key = decode_cursor(cursor, 1)
+    if key is not None:
+        if not isinstance(key[0], int):
+            raise HTTPException(422, "cursor không hợp lệ (invalid cursor)")
+        f = StoryFilters(**{**f.__dict__, "before_id": key[0]})
+    now = utcnow()
+    audit.record(s, me.actor, "queue.read", audit_target="queue", filters=f.for_audit(), limit=limit)
+    s.commit()  # the record first (principle 3)
+    rows = list(s.scalars(story_query(f, now).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page[StoryPublic](items=[story_public(r, now) for r in rows],
+                             next_cursor=encode_cursor(rows[-1].id) if more and rows else None)
+
+
+@router.get("/counts", response_model=StoryCounts, dependencies=[requires("viewer")])
+def counts(
+    s: SessionDep, me: CurrentUser,
+    owner: Annotated[str | None, Query(max_length=MAX_OWNER_CHARS)] = None,
+    priority: Annotated[list[Priority] | None, Query()] = None,
+    topic: Annotated[list[str] | None, Query()] = None,
+    relevance: Annotated[list[Relevance] | None, Query()] = None,
+    source_id: Annotated[list[Id] | None, Query()] = None,
+    language: Annotated[list[str] | None, Query()] = None,
+) -> StoryCounts:
+    """Stories per state and overdue ones (the other filters apply); audited as a queue read."""
+    f = _filters(me, None, owner, priority, topic, relevance, source_id, language, None, None,
+                 "latest_published_at", False)
+    audit.record(s, me.actor, "queue.read", audit_target="queue", counts=True, filters=f.for_audit())
+    s.commit()
+    per_state, overdue = story_counts(s, f, utcnow())
+    return StoryCounts(states=per_state, overdue=overdue, total=sum(per_state.values()))
+
+
+def _audited_story(s: SessionDep, me: CurrentUser, story_id: int, action: str) -> Story:
+    audit.record(s, me.actor, action, audit_target=f"story:{story_id}")
+    s.commit()
+    story = s.scalar(select(Story).where(Story.id == story_id))
+    if story is None:
+        raise HTTPException(404, NOT_FOUND)
+    return story
+
+
+@router.get("/{story_id}", response_model=StoryDetail, dependencies=[requires("viewer")])
+def get_story(story_id: StoryId, s: SessionDep, me: CurrentUser) -> StoryDetail:
+    """The story, its copies and timeline, the origin's text, topics and places, notes and history."""
+    story = _audited_story(s, me, story_id, "story.read")
+    return story_detail(s, story, utcnow())
+
+
+@router.get("/{story_id}/history", response_model=list[StoryEventPublic], dependencies=[requires("viewer")])
+def get_history(story_id: StoryId, s: SessionDep, me: CurrentUser) -> list[StoryEventPublic]:
+    """Every change of the story, oldest first: who, when, what."""
+    _audited_story(s, me, story_id, "story.history")
+    return history(s, story_id)
