@@ -84,20 +84,34 @@ def admit(session: Session, article_ids: Sequence[int], now: datetime | None = N
         return result
     result.merged = absorb_merged(session, cluster_ids, now)
     rules = active_rules(session)
-    for cid in cluster_ids:
-        _admit_cluster(session, cid, rules, result, now)
+    # three queries for the whole batch (clusters, copies, stories), not three per cluster
+    clusters = list(session.scalars(select(Cluster).where(Cluster.id.in_(cluster_ids), Cluster.size > 0)
+                                    .order_by(Cluster.id)))
+    copies = cluster_copies(session, [c.id for c in clusters])
+    stories = {st.cluster_id: st for st in session.scalars(
+        select(Story).where(Story.cluster_id.in_([c.id for c in clusters])))}
+    for cluster in clusters:
+        if copies.get(cluster.id):
+            _admit_cluster(session, cluster, copies[cluster.id], stories.get(cluster.id), rules, result, now)
     return result
 
 
-def cluster_copies(session: Session, cluster_id: int) -> list[Copy]:
+def cluster_copies(session: Session, cluster_ids: Sequence[int]) -> dict[int, list[Copy]]:
+    """The copies (articles with their outlet and classification) of each cluster, by article id."""
+    out: dict[int, list[Copy]] = {}
+    if not cluster_ids:
+        return out
     rows = session.execute(
-        select(Article.id, Article.source_id, Source.name, Source.country, Article.published_at, Article.language,
-               Article.title, Classification.relevance, Classification.top_topic, Classification.topics)
+        select(Article.cluster_id, Article.id, Article.source_id, Source.name, Source.country, Article.published_at,
+               Article.language, Article.title, Classification.relevance, Classification.top_topic,
+               Classification.topics)
         .outerjoin(Source, Source.id == Article.source_id)
         .outerjoin(Classification, Classification.article_id == Article.id)
-        .where(Article.cluster_id == cluster_id).order_by(Article.id)).all()
-    return [Copy(r.id, r.source_id, r.name, r.country, r.published_at, r.language, r.title, r.relevance,
-                 r.top_topic, r.topics) for r in rows]
+        .where(Article.cluster_id.in_(list(cluster_ids))).order_by(Article.id)).all()
+    for r in rows:
+        out.setdefault(r.cluster_id, []).append(Copy(r.id, r.source_id, r.name, r.country, r.published_at,
+                                                     r.language, r.title, r.relevance, r.top_topic, r.topics))
+    return out
 
 
 def entry(copies: list[Copy], rules: list[ActiveRule]) -> tuple[str, str] | None:
@@ -146,14 +160,9 @@ def known_copies(session: Session, story_id: int) -> set[int]:
     return known
 
 
-def _admit_cluster(session: Session, cid: int, rules: list[ActiveRule], result: AdmitResult, now: datetime) -> None:
-    cluster = session.get(Cluster, cid)
-    if cluster is None or cluster.size == 0:
-        return
-    copies = cluster_copies(session, cid)
-    if not copies:
-        return
-    story = session.scalar(select(Story).where(Story.cluster_id == cid))
+def _admit_cluster(session: Session, cluster: Cluster, copies: list[Copy], story: Story | None,
+                   rules: list[ActiveRule], result: AdmitResult, now: datetime) -> None:
+    cid = cluster.id
     if story is None:
         found = entry(copies, rules)
         if found is None:

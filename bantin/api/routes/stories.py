@@ -11,8 +11,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from bantin.api.deps import CurrentUser, SessionDep
+from bantin.api.deps import CtxDep, CurrentUser, SessionDep
 from bantin.api.pagination import DEFAULT_LIMIT, CursorQ, LimitQ, Page, decode_cursor, encode_cursor
 from bantin.api.roles import requires
 from bantin.api.schemas.stories import (
@@ -70,7 +71,7 @@ def _filters(me: CurrentUser, state: list[State] | None, owner: str | None, prio
 
 @router.get("", response_model=Page[StoryPublic], dependencies=[requires("viewer")])
 def list_stories(
-    s: SessionDep, me: CurrentUser,
+    s: SessionDep, ctx: CtxDep, me: CurrentUser,
     state: Annotated[list[State] | None, Query()] = None,
     owner: Annotated[str | None, Query(max_length=MAX_OWNER_CHARS)] = None,
     priority: Annotated[list[Priority] | None, Query()] = None,
@@ -96,7 +97,8 @@ def list_stories(
     now = utcnow()
     audit.record(s, me.actor, "queue.read", audit_target="queue", filters=f.for_audit(), limit=limit)
     s.commit()  # the record first (principle 3)
-    rows = list(s.scalars(story_query(f, now).limit(limit + 1)))
+    with ctx.read_sessions() as r:  # the answer: a read that holds no write lock (SQLite)
+        rows = list(r.scalars(story_query(f, now).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     return Page[StoryPublic](items=[story_public(r, now) for r in rows],
@@ -105,7 +107,7 @@ def list_stories(
 
 @router.get("/counts", response_model=StoryCounts, dependencies=[requires("viewer")])
 def counts(
-    s: SessionDep, me: CurrentUser,
+    s: SessionDep, ctx: CtxDep, me: CurrentUser,
     owner: Annotated[str | None, Query(max_length=MAX_OWNER_CHARS)] = None,
     priority: Annotated[list[Priority] | None, Query()] = None,
     topic: Annotated[list[str] | None, Query()] = None,
@@ -118,28 +120,31 @@ def counts(
                  "latest_published_at", False)
     audit.record(s, me.actor, "queue.read", audit_target="queue", counts=True, filters=f.for_audit())
     s.commit()
-    per_state, overdue = story_counts(s, f, utcnow())
+    with ctx.read_sessions() as r:
+        per_state, overdue = story_counts(r, f, utcnow())
     return StoryCounts(states=per_state, overdue=overdue, total=sum(per_state.values()))
 
 
-def _audited_story(s: SessionDep, me: CurrentUser, story_id: int, action: str) -> Story:
-    audit.record(s, me.actor, action, audit_target=f"story:{story_id}")
-    s.commit()
-    story = s.scalar(select(Story).where(Story.id == story_id))
+def _story(r: Session, story_id: int) -> Story:
+    story = r.scalar(select(Story).where(Story.id == story_id))
     if story is None:
         raise HTTPException(404, NOT_FOUND)
     return story
 
 
 @router.get("/{story_id}", response_model=StoryDetail, dependencies=[requires("viewer")])
-def get_story(story_id: StoryId, s: SessionDep, me: CurrentUser) -> StoryDetail:
+def get_story(story_id: StoryId, s: SessionDep, ctx: CtxDep, me: CurrentUser) -> StoryDetail:
     """The story, its copies and timeline, the origin's text, topics and places, notes and history."""
-    story = _audited_story(s, me, story_id, "story.read")
-    return story_detail(s, story, utcnow())
+    audit.record(s, me.actor, "story.read", audit_target=f"story:{story_id}")
+    s.commit()
+    with ctx.read_sessions() as r:
+        return story_detail(r, _story(r, story_id), utcnow())
 
 
 @router.get("/{story_id}/history", response_model=list[StoryEventPublic], dependencies=[requires("viewer")])
-def get_history(story_id: StoryId, s: SessionDep, me: CurrentUser) -> list[StoryEventPublic]:
+def get_history(story_id: StoryId, s: SessionDep, ctx: CtxDep, me: CurrentUser) -> list[StoryEventPublic]:
     """Every change of the story, oldest first: who, when, what."""
-    _audited_story(s, me, story_id, "story.history")
-    return history(s, story_id)
+    audit.record(s, me.actor, "story.history", audit_target=f"story:{story_id}")
+    s.commit()
+    with ctx.read_sessions() as r:
+        return history(r, _story(r, story_id).id)
