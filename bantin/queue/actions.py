@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -123,12 +123,21 @@ def _plan(session: Session, story: Story, change: StoryChange) -> dict[str, Any]
         new["priority"] = change.priority
         new["due_at"] = due_for(session, change.priority, story.created_at)
     if change.due_at is not UNSET and change.due_at != story.due_at:
-        if change.due_at is not None and change.due_at.tzinfo is None:
-            raise TransitionRefused("hạn xử lý cần múi giờ (due_at needs a timezone)")
-        new["due_at"] = change.due_at
+        new["due_at"] = _utc(change.due_at)
     if "due_at" in new and new["due_at"] == story.due_at:
         del new["due_at"]
     return new
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise TransitionRefused("hạn xử lý cần múi giờ (due_at needs a timezone)")
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise TransitionRefused("hạn xử lý ngoài phạm vi (due_at out of range)") from None
 
 
 def _check_owner(session: Session, user_id: int) -> None:

@@ -58,3 +58,14 @@ def test_a_story_shows_its_copies_timeline_origin_notes_and_history(queue: Api) 
     assert ("user:reviewer", f"story:{bridge['id']}") in _audits(queue, "story.note")
     missing = queue.client.get(f"{URL}/999999", headers=queue.headers("viewer"))
     assert missing.status_code == 404 and missing.json() == {"detail": "không tìm thấy tin (story not found)"}
+
+
+def test_bad_filter_values_get_422_not_a_server_error(api: Api) -> None:
+    viewer = api.headers("viewer")
+    for params in ({"owner": "²"}, {"owner": "someone"}, {"owner": str(2**40)}, {"topic": "a\x00b"},
+                   {"source_id": str(2**40)}, {"topic": ["x"] * 51}, {"state": "disputed"}):
+        r = api.client.get(URL, params=params, headers=viewer)
+        assert r.status_code == 422, (params, r.text)
+        assert "detail" in r.json()
+    naive = api.client.get(URL, params={"from": "2026-11-20T00:00:00"}, headers=viewer)  # taken as UTC
+    assert naive.status_code == 200 and naive.json() == {"items": [], "next_cursor": None}

@@ -14,14 +14,14 @@ from sqlalchemy.orm import Session
 from bantin.api.deps import CurrentUser, SessionDep
 from bantin.api.roles import requires
 from bantin.api.schemas.rules import ResponseTimePublic, ResponseTimeSet, RuleCreate, RulePublic, RuleUpdate
-from bantin.api.schemas.stories import MAX_ID, Priority
+from bantin.api.schemas.stories import MAX_INT_ID, Priority
 from bantin.app import audit
 from bantin.queue.due import response_hours
 from bantin.store.office import PRIORITIES, QueueRule, ResponseTime, SavedSearch
 from bantin.store.schema import Source
 
 router = APIRouter(tags=["queue rules"])
-RuleId = Annotated[int, Path(ge=1, le=MAX_ID)]
+RuleId = Annotated[int, Path(ge=1, le=MAX_INT_ID)]
 # The office keeps a handful of rules; this many is a runaway script, and every admission reads them all.
 MAX_RULES = 500
 _LISTS = ("relevance", "topics", "source_ids", "languages")

@@ -6,7 +6,7 @@ read that cannot be recorded is not answered.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query
@@ -18,7 +18,8 @@ from bantin.api.pagination import DEFAULT_LIMIT, CursorQ, LimitQ, Page, decode_c
 from bantin.api.roles import requires
 from bantin.api.schemas.stories import (
     MAX_ID,
-    Id,
+    MAX_INT_ID,
+    IntId,
     Priority,
     Relevance,
     State,
@@ -44,29 +45,41 @@ MAX_VALUE_CHARS = 50
 MAX_OWNER_CHARS = 20
 
 def _filters(me: CurrentUser, state: list[State] | None, owner: str | None, priority: list[Priority] | None,
-             topic: list[str] | None, relevance: list[Relevance] | None, source_id: list[Id] | None,
+             topic: list[str] | None, relevance: list[Relevance] | None, source_id: list[IntId] | None,
              language: list[str] | None, date_from: datetime | None, date_to: datetime | None,
              date_field: str, overdue: bool) -> StoryFilters:
     lists = (state, priority, topic, relevance, source_id, language)
     if any(len(v or ()) > MAX_FILTER_VALUES for v in lists):
         raise HTTPException(422, f"tối đa {MAX_FILTER_VALUES} giá trị mỗi bộ lọc (at most {MAX_FILTER_VALUES} "
                                  "values per filter)")
-    if any(len(v) > MAX_VALUE_CHARS for v in (*(topic or ()), *(language or ()))):
-        raise HTTPException(422, f"giá trị lọc quá dài (filter values have at most {MAX_VALUE_CHARS} characters)")
+    texts = (*(topic or ()), *(language or ()), owner or "")
+    if any(len(v) > MAX_VALUE_CHARS or "\x00" in v for v in texts):
+        raise HTTPException(422, f"giá trị lọc quá dài hoặc có ký tự NUL (filter values have at most "
+                                 f"{MAX_VALUE_CHARS} characters and no NUL)")
     owner_id, unowned = None, False
     if owner == "me":
         owner_id = me.user_id
     elif owner == "none":
         unowned = True
     elif owner is not None:
-        if not owner.isdigit() or int(owner) > MAX_ID:
+        if not (owner.isascii() and owner.isdigit()) or int(owner) > MAX_INT_ID:
             raise HTTPException(422, 'owner phải là số, "me" hoặc "none" (owner is an id, "me" or "none")')
         owner_id = int(owner)
     return StoryFilters(states=tuple(state or ()), owner_id=owner_id, unowned=unowned,
                         priorities=tuple(priority or ()), topics=tuple(topic or ()),
                         relevance=tuple(relevance or ()), source_ids=tuple(source_id or ()),
-                        languages=tuple(language or ()), date_from=date_from, date_to=date_to,
+                        languages=tuple(language or ()), date_from=_utc(date_from), date_to=_utc(date_to),
                         date_field=date_field, overdue=overdue)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """A filter's time in UTC (a time without a zone is taken as UTC)."""
+    if value is None:
+        return None
+    try:
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:
+        raise HTTPException(422, "thời điểm ngoài phạm vi (time out of range)") from None
 
 
 @router.get("", response_model=Page[StoryPublic], dependencies=[requires("viewer")])
@@ -77,7 +90,7 @@ def list_stories(
     priority: Annotated[list[Priority] | None, Query()] = None,
     topic: Annotated[list[str] | None, Query()] = None,
     relevance: Annotated[list[Relevance] | None, Query()] = None,
-    source_id: Annotated[list[Id] | None, Query()] = None,
+    source_id: Annotated[list[IntId] | None, Query()] = None,
     language: Annotated[list[str] | None, Query()] = None,
     date_from: Annotated[datetime | None, Query(alias="from")] = None,
     date_to: Annotated[datetime | None, Query(alias="to")] = None,
@@ -91,7 +104,7 @@ def list_stories(
                  date_field, overdue)
     key = decode_cursor(cursor, 1)
     if key is not None:
-        if not isinstance(key[0], int):
+        if type(key[0]) is not int or not 1 <= key[0] <= MAX_ID:
             raise HTTPException(422, "cursor không hợp lệ (invalid cursor)")
         f = StoryFilters(**{**f.__dict__, "before_id": key[0]})
     now = utcnow()
@@ -112,7 +125,7 @@ def counts(
     priority: Annotated[list[Priority] | None, Query()] = None,
     topic: Annotated[list[str] | None, Query()] = None,
     relevance: Annotated[list[Relevance] | None, Query()] = None,
-    source_id: Annotated[list[Id] | None, Query()] = None,
+    source_id: Annotated[list[IntId] | None, Query()] = None,
     language: Annotated[list[str] | None, Query()] = None,
 ) -> StoryCounts:
     """Stories per state and overdue ones (the other filters apply); audited as a queue read."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from bantin.queue.actions import MAX_NOTE_CHARS
 
@@ -15,6 +15,18 @@ Relevance = Literal["primary", "mention", "none"]
 # Row ids are 64-bit (BIGINT on PostgreSQL): a larger number names nothing and must not reach the driver.
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Users, sources, rules and saved searches have 32-bit ids (INTEGER on PostgreSQL).
+MAX_INT_ID = 2**31 - 1
+IntId = Annotated[int, Field(ge=1, le=MAX_INT_ID)]
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:  # PostgreSQL text cannot hold NUL: refuse it here, not with a driver error
+        raise ValueError("không được chứa ký tự NUL (must not contain NUL characters)")
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(_no_nul)]
 # A bulk action touches at most this many stories: one page of the queue (pagination.MAX_LIMIT).
 MAX_BULK_IDS = 200
 # A reason is a sentence or a short paragraph, not a document (notes hold the long texts).
@@ -107,11 +119,11 @@ class StoryUpdate(BaseModel):
 
     version: int = Field(ge=1)
     state: State | None = None
-    owner_id: Id | None = None
+    owner_id: IntId | None = None
     priority: Priority | None = None
     due_at: datetime | None = None
-    dismissed_reason: str | None = Field(default=None, max_length=MAX_REASON_CHARS)
-    reason: str | None = Field(default=None, max_length=MAX_REASON_CHARS)
+    dismissed_reason: PlainText | None = Field(default=None, max_length=MAX_REASON_CHARS)
+    reason: PlainText | None = Field(default=None, max_length=MAX_REASON_CHARS)
 
 
 class BulkAction(BaseModel):
@@ -119,11 +131,11 @@ class BulkAction(BaseModel):
 
     ids: list[Id] = Field(min_length=1, max_length=MAX_BULK_IDS)
     state: State | None = None
-    owner_id: Id | None = None
+    owner_id: IntId | None = None
     priority: Priority | None = None
     due_at: datetime | None = None
-    dismissed_reason: str | None = Field(default=None, max_length=MAX_REASON_CHARS)
-    reason: str | None = Field(default=None, max_length=MAX_REASON_CHARS)
+    dismissed_reason: PlainText | None = Field(default=None, max_length=MAX_REASON_CHARS)
+    reason: PlainText | None = Field(default=None, max_length=MAX_REASON_CHARS)
 
 
 class BulkItem(BaseModel):
@@ -142,7 +154,7 @@ class AssignToMe(BaseModel):
 
 
 class NoteCreate(BaseModel):
-    text: str = Field(min_length=1, max_length=MAX_NOTE_CHARS)
+    text: PlainText = Field(min_length=1, max_length=MAX_NOTE_CHARS)
 
 
 class StoryCounts(BaseModel):
