@@ -46,6 +46,12 @@ FLOOD = ("Mưa lớn kéo dài khiến lũ quét tràn qua xã Mường Típ, hu
          "lập. Trung tâm dự báo khí tượng cảnh báo mưa còn tiếp diễn trong hai ngày tới. Ngành giáo dục cho học sinh "
          "các trường vùng lũ nghỉ học để đảm bảo an toàn. Các đoàn cứu trợ từ nhiều địa phương đã lên đường mang "
          "theo nhu yếu phẩm")
+# about Hà Tĩnh, the neighbouring province: nothing for Nghệ An
+FIRE = ("Rạng sáng nay, một đám cháy lớn bùng phát tại dãy ki-ốt ở phường Thành Sen, thành phố Hà Tĩnh. Lực lượng "
+        "cảnh sát phòng cháy chữa cháy đã điều nhiều xe đến hiện trường và khống chế ngọn lửa sau hơn một giờ. Không "
+        "có thiệt hại về người, nhưng nhiều gian hàng quần áo và đồ gia dụng bị thiêu rụi. Nguyên nhân vụ cháy đang "
+        "được cơ quan chức năng điều tra làm rõ. Chính quyền phường đã hỗ trợ các tiểu thương dọn dẹp và thống kê "
+        "thiệt hại. Người dân được khuyến cáo kiểm tra hệ thống điện trước khi rời khỏi nhà vào ban đêm")
 RATES = ("Ngân hàng Nhà nước vừa công bố điều chỉnh lãi suất điều hành. Theo các chuyên gia, quyết định này giúp "
          "doanh nghiệp tiếp cận vốn dễ hơn trong bối cảnh kinh tế thế giới còn nhiều biến động. Thị trường chứng "
          "khoán phản ứng tích cực ngay trong phiên giao dịch sáng nay với thanh khoản cao. Các ngân hàng thương mại "

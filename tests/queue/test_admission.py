@@ -14,6 +14,7 @@ from bantin.store.office import QueueRule, ResponseTime, SavedSearch, Story, Sto
 from bantin.store.schema import Article, Cluster
 from tests.queue.newsroom import (
     BRIDGE,
+    FIRE,
     FLOOD,
     INDUSTRY,
     RATES,
@@ -127,6 +128,15 @@ def test_a_worked_story_survives_reclassification_and_a_new_one_stays(app: AppCo
     assert (after[worked.id].state, after[worked.id].version) == ("triaged", 2)
     assert after[fresh.id].state == "new"
     assert after[worked.id].relevance == after[fresh.id].relevance == "none"  # the summary says what changed
+
+
+def test_a_reclassification_can_add_a_story(app: AppContext, news: Newsroom) -> None:
+    news.publish("Báo Khác", "chay", "Cháy lớn ở phường Thành Sen", FIRE)
+    news.classify()
+    assert _stories(app) == []
+    news.classify(other_province_classifier())  # now the fire is primary
+    [story] = _stories(app)
+    assert (story.title, story.entered_by, story.state) == ("Cháy lớn ở phường Thành Sen", "relevance:primary", "new")
 
 
 def test_stories_of_merged_clusters_become_one_keeping_the_worked_state(app: AppContext, news: Newsroom) -> None:
