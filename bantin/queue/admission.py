@@ -43,6 +43,8 @@ RELEVANCE_RANK = {"none": 0, "mention": 1, "primary": 2}
 HOME_COUNTRY = "VN"
 # A new story gets this priority unless a matching rule asks for a stronger one.
 DEFAULT_PRIORITY = "normal"
+# stories.entered_by holds this many characters ("rule:" + a name of up to 200): a long rule name is cut.
+ENTERED_BY_CHARS = 120
 # History actions whose detail names the copies a story already knows (so each copy is recorded once).
 _COPY_ACTIONS = ("created", "copy")
 
@@ -124,7 +126,7 @@ def entry(copies: list[Copy], rules: list[ActiveRule]) -> tuple[str, str] | None
     if any(c.relevance == "primary" for c in copies):
         return PRIMARY_ENTRY, priority
     if matched:
-        return f"rule:{matched[0].name}", priority
+        return f"rule:{matched[0].name}"[:ENTERED_BY_CHARS], priority
     return None
 
 
