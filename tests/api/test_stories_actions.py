@@ -52,7 +52,7 @@ def test_bulk_actions_answer_per_story(queue: Api) -> None:
     assert too_many.status_code == 422
 
 
-def test_viewers_read_but_do_not_change_and_cookies_need_csrf(queue: Api) -> None:
+def test_viewers_read_but_do_not_change_cookies_need_csrf_and_assign_to_me_checks_the_version(queue: Api) -> None:
     sid = _get(queue)["items"][0]["id"]
     assert _patch(queue, sid, role="viewer", version=1, state="triaged").status_code == 403
     browser = queue.login("reviewer")
@@ -61,3 +61,7 @@ def test_viewers_read_but_do_not_change_and_cookies_need_csrf(queue: Api) -> Non
     with_csrf = browser.patch(f"{URL}/{sid}", json={"version": 1, "state": "triaged"},
                               headers={"X-CSRF-Token": browser.csrf})  # type: ignore[attr-defined]
     assert with_csrf.status_code == 200 and with_csrf.json()["state"] == "triaged"
+    stale = queue.client.post(f"{URL}/{sid}/assign-to-me", json={"version": 1}, headers=queue.headers("reviewer"))
+    assert stale.status_code == 409
+    mine = queue.client.post(f"{URL}/{sid}/assign-to-me", json={"version": 2}, headers=queue.headers("analyst"))
+    assert mine.status_code == 200 and (mine.json()["state"], mine.json()["version"]) == ("assigned", 3)
