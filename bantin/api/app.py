@@ -22,7 +22,10 @@ def create_app(ctx: AppContext) -> FastAPI:
         models,
         reports,
         responses,
+        rules,
         sources,
+        stories,
+        story_actions,
         users,
     )
     from bantin.api.security import install_security, security_headers
@@ -31,7 +34,8 @@ def create_app(ctx: AppContext) -> FastAPI:
                   redoc_url=None, debug=False,
                   description="bantin — theo dõi báo chí cho tỉnh (press monitoring for a province's office)")
     app.state.ctx = ctx
-    for module in (health, auth, users, audit, sources, models, labels, responses, reports, exports):
+    for module in (health, auth, users, audit, stories, story_actions, rules, responses, sources, models, labels,
+                   reports, exports):
         app.include_router(module.router, prefix=API_PREFIX)
     install_errors(app, security_headers())
     install_security(app, ctx.settings)

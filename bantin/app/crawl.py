@@ -14,6 +14,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.orm import Session
 
 from bantin.app.context import AppContext
 from bantin.app.retention import prune_job
@@ -72,10 +73,15 @@ class ClassifierCache:
 
 
 def classify_new(app: AppContext, cache: ClassifierCache | None = None) -> int:
-    """Classify stored articles that have no (current) classification; idempotent."""
+    """Classify stored articles that have no (current) classification; idempotent. The review queue admits
+    their stories in the same transactions (``queue.admission.admit``)."""
     from bantin.classify.service import reclassify_stored
+    from bantin.queue.admission import admit
 
-    return reclassify_stored(app.sessions, (cache or ClassifierCache(app)).get())
+    def admit_stories(session: Session, article_ids: list[int]) -> None:
+        admit(session, article_ids)
+
+    return reclassify_stored(app.sessions, (cache or ClassifierCache(app)).get(), on_written=admit_stories)
 
 
 @dataclass(frozen=True)

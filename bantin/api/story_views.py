@@ -1,0 +1,93 @@
+"""Stories as the API shows them: ORM rows to the public schemas (never the rows themselves)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from fastapi import HTTPException
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bantin.api.schemas.stories import (
+    NotePublic,
+    Origin,
+    Place,
+    StoryCopy,
+    StoryDetail,
+    StoryEventPublic,
+    StoryPublic,
+)
+from bantin.queue.actions import StaleVersion, StoryNotFound
+from bantin.queue.states import OPEN_STATES, TransitionRefused
+from bantin.store.office import Story, StoryEvent, StoryNote
+from bantin.store.schema import Article, Classification, Source
+
+NOT_FOUND = "không tìm thấy tin (story not found)"
+
+
+def _json(raw: str | None, default: Any) -> Any:
+    try:
+        return json.loads(raw) if raw else default
+    except ValueError:
+        return default
+
+
+def story_public(story: Story, now: datetime) -> StoryPublic:
+    overdue = story.due_at is not None and story.due_at < now and story.state in OPEN_STATES
+    return StoryPublic(
+        id=story.id, cluster_id=story.cluster_id, origin_article_id=story.origin_article_id, title=story.title,
+        state=story.state, priority=story.priority, owner_id=story.owner_id, due_at=story.due_at, overdue=overdue,
+        dismissed_reason=story.dismissed_reason, relevance=story.relevance, topic=story.topic, copies=story.copies,
+        outlets=_json(story.outlets, []), languages=_json(story.languages, []),
+        foreign_outlets=story.foreign_outlets, first_published_at=story.first_published_at,
+        latest_published_at=story.latest_published_at, entered_by=story.entered_by, created_at=story.created_at,
+        updated_at=story.updated_at, version=story.version)
+
+
+def event_public(e: StoryEvent) -> StoryEventPublic:
+    return StoryEventPublic(id=e.id, at=e.at, actor=e.actor, action=e.action, from_state=e.from_state,
+                            to_state=e.to_state, detail=_json(e.detail, None))
+
+
+def history(session: Session, story_id: int) -> list[StoryEventPublic]:
+    rows = session.scalars(select(StoryEvent).where(StoryEvent.story_id == story_id)
+                           .order_by(StoryEvent.at, StoryEvent.id))
+    return [event_public(e) for e in rows]
+
+
+def story_detail(session: Session, story: Story, now: datetime) -> StoryDetail:
+    copies: list[StoryCopy] = []
+    origin: Origin | None = None
+    if story.cluster_id is not None:
+        rows = session.execute(
+            select(Article, Source.name, Classification).outerjoin(Source, Source.id == Article.source_id)
+            .outerjoin(Classification, Classification.article_id == Article.id)
+            .where(Article.cluster_id == story.cluster_id).order_by(Article.id)).all()
+        for a, outlet, c in rows:
+            copies.append(StoryCopy(article_id=a.id, source_id=a.source_id, outlet=outlet, url=a.canonical_url,
+                                    published_at=a.published_at, language=a.language, title=a.title,
+                                    relevance=c.relevance if c else None))
+            if a.id == story.origin_article_id:
+                origin = Origin(article_id=a.id, title=a.title, text=a.text, url=a.canonical_url,
+                                topics=_json(c.topics, {}) if c else {}, relevance=c.relevance if c else None,
+                                relevance_score=c.relevance_score if c else None,
+                                places=[Place(**p) for p in _json(c.places, []) if isinstance(p, dict)
+                                        and "name" in p] if c else [])
+    timeline = sorted(copies, key=lambda k: (k.published_at is None, k.published_at or now, k.article_id))
+    notes = [NotePublic(id=n.id, user_id=n.user_id, text=n.text, created_at=n.created_at) for n in session.scalars(
+        select(StoryNote).where(StoryNote.story_id == story.id).order_by(StoryNote.id))]
+    return StoryDetail(story=story_public(story, now), copies=copies, timeline=timeline, origin=origin, notes=notes,
+                       history=history(session, story.id))
+
+
+def http_error(exc: Exception) -> HTTPException:
+    """The answer to a refused change: 404 unknown story, 409 stale version, 422 a refused move."""
+    if isinstance(exc, StoryNotFound):
+        return HTTPException(404, NOT_FOUND)
+    if isinstance(exc, StaleVersion):
+        return HTTPException(409, str(exc))
+    if isinstance(exc, TransitionRefused):
+        return HTTPException(422, str(exc))
+    raise exc
