@@ -6,6 +6,6 @@ tracking of originals (re-fetch on a schedule, text diff, gone or error: :mod:`.
 :mod:`.schedule`, :mod:`.textdiff` and :mod:`.fetching`). Every change writes a story history row and, for
 people's actions, an audit row in the same transaction.
 
-May import: ``bantin.store``, ``bantin.app`` (audit, settings, context), ``bantin.fetch`` (one-off fetches:
+May import: ``bantin.store``, ``bantin.queue`` (its state table), ``bantin.app`` (audit, settings, context), ``bantin.fetch`` (one-off fetches:
 robots, SSRF, size caps), ``bantin.extract`` and ``bantin.text``. Never ``bantin.api`` or ``bantin.cli``.
 """

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bantin.app import audit
+from bantin.queue.states import TransitionRefused, check_transition
 from bantin.responses.errors import Conflict, Invalid
 from bantin.responses.history import add_event, get_story
 from bantin.store.office import ResponseCase
@@ -99,6 +100,11 @@ def add_published(session: Session, story_id: int, *, url: str, outlet: str, at:
                         created_by=user_id, created_at=now)
     if mark_responded and story.state in NOT_RESPONDABLE:
         raise Conflict(f"câu chuyện đã bị bỏ qua (story is {story.state}; reopen it first)")
+    if mark_responded and story.state != "responded":
+        try:  # the queue's own transition table (queue/states.py): responded comes after responding
+            check_transition(story.state, "responded")
+        except TransitionRefused as exc:
+            raise Conflict(str(exc)) from None
     session.add(case)
     session.flush()
     add_event(session, story.id, actor, "response", now, response_id=case.id, kind=case.kind,

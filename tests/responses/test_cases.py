@@ -64,6 +64,13 @@ def test_a_dismissed_story_is_not_marked_responded(ctx: Any) -> None:
                       actor="user:reviewer", user_id=None, mark_responded=True)
 
 
+def test_marking_responded_follows_the_queues_transitions(ctx: Any) -> None:
+    story = make_story(ctx, state="new")
+    with ctx.sessions() as s, pytest.raises(Conflict, match="cannot move from new to responded"):
+        add_published(s, story, url="https://nghean.gov.vn/tin/1", outlet="Báo Nghệ An", at=AT, summary=None,
+                      actor="user:reviewer", user_id=None, mark_responded=True)
+
+
 BAD_REQUESTS = [
     {"channel": "fax"},
     {"outlet": "  "},
