@@ -15,7 +15,7 @@ log = logging.getLogger("bantin.api")
 
 
 def create_app(ctx: AppContext) -> FastAPI:
-    from bantin.api.routes import auth, health
+    from bantin.api.routes import articles, auth, health, searches
 
     app = FastAPI(title="bantin", version=__version__, openapi_url="/openapi.json", docs_url="/api/docs",
                   redoc_url=None,
@@ -23,6 +23,8 @@ def create_app(ctx: AppContext) -> FastAPI:
     app.state.ctx = ctx
     for module in (health, auth):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(articles.router, prefix=API_PREFIX)
+    app.include_router(searches.router, prefix=API_PREFIX)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -50,7 +50,7 @@ class Indexable(Protocol):
 
 
 def _statement(dialect: str) -> Any:
-    table = ArticleSearch.__table__
+    table: Any = ArticleSearch.__table__
     from sqlalchemy.dialects import postgresql, sqlite
 
     ins: Any = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
