@@ -100,8 +100,8 @@ def list_articles(
         query = parse(filters.q)
     except QueryError as exc:
         raise HTTPException(422, str(exc)) from None
-    audit.record(s, me.actor, "articles.search", audit_target="articles", search_id=search_id,
-                 **filters.as_detail())
+    saved = {"search_id": search_id} if search_id is not None else {}
+    audit.record(s, me.actor, "articles.search", audit_target="articles", **saved, **filters.as_detail())
     s.commit()  # audit first, then output (docs/principles.md, principle 3)
     rs.rollback()  # a fresh snapshot, begun after the audit row (the saved search was read before it)
     dialect = rs.get_bind().dialect.name
