@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from bantin.cli.common import JsonOpt, ProgressOpt, err, fail, open_cli_app, out, progress_bar
+from bantin.cli.common import JsonOpt, ProgressOpt, err, fail, out, progress_bar
 
 articles_app = typer.Typer(help="Bài báo đã lưu (stored articles).", no_args_is_help=True)
 
@@ -51,6 +51,7 @@ def articles_import(
     import json
 
     from bantin.app import audit
+    from bantin.app.context import open_app
     from bantin.app.crawl import classify_new
     from bantin.app.stats import CounterStats
     from bantin.ingest.importer import import_rows
@@ -58,7 +59,9 @@ def articles_import(
 
     if not input_.is_file():
         fail(f"không có tệp (no such file) {input_}", 2)
-    app_ = open_cli_app()
+    # the configured sources are seeded first on a new database: an archive of a crawled publisher attaches to
+    # it (and an import into an empty database does not stop the seeding the crawler's first start relies on)
+    app_ = open_app()
     with app_.sessions() as s:  # the start is audited too: an interrupted import is on record
         audit.record(s, audit.cli_actor(), "articles.import", audit_target=f"import:{input_.name}", phase="start",
                      input=str(input_), source_default=source_default)
