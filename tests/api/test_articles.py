@@ -95,7 +95,7 @@ def test_filters_and_the_cursor_page_through_everything_once(news: Api) -> None:
     assert news.client.get(URL, params={"cluster_id": first.cluster_id}, headers=h).json()["items"][0]["id"] == first.id
 
 
-ODD_QUERIES = ('"', "OR", "AND OR NOT", "-", "((", "NOT", "💥", "%_*", "\\", "'; DROP TABLE articles; --")
+ODD_QUERIES = ('"', "\x00", "a\x00b", "OR", "AND OR NOT", "-", "((", "NOT", "💥", "%_*", "\\", "'; DROP TABLE articles; --")
 
 
 def test_odd_queries_answer_200_with_nothing_and_never_fail(news: Api) -> None:

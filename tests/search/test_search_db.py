@@ -126,3 +126,22 @@ def test_retention_takes_the_index_rows_with_the_articles(db_url: str, shared_da
     with session_factory(engine)() as s:
         assert s.scalars(select(ArticleSearch.article_id)).all() == []
     engine.dispose()
+
+
+def test_upgrade_to_0007_indexes_the_articles_already_stored(db_url: str) -> None:
+    from sqlalchemy import text
+
+    engine = make_engine(db_url)
+    upgrade(engine, "0006")
+    with engine.begin() as c:
+        for i, (title, body) in enumerate([("Lũ ở Đô Lương", "Nước dâng cao tại xã Đô Lương, Nghệ An."),
+                                           ("Bóng đá", "Đội tuyển thắng trên sân Mỹ Đình.")]):
+            c.execute(text("INSERT INTO articles (id, canonical_url, title, text, content_hash, fetched_at) "
+                           "VALUES (:id, :u, :title, :t, :h, :f)"),
+                      {"id": i + 1, "u": f"http://x.test/{i}", "title": title, "t": body, "h": f"{i:064d}",
+                       "f": "2026-11-30 00:00:00"})
+    upgrade(engine)
+    assert search(engine, "do luong") == {1}
+    assert search(engine, '"my dinh" OR lu') == {1, 2}
+    assert search(engine, 'my dinh OR lu') == {2}  # my AND (dinh OR lu)
+    engine.dispose()
