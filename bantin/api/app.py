@@ -14,6 +14,7 @@ API_PREFIX = "/api/v1"
 def create_app(ctx: AppContext) -> FastAPI:
     from bantin.api.errors import install_errors
     from bantin.api.routes import (
+        articles,
         audit,
         auth,
         exports,
@@ -23,6 +24,7 @@ def create_app(ctx: AppContext) -> FastAPI:
         reports,
         responses,
         rules,
+        searches,
         sources,
         stories,
         story_actions,
@@ -34,8 +36,8 @@ def create_app(ctx: AppContext) -> FastAPI:
                   redoc_url=None, debug=False,
                   description="bantin — theo dõi báo chí cho tỉnh (press monitoring for a province's office)")
     app.state.ctx = ctx
-    for module in (health, auth, users, audit, stories, story_actions, rules, responses, sources, models, labels,
-                   reports, exports):
+    for module in (health, auth, users, audit, stories, story_actions, rules, responses, articles, searches,
+                   sources, models, labels, reports, exports):
         app.include_router(module.router, prefix=API_PREFIX)
     install_errors(app, security_headers())
     install_security(app, ctx.settings)

@@ -2,5 +2,5 @@
 syndication clusters, and the Scrapy spider that drives fetch → feeds → extract → dedup → store.
 
 May import: ``app.settings``, ``app.stats``, ``store``, ``text``, ``fetch``, ``feeds``, ``extract``, ``dedup``,
-``sources``. Never ``classify`` or ``app.context``: classification is wired in by ``app.crawl``.
+``sources``, ``search`` (the indexer). Never ``classify`` or ``app.context``: classification is wired in by ``app.crawl``.
 """

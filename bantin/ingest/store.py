@@ -20,6 +20,7 @@ from bantin.dedup.credit import OriginCandidate, choose_origin, credit_source
 from bantin.dedup.minhash import content_hash, signature, signature_to_bytes
 from bantin.extract.canonical import url_key
 from bantin.ingest.neardup import add_bands, near_duplicates
+from bantin.search.index import index_articles
 from bantin.store.db import dialect_insert
 from bantin.store.schema import Article, ArticleURL, Cluster, Source
 from bantin.store.types import utcnow
@@ -96,6 +97,7 @@ def ingest(session: Session, art: NewArticle, stats: StatsLike) -> IngestResult:
         session.flush()
         _add_aliases(session, row.id, urls)
         add_bands(session, row.id, sig)
+        index_articles(session, [row])  # full-text search finds it from this commit on
         cluster_id = _cluster(session, row, candidates, stats)
         stats.inc_value("ingest/article_new")
         return IngestResult(row.id, "new", cluster_id)

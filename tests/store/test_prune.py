@@ -20,6 +20,7 @@ from bantin.app.settings import Settings, get_settings
 from bantin.classify.labels import article_text
 from bantin.classify.registry.evalset import freeze_eval
 from bantin.cli.db import db_app
+from bantin.search.index import index_articles
 from bantin.store import prune as prune_mod
 from bantin.store.db import make_engine, session_factory
 from bantin.store.migrate import upgrade
@@ -37,7 +38,7 @@ from bantin.store.schema import (
 )
 from bantin.store.types import utcnow
 
-TABLES = ("articles", "article_urls", "article_bands", "labels", "classifications", "clusters", "frontier",
+TABLES = ("articles", "article_urls", "article_bands", "article_search", "labels", "classifications", "clusters", "frontier",
           "fetch_log", "audit_log", "article_notes")
 RETENTION = {"retention_days": 10, "fetch_log_days": 5, "frontier_days": 3, "audit_days": 20}
 FROZEN_TITLE = "Lễ hội Làng Sen đón 10 vạn du khách"
@@ -77,6 +78,7 @@ def seed(s: Session, now: datetime) -> None:
                    Classification(article_id=a.id, topics="{}", relevance="primary", relevance_score=0.9,
                                   province="Nghệ An", places="[]")])
         s.execute(text("INSERT INTO article_notes (article_id, note) VALUES (:a, 'x')"), {"a": a.id})
+        index_articles(s, [a])
     s.flush()
     eleven = s.scalar(select(Article.id).where(Article.title == "mười một ngày"))
     frontier = [("done", 1, None, None), ("done", 4, None, None), ("failed", 4, None, None),
@@ -141,7 +143,7 @@ def test_prune_keeps_exactly_what_the_settings_say(db: tuple[Engine, Settings]) 
     after = counts(engine)
     # 3 articles past 10 days go (the frozen one stays), each with 2 URLs, a label, a classification, a note
     assert {t: before[t] - after[t] for t in TABLES} == {
-        "articles": 3, "article_urls": 6, "article_bands": 6, "labels": 3, "classifications": 3, "article_notes": 3,
+        "articles": 3, "article_urls": 6, "article_bands": 6, "article_search": 3, "labels": 3, "classifications": 3, "article_notes": 3,
         "clusters": 2,  # "old" lost every member, "merged" had size 0
         "frontier": 2, "fetch_log": 2,
         "audit_log": 0}  # the 2 rows past 20 days went, and the run added its own 2 (start, result)

@@ -1,0 +1,108 @@
+"""The article listing: filters (and a full-text query) → one SELECT, newest stored first (id descending).
+
+Id order is what both indexes give cheaply: FTS5 walks its matches by rowid descending and stops at the
+LIMIT (``ORDER BY rowid DESC LIMIT n`` scores nothing), PostgreSQL reads the newest ids through the
+primary key and checks them against the GIN-indexed tsvector (or the reverse, for rare words). The
+crawler stores articles as they appear, so id order is publication order give or take a poll interval;
+an archive import (``bantin articles import``) lists after what was stored before it. The API and the
+exports both build their SELECT here (:func:`article_query`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Integer, Select, cast, column, false, literal_column, select, table
+from sqlalchemy.dialects.postgresql import TSQUERY
+
+from bantin.search.query import Query, parse
+from bantin.store.schema import Article, Classification, Source
+from bantin.store.searchindex import FTS_TABLE, ArticleSearch
+
+_fts = table(FTS_TABLE, column("rowid", Integer))
+
+
+@dataclass(frozen=True)
+class ArticleFilters:
+    """What a listing may be narrowed by (every field optional; saved searches store these as JSON)."""
+
+    q: str | None = None
+    topic: str | None = None  # classifications.top_topic
+    relevance: str | None = None  # primary | mention | none
+    source_id: int | None = None
+    language: str | None = None
+    published_from: datetime | None = None  # inclusive
+    published_to: datetime | None = None  # exclusive
+    cluster_id: int | None = None
+
+    def as_detail(self) -> dict[str, Any]:
+        """The filters that are set (for the audit row and saved searches)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+
+
+def _aware(dt: datetime) -> datetime:
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
+
+
+def _match(expr: str) -> Any:
+    return literal_column(FTS_TABLE).op("MATCH")(expr)
+
+
+def _tsq(expr: str) -> Any:
+    return ArticleSearch.doc.op("@@")(cast(expr, TSQUERY))
+
+
+def article_query(filters: ArticleFilters, dialect: str, *, before_id: int | None = None,
+                  limit: int | None = None, with_text: bool = False, query: Query | None = None) -> Select[Any]:
+    """The SELECT of the articles matching ``filters`` (newest first, ``id < before_id`` for the next page).
+
+    Columns: id, title, summary, url, source_name, published_at, language, relevance, top_topic,
+    cluster_id (and text with ``with_text``). Raises ``search.query.QueryError`` for a query over its bounds;
+    a query without any word selects nothing."""
+    q = query if query is not None else parse(filters.q)
+    cols: list[Any] = [Article.id, Article.title, Article.summary, Article.canonical_url.label("url"),
+                       Source.name.label("source_name"), Article.published_at, Article.language,
+                       Classification.relevance, Classification.top_topic, Article.cluster_id]
+    if with_text:
+        cols.append(Article.text)
+    stmt = select(*cols)
+    order: Any = Article.id
+    positive = q.fts5() if dialect == "sqlite" else q.tsquery()
+    if positive is not None and dialect == "sqlite":
+        stmt = stmt.select_from(_fts).join(Article, Article.id == _fts.c.rowid).where(_match(positive))
+        order = _fts.c.rowid  # FTS5 hands out its matches in rowid order: no sort, stops at the LIMIT
+    elif positive is not None:
+        stmt = stmt.select_from(Article).join(ArticleSearch, ArticleSearch.article_id == Article.id)
+        stmt = stmt.where(_tsq(positive))
+    else:
+        stmt = stmt.select_from(Article)
+    if positive is None and q.excluded:  # only exclusions: everything but their matches
+        if dialect == "sqlite":
+            neg = select(_fts.c.rowid).where(_match(q.fts5_excluded() or ""))
+        else:
+            neg = select(ArticleSearch.article_id).where(_tsq(q.tsquery_excluded() or ""))
+        stmt = stmt.where(Article.id.not_in(neg))
+    elif positive is None and filters.q and filters.q.strip():  # a query with no word in it
+        stmt = stmt.where(false())
+    stmt = stmt.outerjoin(Source, Source.id == Article.source_id)
+    stmt = stmt.outerjoin(Classification, Classification.article_id == Article.id)
+    if filters.topic is not None:
+        stmt = stmt.where(Classification.top_topic == filters.topic)
+    if filters.relevance is not None:
+        stmt = stmt.where(Classification.relevance == filters.relevance)
+    if filters.source_id is not None:
+        stmt = stmt.where(Article.source_id == filters.source_id)
+    if filters.language is not None:
+        stmt = stmt.where(Article.language == filters.language)
+    if filters.published_from is not None:
+        stmt = stmt.where(Article.published_at >= _aware(filters.published_from))
+    if filters.published_to is not None:
+        stmt = stmt.where(Article.published_at < _aware(filters.published_to))
+    if filters.cluster_id is not None:
+        stmt = stmt.where(Article.cluster_id == filters.cluster_id)
+    if before_id is not None:
+        stmt = stmt.where(order < before_id)
+    stmt = stmt.order_by(order.desc())
+    return stmt.limit(limit) if limit is not None else stmt

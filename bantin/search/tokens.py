@@ -1,0 +1,56 @@
+"""The tokens search sees: words of letters and digits, diacritics folded (đ → d) and lowercased.
+
+The index and the query are built from the same tokens, so SQLite (FTS5's unicode61 over space-separated
+tokens) and PostgreSQL (the 'simple' configuration over the same string) agree on every match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bantin.text.diacritics import fold
+
+# A word: letters and digits, with any combining marks inside it (text not in NFC keeps its marks attached).
+WORD_RE = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])+")
+# Tokens indexed per article: PostgreSQL clamps word positions at 16,383 (phrases past it cannot match);
+# both databases index the same prefix so they give the same results. ~16k words is 3x a long feature.
+MAX_INDEXED_TOKENS = 16_000
+# PostgreSQL ignores lexemes of 2 KiB and more; no real word is near this, a URL-like blob can be.
+MAX_TOKEN_CHARS = 200
+
+
+def fold_token(word: str) -> str:
+    return fold(word).lower()
+
+
+def tokens(text: str | None) -> Iterator[str]:
+    """The folded tokens of ``text``, in order: "Đô Lương, Nghệ An" → do, luong, nghe, an."""
+    if not text:
+        return
+    for m in WORD_RE.finditer(text):
+        tok = fold_token(m.group())
+        if tok and len(tok) <= MAX_TOKEN_CHARS:
+            yield tok
+
+
+def spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, folded token) of each word of ``text``: positions in the original (for highlights)."""
+    for m in WORD_RE.finditer(text):
+        yield m.start(), m.end(), fold_token(m.group())
+
+
+def document(title: str | None, summary: str | None, text: str | None) -> str:
+    """The search document of an article: its folded tokens, space-separated (what both indexes store).
+
+    The summary is left out when the text starts with it (feed-only items store the summary as text)."""
+    parts = [title, summary, text]
+    if summary and text and text.lstrip().startswith(summary.strip()[:200]):
+        parts = [title, text]
+    out: list[str] = []
+    for part in parts:
+        out.extend(tokens(part))
+        if len(out) >= MAX_INDEXED_TOKENS:
+            del out[MAX_INDEXED_TOKENS:]
+            break
+    return " ".join(out)
