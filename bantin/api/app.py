@@ -24,6 +24,7 @@ def create_app(ctx: AppContext) -> FastAPI:
         reports,
         responses,
         rules,
+        schema,
         searches,
         sources,
         stories,
@@ -32,13 +33,14 @@ def create_app(ctx: AppContext) -> FastAPI:
     )
     from bantin.api.security import install_security, security_headers
 
-    app = FastAPI(title="bantin", version=__version__, openapi_url="/openapi.json", docs_url="/api/docs",
+    app = FastAPI(title="bantin", version=__version__, openapi_url=None, docs_url=None,
                   redoc_url=None, debug=False,
                   description="bantin — theo dõi báo chí cho tỉnh (press monitoring for a province's office)")
     app.state.ctx = ctx
     for module in (health, auth, users, audit, stories, story_actions, rules, responses, articles, searches,
                    sources, models, labels, reports, exports):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(schema.router)  # /openapi.json and /api/docs, for signed-in users
     install_errors(app, security_headers())
     install_security(app, ctx.settings)
     return app

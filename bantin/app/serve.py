@@ -72,7 +72,8 @@ def has_admin(ctx: AppContext) -> bool:
 
 def start_message(url: str, admin: bool, crawling: bool) -> list[str]:
     lines = [f"bantin đang chạy tại (is running at) {url}/",
-             f"  Mở trong trình duyệt (open in a browser): {url}/api/docs",
+             f"  API: {url}/api/v1 — mô tả (schema) {url}/api/docs, cần đăng nhập hoặc mã truy cập "
+             "(needs a login or a token: bantin tokens create NAME)",
              f"  Tình trạng (health): {url}/api/v1/health"]
     if not crawling:
         lines.append("  Không thu thập (--no-crawl): chỉ chạy API (the API only)")

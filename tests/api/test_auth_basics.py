@@ -68,3 +68,12 @@ def test_audit_log_refuses_updates(api: Api) -> None:
         with pytest.raises(DBAPIError, match="append-only"):
             s.execute(update(AuditEvent).values(action="edited"))
             s.commit()
+
+
+def test_the_schema_and_its_page_need_a_signed_in_user(api: Api) -> None:
+    assert api.client.get("/openapi.json").status_code == 401
+    assert api.client.get("/api/docs").status_code == 401
+    schema = api.client.get("/openapi.json", headers=api.headers("viewer"))
+    assert schema.status_code == 200 and "/api/v1/stories" in schema.json()["paths"]
+    page = api.login("viewer").get("/api/docs")
+    assert page.status_code == 200 and "/openapi.json" in page.text

@@ -47,7 +47,7 @@ def admin_headers(api: Api) -> dict[str, str]:
 def test_no_server_errors_and_responses_match_the_schema(schema_api: Api) -> None:
     """Each operation in turn (schemathesis' lazy pytest schema does not run on pytest 9: one test drives
     hypothesis per operation and collects what fails)."""
-    schema = schemathesis.openapi.from_asgi("/openapi.json", schema_api.app)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", schema_api.app, headers=admin_headers(schema_api))
     failures, tested = [], []
     for result in schema.get_all_operations():
         operation = result.ok()
