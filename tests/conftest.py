@@ -28,3 +28,20 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-u
     from tests.dbfixtures import make_db_url
 
     yield from make_db_url(request.param, tmp_path)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def migrated_db_url(request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A fresh database at the head revision, once on SQLite, once on PostgreSQL (copied from one migrated
+    template per test run: for tests of what is in the database, not of the migrations themselves)."""
+    from tests.dbfixtures import make_migrated_db_url
+
+    yield from make_migrated_db_url(request.param, tmp_path, tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_template_databases():  # type: ignore[no-untyped-def]
+    yield
+    from tests.dbfixtures import TEMPLATES
+
+    TEMPLATES.drop()

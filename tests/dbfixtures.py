@@ -54,3 +54,80 @@ def make_db_url(kind: str, tmp_path: Path) -> Iterator[str]:
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+class _Templates:
+    """One migrated database per kind and test run, copied for each test that wants a migrated database:
+    migrating a fresh database costs 1.4 s on SQLite and 2.9 s on PostgreSQL, a copy a few milliseconds
+    (SQLite: the file) or ~0.3 s (PostgreSQL: ``CREATE DATABASE ... TEMPLATE``)."""
+
+    def __init__(self) -> None:
+        self.sqlite_file: Path | None = None
+        self.pg_name: str | None = None
+
+    def sqlite(self, tmp_root: Path) -> Path:
+        if self.sqlite_file is None:
+            from bantin.store.db import make_engine
+            from bantin.store.migrate import upgrade
+
+            path = tmp_root / "bantin-template.db"
+            engine = make_engine(f"sqlite:///{path}")
+            upgrade(engine)
+            engine.dispose()  # the last connection closing checkpoints the WAL into the main file
+            assert not Path(f"{path}-wal").exists(), "the template's WAL was not checkpointed"
+            self.sqlite_file = path
+        return self.sqlite_file
+
+    def postgresql(self) -> str:
+        if self.pg_name is None:
+            from bantin.store.db import make_engine
+            from bantin.store.migrate import upgrade
+
+            name = f"bantin_tpl_{uuid.uuid4().hex[:12]}"
+            admin = _pg_admin_engine()
+            with admin.connect() as c:
+                c.execute(text(f'CREATE DATABASE "{name}"'))
+            admin.dispose()
+            engine = make_engine(make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False))
+            upgrade(engine)
+            engine.dispose()  # a template must have no connections while it is copied
+            self.pg_name = name
+        return self.pg_name
+
+    def drop(self) -> None:
+        if self.pg_name is not None:
+            admin = _pg_admin_engine()
+            with admin.connect() as c:
+                c.execute(text(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)'))
+            admin.dispose()
+            self.pg_name = None
+
+
+TEMPLATES = _Templates()
+
+
+def make_migrated_db_url(kind: str, tmp_path: Path, tmp_root: Path) -> Iterator[str]:
+    """A fresh database already at the head revision (a copy of one migrated once per test run)."""
+    import shutil
+
+    if kind == "sqlite":
+        target = tmp_path / "bantin-test.db"
+        shutil.copyfile(TEMPLATES.sqlite(tmp_root), target)
+        yield f"sqlite:///{target}"
+        return
+    reason = pg_available()
+    if reason:
+        if os.environ.get("BANTIN_REQUIRE_PG") == "1":
+            pytest.fail(reason + " (BANTIN_REQUIRE_PG=1)")
+        pytest.skip(reason)
+    template = TEMPLATES.postgresql()
+    name = f"bantin_test_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin_engine()
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -69,8 +69,8 @@ def make_api(db_url: str, tmp_path: Path, **settings: Any) -> Api:
 
 
 @pytest.fixture
-def api(db_url: str, tmp_path: Path) -> Iterator[Api]:
-    a = make_api(db_url, tmp_path)
+def api(migrated_db_url: str, tmp_path: Path) -> Iterator[Api]:
+    a = make_api(migrated_db_url, tmp_path)
     yield a
     a.ctx.engine.dispose()
 

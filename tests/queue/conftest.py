@@ -12,13 +12,13 @@ from tests.queue.newsroom import Newsroom
 
 
 @pytest.fixture
-def app(db_url: str, tmp_path: Path) -> Iterator[AppContext]:
+def app(migrated_db_url: str, tmp_path: Path) -> Iterator[AppContext]:
     from bantin.app.context import open_app
     from bantin.app.settings import Settings
 
     empty = tmp_path / "no-sources.toml"
     empty.write_text("")
-    ctx = open_app(Settings(database_url=db_url, data_dir=tmp_path / "data", sources_file=empty))
+    ctx = open_app(Settings(database_url=migrated_db_url, data_dir=tmp_path / "data", sources_file=empty))
     yield ctx
     ctx.engine.dispose()
 
