@@ -17,16 +17,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Column, Engine, MetaData, Table, delete, func, select, update
 
-from bantin.app.settings import Settings
 from bantin.store import office as _office  # noqa: F401 - the office's models, for their column types
+from bantin.store.prune_policy import Keep, PruneReport, RetentionPolicy
 from bantin.store.schema import Base
 from bantin.store.types import utcnow
+
+__all__ = ["PRUNE_BATCH", "Keep", "PruneReport", "Pruner", "RetentionPolicy", "prune"]
 
 # Rows per transaction: ~10-50 ms on SQLite or PostgreSQL for an article batch with its children, short
 # enough that the crawler's next write barely waits, large enough that a year's backlog takes minutes.
@@ -37,32 +39,6 @@ FINISHED_FRONTIER = ("done", "failed")
 # A dry run remembers the ids it would delete from these tables, so that a later rule reaching the same row
 # (a story's tracking, a cluster's story) does not count it twice; they are small (a cluster is an int).
 RECOUNTED = ("clusters", "tracked_originals", "tracking_checks")
-
-Keep = Callable[[str | None, str], bool]
-
-
-@dataclass(frozen=True)
-class RetentionPolicy:
-    articles_days: int
-    fetch_log_days: int
-    frontier_days: int
-    audit_days: int
-
-    @classmethod
-    def from_settings(cls, s: Settings) -> RetentionPolicy:
-        return cls(s.retention_days, s.fetch_log_days, s.frontier_days, s.audit_days)
-
-
-@dataclass
-class PruneReport:
-    dry_run: bool
-    cutoffs: dict[str, datetime]
-    deleted: Counter[str] = field(default_factory=Counter)  # table → rows deleted (would be, in a dry run)
-    kept_frozen: int = 0  # articles past retention kept because they are in a frozen evaluation set
-
-    def as_detail(self) -> dict[str, Any]:
-        return {"dry_run": self.dry_run, "cutoffs": {k: v.isoformat() for k, v in self.cutoffs.items()},
-                "deleted": dict(self.deleted), "kept_frozen_eval": self.kept_frozen}
 
 
 @dataclass(frozen=True)
