@@ -59,6 +59,8 @@ def prune_stories(p: Pruner) -> None:
     gone, last = p.doomed["clusters"], None
     while True:
         q = select(st.c.id, st.c.cluster_id).where(where).order_by(st.c.id).limit(p.batch)
+        if not p.dry_run:  # PostgreSQL: an officer reopening one of them waits, or it is not selected
+            q = q.with_for_update()  # (SQLite: the write transaction is BEGIN IMMEDIATE already)
         with p.engine.begin() as conn:
             rows = conn.execute(q if last is None else q.where(st.c.id > last)).all()
             if not rows:
