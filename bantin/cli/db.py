@@ -27,6 +27,10 @@ def db_upgrade() -> None:
 PRUNE_TABLES = (("frontier", "frontier"), ("fetch_log", "fetch_log"), ("labels", "articles"),
                 ("classifications", "articles"), ("article_urls", "articles"), ("articles", "articles"),
                 ("clusters", "articles"), ("audit_log", "audit_log"))
+# The office's tables (store/prune_office.py), listed after the clusters when the run deletes some of them.
+OFFICE_PRUNE_TABLES = (("web_sessions", "web_sessions"), ("tracking_checks", "articles"),
+                       ("tracked_originals", "articles"), ("story_events", "articles"), ("story_notes", "articles"),
+                       ("responses", "articles"), ("stories", "articles"))
 
 
 @db_app.command("prune")
@@ -56,9 +60,10 @@ def db_prune(
         except PruneRefused as exc:
             fail(str(exc))
     table = Table("bảng (table)", "giữ từ (kept since)", "sẽ xoá (would delete)" if dry_run else "đã xoá (deleted)")
-    known = {name for name, _ in PRUNE_TABLES}
+    office = tuple((name, cutoff) for name, cutoff in OFFICE_PRUNE_TABLES if report.deleted.get(name))
+    known = {name for name, _ in (*PRUNE_TABLES, *OFFICE_PRUNE_TABLES)}
     extra = tuple((name, "articles") for name in sorted(set(report.deleted) - known))  # e.g. article_bands
-    for name, cutoff in (*PRUNE_TABLES[:5], *extra, *PRUNE_TABLES[5:]):
+    for name, cutoff in (*PRUNE_TABLES[:5], *extra, *PRUNE_TABLES[5:7], *office, *PRUNE_TABLES[7:]):
         table.add_row(name, report.cutoffs[cutoff].strftime("%Y-%m-%d %H:%M"), str(report.deleted.get(name, 0)))
     out.print(table)
     if report.kept_frozen:

@@ -3,25 +3,32 @@
 Deletes in bounded batches, each batch its own short transaction, so a running crawler waits at most one
 batch for the write lock. Articles go with every row that references them, found by reflection (labels,
 classifications, article URLs and any table a later migration adds, such as ``article_bands``); nullable
-references (the frontier's ``article_id``, a cluster's origin) are set to NULL. Clusters left without
-articles, and clusters merged into others (size 0), are removed. Articles for which ``keep(title, text)``
-is true (those in a frozen evaluation set) stay with their labels. Audit rows older than the audit
-retention are deleted, and no audit row is ever changed. The caller writes the audit row of the run.
+references (the frontier's ``article_id``, a cluster's origin, a story's origin, a tracked original's
+article) are set to NULL. Clusters left without articles, and clusters merged into others (size 0), are
+removed (a story's ``cluster_id`` becomes NULL: ``ON DELETE SET NULL``). Articles for which ``keep(title,
+text)`` is true (those in a frozen evaluation set) stay with their labels. The office's tables follow the
+rules of :mod:`bantin.store.prune_office` (expired browser sessions, old tracking checks, stopped tracking,
+closed stories whose coverage is gone; open stories are never deleted). Audit rows older than the audit
+retention are deleted, and no audit row is ever changed: the audit log keeps what happened. The caller
+writes the audit row of the run. A dry run deletes nothing and counts exactly what a real run would delete.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, Table, delete, func, inspect, select, update
+from sqlalchemy import Column, Engine, MetaData, Table, delete, func, select, update
 
-from bantin.app.settings import Settings
+from bantin.store import office as _office  # noqa: F401 - the office's models, for their column types
+from bantin.store.prune_policy import Keep, PruneReport, RetentionPolicy
 from bantin.store.schema import Base
 from bantin.store.types import utcnow
+
+__all__ = ["PRUNE_BATCH", "Keep", "PruneReport", "Pruner", "RetentionPolicy", "prune"]
 
 # Rows per transaction: ~10-50 ms on SQLite or PostgreSQL for an article batch with its children, short
 # enough that the crawler's next write barely waits, large enough that a year's backlog takes minutes.
@@ -29,32 +36,9 @@ PRUNE_BATCH = 500
 # Child tables of articles are emptied in this order first (the others follow alphabetically).
 CHILD_ORDER = ("labels", "classifications", "article_urls")
 FINISHED_FRONTIER = ("done", "failed")
-
-Keep = Callable[[str | None, str], bool]
-
-
-@dataclass(frozen=True)
-class RetentionPolicy:
-    articles_days: int
-    fetch_log_days: int
-    frontier_days: int
-    audit_days: int
-
-    @classmethod
-    def from_settings(cls, s: Settings) -> RetentionPolicy:
-        return cls(s.retention_days, s.fetch_log_days, s.frontier_days, s.audit_days)
-
-
-@dataclass
-class PruneReport:
-    dry_run: bool
-    cutoffs: dict[str, datetime]
-    deleted: Counter[str] = field(default_factory=Counter)  # table → rows deleted (would be, in a dry run)
-    kept_frozen: int = 0  # articles past retention kept because they are in a frozen evaluation set
-
-    def as_detail(self) -> dict[str, Any]:
-        return {"dry_run": self.dry_run, "cutoffs": {k: v.isoformat() for k, v in self.cutoffs.items()},
-                "deleted": dict(self.deleted), "kept_frozen_eval": self.kept_frozen}
+# A dry run remembers the ids it would delete from these tables, so that a later rule reaching the same row
+# (a story's tracking, a cluster's story) does not count it twice; they are small (a cluster is an int).
+RECOUNTED = ("clusters", "tracked_originals", "tracking_checks")
 
 
 @dataclass(frozen=True)
@@ -74,10 +58,17 @@ class Pruner:
         self.cutoffs = {"articles": now - timedelta(days=policy.articles_days),
                         "fetch_log": now - timedelta(days=policy.fetch_log_days),
                         "frontier": now - timedelta(days=policy.frontier_days),
-                        "audit_log": now - timedelta(days=policy.audit_days)}
+                        "audit_log": now - timedelta(days=policy.audit_days),
+                        "web_sessions": now}
         self.meta = MetaData()
         self.meta.reflect(engine)  # the tables as migrated, including ones this module does not know
         self.report = PruneReport(dry_run, dict(self.cutoffs))
+        self.doomed: dict[str, set[Any]] = {name: set() for name in RECOUNTED}  # dry run: ids counted
+        self._refs_of: dict[str, list[_Ref]] = {}
+
+    @property
+    def batch(self) -> int:
+        return PRUNE_BATCH
 
     def t(self, name: str) -> Table:
         """The model's table (its column types convert datetimes), else the reflected one."""
@@ -85,15 +76,19 @@ class Pruner:
         return known if known is not None else self.meta.tables[name]
 
     def run(self) -> PruneReport:
+        from bantin.store.prune_office import prune_office_before, prune_stories
+
         c = self.cutoffs
         fr = self.t("frontier")
-        self._by_id("frontier", fr.c.state.in_(FINISHED_FRONTIER) & (fr.c.done_at < c["frontier"]))
-        self._by_id("fetch_log", self.t("fetch_log").c.at < c["fetch_log"])
+        self.by_key("frontier", fr.c.state.in_(FINISHED_FRONTIER) & (fr.c.done_at < c["frontier"]))
+        self.by_key("fetch_log", self.t("fetch_log").c.at < c["fetch_log"])
+        prune_office_before(self)
         self._articles()
         cl, art = self.t("clusters"), self.t("articles")
         orphan = (cl.c.size == 0) & ~select(art.c.id).where(art.c.cluster_id == cl.c.id).exists()
-        self._by_id("clusters", orphan)  # merged into another cluster
-        self._by_id("audit_log", self.t("audit_log").c.at < c["audit_log"])
+        self.by_key("clusters", orphan)  # merged into another cluster
+        prune_stories(self)
+        self.by_key("audit_log", self.t("audit_log").c.at < c["audit_log"])
         return self.report
 
     def _count(self, table: str, n: int) -> None:
@@ -101,36 +96,67 @@ class Pruner:
         if n:
             self.on_progress(table, self.report.deleted[table])
 
-    def _by_id(self, name: str, where: Any) -> None:
-        """Delete the rows of ``name`` matching ``where``, PRUNE_BATCH per transaction."""
+    def by_key(self, name: str, where: Any, *, tree: bool = False) -> None:
+        """Delete the rows of ``name`` matching ``where``, PRUNE_BATCH per transaction (with ``tree``, each
+        with every row that references it: :meth:`delete_rows`)."""
         table, last = self.t(name), None
-        pk = table.c.id
+        pk = _pk(table)
         while True:
             q = select(pk).where(where).order_by(pk).limit(PRUNE_BATCH)
             with self.engine.begin() as conn:
                 ids = list(conn.scalars(q if last is None else q.where(pk > last)))
                 if not ids:
                     return
-                if not self.dry_run:
-                    conn.execute(delete(table).where(pk.in_(ids)))
-            self._count(name, len(ids))
+                if tree:
+                    self.delete_rows(conn, name, ids)
+                else:
+                    self._delete_ids(conn, table, ids)
             last = ids[-1]
 
-    def _refs(self) -> list[_Ref]:
-        """Every column that references ``articles.id``: non-nullable ones (children) first, in CHILD_ORDER."""
-        insp, refs = inspect(self.engine), []
-        for name in self.meta.tables:
-            nullable = {c["name"]: c["nullable"] for c in insp.get_columns(name)}
-            for fk in insp.get_foreign_keys(name):
-                if fk["referred_table"] == "articles" and name != "articles":
-                    col = fk["constrained_columns"][0]
-                    refs.append(_Ref(self.t(name), col, bool(nullable[col])))
+    def _delete_ids(self, conn: Any, table: Table, ids: list[Any]) -> None:
+        """Delete (in a dry run, count once) the rows ``ids`` of ``table``."""
+        if not self.dry_run:
+            self._count(table.name, conn.execute(delete(table).where(_pk(table).in_(ids))).rowcount or 0)
+            return
+        seen = self.doomed.get(table.name)
+        if seen is None:
+            self._count(table.name, len(ids))
+            return
+        new = [i for i in ids if i not in seen]
+        seen.update(new)
+        self._count(table.name, len(new))
+
+    def delete_rows(self, conn: Any, name: str, ids: list[Any]) -> None:
+        """Delete rows ``ids`` of ``name`` after every row that references them, recursively (found by
+        reflection, so a table a later migration adds goes too); nullable references are set to NULL. Done
+        here rather than left to ``ON DELETE CASCADE`` so that a dry run counts the same rows."""
+        for ref in self.refs(name):
+            col = ref.table.c[ref.column]
+            if ref.nullable or "id" not in ref.table.c:
+                self._drop_refs(conn, ref, ids)
+                continue
+            child = list(conn.scalars(select(ref.table.c.id).where(col.in_(ids)).order_by(ref.table.c.id)))
+            for i in range(0, len(child), PRUNE_BATCH):
+                self.delete_rows(conn, ref.table.name, child[i : i + PRUNE_BATCH])
+        self._delete_ids(conn, self.t(name), ids)
+
+    def refs(self, target: str = "articles") -> list[_Ref]:
+        """Every column that references ``target``: non-nullable ones (children) first, in CHILD_ORDER."""
+        if target in self._refs_of:
+            return self._refs_of[target]
+        refs = []
+        for name, table in self.meta.tables.items():  # as reflected: no connection inside a transaction
+            for fk in table.foreign_keys:
+                if fk.column.table.name == target and name != target:
+                    refs.append(_Ref(self.t(name), fk.parent.name, bool(fk.parent.nullable)))
         rank = {n: i for i, n in enumerate(CHILD_ORDER)}
-        return sorted(refs, key=lambda r: (r.nullable, rank.get(r.table.name, len(rank)), r.table.name))
+        self._refs_of[target] = sorted(refs, key=lambda r: (r.nullable, rank.get(r.table.name, len(rank)),
+                                                            r.table.name))
+        return self._refs_of[target]
 
     def _articles(self) -> None:
         art = self.t("articles")
-        refs, last = self._refs(), 0
+        refs, last = self.refs("articles"), 0
         cols = [art.c.id, art.c.cluster_id] + ([art.c.title, art.c.text] if self.keep else [])
         touched: Counter[int] = Counter()  # dry run: cluster → members that would go
         while True:
@@ -190,8 +216,15 @@ class Pruner:
                 part = ids[i : i + PRUNE_BATCH]
                 sizes = conn.execute(select(art.c.cluster_id, func.count()).where(art.c.cluster_id.in_(part))
                                      .group_by(art.c.cluster_id)).all()
-                n += sum(1 for cid, size in sizes if size == touched[cid])
+                gone = [cid for cid, size in sizes if size == touched[cid]]
+                self.doomed["clusters"].update(gone)  # their stories lose their cluster (prune_stories)
+                n += len(gone)
         return n
+
+
+def _pk(table: Table) -> Column[Any]:
+    """The table's (single) primary-key column: ``id``, or ``token_hash`` for web sessions."""
+    return next(iter(table.primary_key.columns))  # type: ignore[return-value]
 
 
 def prune(engine: Engine, policy: RetentionPolicy, **kwargs: Any) -> PruneReport:
