@@ -4,6 +4,6 @@ response cases, search, reports, exports and the audit log. Every route declares
 has a bounded ``limit``. Every read of the queue and every export is audited before any output
 (docs/principles.md, principle 3).
 
-The app wiring: may import every stage below it (``accounts``, ``queue``, ``search``, ``store``,
-``classify``, ``ingest``, ``sources``, ``app``); nothing below imports it.
+The app wiring: may import every stage below it (``accounts``, ``queue``, ``responses``, ``reports``,
+``search``, ``store``, ``classify``, ``ingest``, ``sources``, ``app``); nothing below imports it.
 """
