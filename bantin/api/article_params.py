@@ -1,7 +1,8 @@
 """The query parameters of the article list, parsed once for GET /articles and GET /exports/articles.*.
 
 ``ArticleListingDep`` declares the parameters (q, topic, relevance, source_id, language, from, to,
-cluster_id, search_id), checks them (422 before any output) and gives an :class:`ArticleListing`: the
+cluster_id, search_id), checks them (422 before any output: ids within their columns' range, times with
+a UTC equivalent, no NUL in text a PostgreSQL column would hold) and gives an :class:`ArticleListing`: the
 ``search.listing.ArticleFilters`` (a saved search's filters under the request's), the parsed full-text query
 and what the audit row records. Both routes build their SELECT from it with ``article_query``, so an export
 lists exactly the articles the list pages through.
@@ -17,6 +18,7 @@ from fastapi import Depends, HTTPException, Query
 from sqlalchemy.orm import Session
 
 from bantin.api.deps import CurrentUser, ReadSessionDep
+from bantin.api.ids import MAX_INT32_ID, MAX_INT64_ID
 from bantin.api.schemas.searches import MAX_LANGUAGE_CHARS, MAX_TOPIC_CHARS, Relevance
 from bantin.classify.topics.taxonomy import TOPIC_KEYS
 from bantin.search.listing import ArticleFilters
@@ -79,16 +81,17 @@ def article_listing(
                                    "diacritics optional")] = None,
     topic: Annotated[str | None, Query(max_length=MAX_TOPIC_CHARS)] = None,
     relevance: Relevance | None = None,
-    source_id: Annotated[int | None, Query(ge=1)] = None,
+    source_id: Annotated[int | None, Query(ge=1, le=MAX_INT32_ID)] = None,
     language: Annotated[str | None, Query(max_length=MAX_LANGUAGE_CHARS)] = None,
     published_from: Annotated[datetime | None, Query(alias="from", description="published at or after")] = None,
     published_to: Annotated[datetime | None, Query(alias="to", description="published before")] = None,
-    cluster_id: Annotated[int | None, Query(ge=1)] = None,
-    search_id: Annotated[int | None, Query(ge=1, description="a saved search (its query and filters)")] = None,
+    cluster_id: Annotated[int | None, Query(ge=1, le=MAX_INT64_ID)] = None,
+    search_id: Annotated[int | None, Query(ge=1, le=MAX_INT32_ID, description="a saved search (its query and filters)")] = None,
 ) -> ArticleListing:
     filters = request_filters(q, topic, relevance, source_id, language, published_from, published_to, cluster_id)
     if search_id is not None:
         filters = merged(saved_filters(rs, search_id, me), filters)
+        rs.rollback()  # end this read transaction here: an export streams long after it
     try:
         query = parse(filters.q)
     except QueryError as exc:

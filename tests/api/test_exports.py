@@ -264,6 +264,7 @@ def test_exports_need_a_user_and_valid_filters(api: Api) -> None:
     assert bad.status_code == 422 and "detail" in bad.json()
     refused = [("articles", {"topic": "dissent"}), ("articles", {"q": "x" * 10_000}),
                ("articles", {"from": "0001-01-01T00:00:00+14:00"}), ("articles", {"language": "v\x00"}),
+               ("articles", {"source_id": 2**70}), ("articles", {"cluster_id": 2**64}),
                ("stories", {"state": "dissent"}), ("stories", {"owner": "someone"}),
                ("stories", {"to": "0001-01-01T00:00:00+14:00"}), ("stories", {"topic": ["x"] * 51})]
     for what, params in refused:
