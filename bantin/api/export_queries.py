@@ -1,25 +1,30 @@
-"""The rows of the article and story exports, read in keyset batches (never the whole result at once).
+"""The rows of the article and story exports: the lists' own SELECTs, read in keyset batches.
 
-MERGE NOTE (lead): these filters are a small local stand-in. At merge, build the WHERE clauses from the
-shared builders instead — ``bantin.search.listing.article_query(filters)`` in ``article_rows`` and
-``bantin.queue.listing.story_query(filters, now)`` in ``story_rows`` — so an export lists exactly what
-GET /articles and GET /stories list; keep the keyset loop (``id > last ORDER BY id LIMIT EXPORT_BATCH``).
+An export lists exactly what its list pages through: the SELECT comes from the shared builders
+(``search.listing.article_query`` as GET /articles uses it, ``queue.listing.story_query`` as GET /stories
+does), newest first, and the keyset loop asks for the ids below the last one read, EXPORT_BATCH at a time,
+inside one read transaction (one snapshot; memory holds one batch, never the whole result).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass
-from datetime import date
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bantin.reports.days import MAX_DAY, MIN_DAY, VN_TZ, day_bounds
+from bantin.queue.listing import StoryFilters, story_query
+from bantin.reports.days import VN_TZ
+from bantin.search.listing import ArticleFilters, article_query
+from bantin.search.query import Query
 from bantin.store.office import Story
-from bantin.store.schema import Article, Classification, Source
+
+__all__ = ["ARTICLE_COLUMNS", "EXPORT_BATCH", "STORY_COLUMNS", "ArticleFilters", "StoryFilters", "article_rows",
+           "story_rows"]
 
 # Rows per keyset batch: one round trip per thousand rows, a few MB of memory at most.
 EXPORT_BATCH = 1000
@@ -28,85 +33,26 @@ ARTICLE_COLUMNS = ("id", "published", "source", "language", "relevance", "topic"
                    "cluster_id")
 STORY_COLUMNS = ("id", "state", "priority", "title", "topic", "relevance", "copies", "outlets", "languages",
                  "first_published", "latest_published", "due", "created", "updated", "dismissed_reason")
-
-
-@dataclass(frozen=True)
-class ArticleFilters:
-    source_id: int | None = None
-    language: str | None = None
-    relevance: str | None = None
-    topic: str | None = None
-    frm: date | None = None
-    to: date | None = None
-
-    def shown(self) -> dict[str, Any]:
-        """The filters as the audit row records them (``from`` as the API spells it)."""
-        return {("from" if k == "frm" else k): v for k, v in asdict(self).items()}
-
-
-@dataclass(frozen=True)
-class StoryFilters:
-    state: str | None = None
-    priority: str | None = None
-    relevance: str | None = None
-    topic: str | None = None
-    frm: date | None = None  # by the story's creation day (Vietnam)
-    to: date | None = None
-
-    def shown(self) -> dict[str, Any]:
-        """The filters as the audit row records them (``from`` as the API spells it)."""
-        return {("from" if k == "frm" else k): v for k, v in asdict(self).items()}
+_STORY_SELECTED = (Story.id, Story.state, Story.priority, Story.title, Story.topic, Story.relevance, Story.copies,
+                   Story.outlets, Story.languages, Story.first_published_at, Story.latest_published_at,
+                   Story.due_at, Story.created_at, Story.updated_at, Story.dismissed_reason)
 
 
 def _local(value: Any) -> Any:
     return value.astimezone(VN_TZ) if value is not None else None
 
 
-def _day_filter(q: Any, column: Any, frm: date | None, to: date | None) -> Any:
-    if frm is None and to is None:
-        return q
-    start, end = day_bounds(frm or MIN_DAY, to or MAX_DAY)
-    return q.where(column >= start, column < end)
-
-
-def article_select(f: ArticleFilters) -> Select[Any]:
-    q: Any = (select(Article.id, Article.published_at, Source.name, Article.language, Classification.relevance,
-                Classification.top_topic, Article.title, Article.summary, Article.canonical_url, Article.cluster_id)
-         .outerjoin(Source, Source.id == Article.source_id)
-         .outerjoin(Classification, Classification.article_id == Article.id))
-    if f.source_id is not None:
-        q = q.where(Article.source_id == f.source_id)
-    if f.language is not None:
-        q = q.where(Article.language == f.language)
-    if f.relevance is not None:
-        q = q.where(Classification.relevance == f.relevance)
-    if f.topic is not None:
-        q = q.where(Classification.top_topic == f.topic)
-    return _day_filter(q, Article.published_at, f.frm, f.to)
-
-
-def story_select(f: StoryFilters) -> Select[Any]:
-    q: Any = select(Story.id, Story.state, Story.priority, Story.title, Story.topic, Story.relevance, Story.copies,
-               Story.outlets, Story.languages, Story.first_published_at, Story.latest_published_at, Story.due_at,
-               Story.created_at, Story.updated_at, Story.dismissed_reason)
-    for column, value in ((Story.state, f.state), (Story.priority, f.priority), (Story.relevance, f.relevance),
-                          (Story.topic, f.topic)):
-        if value is not None:
-            q = q.where(column == value)
-    return _day_filter(q, Story.created_at, f.frm, f.to)
-
-
-def _keyset(read_sessions: sessionmaker[Session], q: Select[Any], id_column: Any) -> Iterator[Any]:
-    """Rows of ``q`` in id order, EXPORT_BATCH at a time, in one read transaction (one snapshot)."""
+def _keyset(read_sessions: sessionmaker[Session], page: Callable[[str, int | None], Select[Any]]) -> Iterator[Any]:
+    """The rows of ``page(dialect, before_id)`` (newest first), EXPORT_BATCH at a time, in one read transaction."""
     with read_sessions() as s:
+        dialect = s.get_bind().dialect.name
         last: int | None = None
         while True:
-            page = q if last is None else q.where(id_column > last)
-            rows = s.execute(page.order_by(id_column).limit(EXPORT_BATCH)).all()
+            rows = s.execute(page(dialect, last).limit(EXPORT_BATCH)).all()
             yield from rows
             if len(rows) < EXPORT_BATCH:
                 return
-            last = rows[-1][0]
+            last = rows[-1].id
 
 
 def _joined(raw: str | None) -> str:
@@ -116,11 +62,22 @@ def _joined(raw: str | None) -> str:
         return raw or ""
 
 
-def article_rows(read_sessions: sessionmaker[Session], f: ArticleFilters) -> Iterator[tuple[Any, ...]]:
-    for r in _keyset(read_sessions, article_select(f), Article.id):
-        yield (r[0], _local(r[1]), *r[2:])
+def article_rows(read_sessions: sessionmaker[Session], f: ArticleFilters,
+                 query: Query | None = None) -> Iterator[tuple[Any, ...]]:
+    """The export rows (ARTICLE_COLUMNS) of GET /articles with ``f`` (``query``: ``f.q`` parsed, if it was)."""
+    def page(dialect: str, before: int | None) -> Select[Any]:
+        return article_query(f, dialect, before_id=before, query=query)
+
+    for r in _keyset(read_sessions, page):
+        yield (r.id, _local(r.published_at), r.source_name, r.language, r.relevance, r.top_topic, r.title,
+               r.summary, r.url, r.cluster_id)
 
 
-def story_rows(read_sessions: sessionmaker[Session], f: StoryFilters) -> Iterator[tuple[Any, ...]]:
-    for r in _keyset(read_sessions, story_select(f), Story.id):
+def story_rows(read_sessions: sessionmaker[Session], f: StoryFilters, now: datetime) -> Iterator[tuple[Any, ...]]:
+    """The export rows (STORY_COLUMNS) of GET /stories with ``f`` at ``now`` (what "overdue" is measured by)."""
+    def page(_dialect: str, before: int | None) -> Select[Any]:
+        q: Any = story_query(replace(f, before_id=before), now)
+        return q.with_only_columns(*_STORY_SELECTED)  # type: ignore[no-any-return]
+
+    for r in _keyset(read_sessions, page):
         yield (*r[:7], _joined(r[7]), _joined(r[8]), *(_local(v) for v in r[9:14]), r[14])

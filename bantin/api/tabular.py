@@ -136,7 +136,7 @@ def audited_export(ctx: AppContext, principal: Principal, what: str, filters: di
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
-    shown = {k: _text(v) for k, v in filters.items() if v is not None}
+    shown = {k: v for k, v in filters.items() if v is not None}  # recorded as the list's audit row records them
     with ctx.sessions() as s:
         audit.record(s, principal.actor, "export", audit_target=f"export:{what}", format=fmt, filters=shown,
                      row_limit=limit)

@@ -8,25 +8,20 @@ write session, then the rows are read in a read session (on SQLite it never hold
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException
 from sqlalchemy import select
 
+from bantin.api.article_params import ArticleListingDep
 from bantin.api.deps import CurrentUser, ReadSessionDep, SessionDep
 from bantin.api.pagination import DEFAULT_LIMIT, CursorQ, LimitQ, Page, decode_cursor, encode_cursor
 from bantin.api.roles import requires
 from bantin.api.schemas.articles import ArticleDetail, ArticleItem, Classified, Highlighted
-from bantin.api.schemas.searches import MAX_LANGUAGE_CHARS, MAX_TOPIC_CHARS, Relevance
 from bantin.app import audit
-from bantin.classify.topics.taxonomy import TOPIC_KEYS
 from bantin.search.highlight import match_spans, snippet
-from bantin.search.listing import ArticleFilters, article_query
-from bantin.search.query import MAX_QUERY_CHARS, QueryError, parse
+from bantin.search.listing import article_query
 from bantin.search.query import Query as SearchQuery
-from bantin.search.saved import filters_of
-from bantin.store.office import SavedSearch
 from bantin.store.schema import Article, ArticleURL, Classification, Source
 
 router = APIRouter(prefix="/articles", tags=["articles"])
@@ -36,26 +31,6 @@ SUMMARY_CHARS = 300
 # Copies of a cluster listed with an article; a story syndicated wider than this is rare, and the
 # cluster filter of the listing pages through all of them.
 MAX_CLUSTER_COPIES = 200
-
-
-def _filters(q: str | None, topic: str | None, relevance: str | None, source_id: int | None, language: str | None,
-             start: datetime | None, end: datetime | None, cluster_id: int | None) -> ArticleFilters:
-    if topic is not None and topic not in TOPIC_KEYS:
-        raise HTTPException(422, f"chủ đề không tồn tại (unknown topic) {topic!r}")
-    return ArticleFilters(q=q, topic=topic, relevance=relevance, source_id=source_id, language=language,
-                          published_from=start, published_to=end, cluster_id=cluster_id)
-
-
-def _saved(s: Any, search_id: int, me: CurrentUser) -> ArticleFilters:
-    row = s.get(SavedSearch, search_id)
-    if row is None or (row.user_id != me.user_id and not me.has("admin")):
-        raise HTTPException(404, "không tìm thấy tìm kiếm đã lưu (saved search not found)")
-    return filters_of(row.query, row.filters)
-
-
-def _merge(base: ArticleFilters, over: ArticleFilters) -> ArticleFilters:
-    """``over``'s set fields on top of ``base`` (a request's parameters refine a saved search)."""
-    return ArticleFilters(**{**base.__dict__, **over.as_detail()})
 
 
 def _item(row: Any, query: SearchQuery | None) -> ArticleItem:
@@ -74,34 +49,14 @@ def _item(row: Any, query: SearchQuery | None) -> ArticleItem:
 
 
 @router.get("", response_model=Page[ArticleItem], dependencies=[requires("viewer")])
-def list_articles(
-    s: SessionDep, rs: ReadSessionDep, me: CurrentUser,
-    q: Annotated[str | None, Query(max_length=MAX_QUERY_CHARS, description="words, \"phrases\", OR, -exclusion; "
-                                   "diacritics optional")] = None,
-    topic: Annotated[str | None, Query(max_length=MAX_TOPIC_CHARS)] = None,
-    relevance: Relevance | None = None,
-    source_id: Annotated[int | None, Query(ge=1)] = None,
-    language: Annotated[str | None, Query(max_length=MAX_LANGUAGE_CHARS)] = None,
-    published_from: Annotated[datetime | None, Query(alias="from", description="published at or after")] = None,
-    published_to: Annotated[datetime | None, Query(alias="to", description="published before")] = None,
-    cluster_id: Annotated[int | None, Query(ge=1)] = None,
-    search_id: Annotated[int | None, Query(ge=1, description="a saved search (its query and filters)")] = None,
-    limit: LimitQ = DEFAULT_LIMIT,
-    cursor: CursorQ = None,
-) -> Page[ArticleItem]:
+def list_articles(s: SessionDep, rs: ReadSessionDep, me: CurrentUser, listing: ArticleListingDep,
+                  limit: LimitQ = DEFAULT_LIMIT, cursor: CursorQ = None) -> Page[ArticleItem]:
     """Bài báo, mới nhất trước (articles, newest stored first; with ``q`` a highlighted snippet)."""
-    filters = _filters(q, topic, relevance, source_id, language, published_from, published_to, cluster_id)
-    if search_id is not None:
-        filters = _merge(_saved(rs, search_id, me), filters)
+    filters, query = listing.filters, listing.query
     key = decode_cursor(cursor, 1)
     if key is not None and (not isinstance(key[0], int) or isinstance(key[0], bool)):
         raise HTTPException(422, "cursor không hợp lệ (invalid cursor)")
-    try:
-        query = parse(filters.q)
-    except QueryError as exc:
-        raise HTTPException(422, str(exc)) from None
-    saved = {"search_id": search_id} if search_id is not None else {}
-    audit.record(s, me.actor, "articles.search", audit_target="articles", **saved, **filters.as_detail())
+    audit.record(s, me.actor, "articles.search", audit_target="articles", **listing.audit_detail())
     s.commit()  # audit first, then output (docs/principles.md, principle 3)
     rs.rollback()  # a fresh snapshot, begun after the audit row (the saved search was read before it)
     dialect = rs.get_bind().dialect.name

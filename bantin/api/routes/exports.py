@@ -1,75 +1,44 @@
 """Exports (viewer) of the article list and the queue as CSV or XLSX, streamed, audited before the first byte.
 
-GET /exports/articles.{csv,xlsx} and /exports/stories.{csv,xlsx}, with the lists' filters
-(``bantin.api.export_queries``; see its merge note). Days are Vietnamese calendar days.
+GET /exports/articles.{csv,xlsx} takes exactly the parameters of GET /articles (``api.article_params``) and
+GET /exports/stories.{csv,xlsx} those of GET /stories (``api.story_params``), minus limit and cursor: the
+export is every row the list pages through, newest first, from the same SELECT (``api.export_queries``).
+The audit row records the filters as the list's own audit row does.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
+from bantin.api.article_params import ArticleListingDep
 from bantin.api.deps import CtxDep, CurrentUser
-from bantin.api.export_queries import (
-    ARTICLE_COLUMNS,
-    STORY_COLUMNS,
-    ArticleFilters,
-    StoryFilters,
-    article_rows,
-    story_rows,
-)
+from bantin.api.export_queries import ARTICLE_COLUMNS, STORY_COLUMNS, article_rows, story_rows
 from bantin.api.roles import requires
+from bantin.api.story_params import StoryFiltersDep
 from bantin.api.tabular import audited_export
-from bantin.reports.days import MAX_DAY, MIN_DAY, RangeError, day_bounds
-from bantin.store.office import PRIORITIES, STORY_STATES
+from bantin.store.types import utcnow
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 
-# the longest language code stored (store/schema.py: String(10)) and topic key (String(50))
-MAX_LANGUAGE_CHARS = 10
-MAX_TOPIC_CHARS = 50
-
 Fmt = Literal["csv", "xlsx"]
-FromQ = Annotated[date | None, Query(alias="from", description="first Vietnamese calendar day")]
-ToQ = Annotated[date | None, Query(description="last Vietnamese calendar day, included")]
-TopicQ = Annotated[str | None, Query(max_length=MAX_TOPIC_CHARS, description="topic key")]
-RelevanceQ = Annotated[Literal["primary", "mention", "none"] | None, Query()]
-State = Literal[STORY_STATES]  # type: ignore[valid-type]
-Priority = Literal[PRIORITIES]  # type: ignore[valid-type]
 RESPONSES = {200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}},
                    "description": "the rows, streamed"}}
 
 
-def _check(frm: date | None, to: date | None) -> None:
-    """Refuse a bad day range here: once the export streams, an error could only cut the file short."""
-    try:
-        day_bounds(frm or MIN_DAY, to or MAX_DAY)
-    except RangeError as exc:
-        raise HTTPException(422, str(exc)) from None
-
-
 @router.get("/articles.{fmt}", response_class=StreamingResponse, responses=RESPONSES,  # type: ignore[arg-type]
             dependencies=[requires("viewer")])
-def export_articles(fmt: Fmt, ctx: CtxDep, me: CurrentUser,
-                    source_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-                    language: Annotated[str | None, Query(max_length=MAX_LANGUAGE_CHARS)] = None,
-                    relevance: RelevanceQ = None, topic: TopicQ = None, frm: FromQ = None,
-                    to: ToQ = None) -> StreamingResponse:
-    _check(frm, to)
-    f = ArticleFilters(source_id=source_id, language=language, relevance=relevance, topic=topic, frm=frm, to=to)
-    return audited_export(ctx, me, "articles", f.shown(), article_rows(ctx.read_sessions, f), ARTICLE_COLUMNS, fmt)
+def export_articles(fmt: Fmt, ctx: CtxDep, me: CurrentUser, listing: ArticleListingDep) -> StreamingResponse:
+    """Xuất danh sách bài báo (the article list with GET /articles' filters, every page)."""
+    rows = article_rows(ctx.read_sessions, listing.filters, listing.query)
+    return audited_export(ctx, me, "articles", listing.audit_detail(), rows, ARTICLE_COLUMNS, fmt)
 
 
 @router.get("/stories.{fmt}", response_class=StreamingResponse, responses=RESPONSES,  # type: ignore[arg-type]
             dependencies=[requires("viewer")])
-def export_stories(fmt: Fmt, ctx: CtxDep, me: CurrentUser,
-                   state: Annotated[State | None, Query()] = None,
-                   priority: Annotated[Priority | None, Query()] = None,
-                   relevance: RelevanceQ = None, topic: TopicQ = None, frm: FromQ = None,
-                   to: ToQ = None) -> StreamingResponse:
-    _check(frm, to)
-    f = StoryFilters(state=state, priority=priority, relevance=relevance, topic=topic, frm=frm, to=to)
-    return audited_export(ctx, me, "stories", f.shown(), story_rows(ctx.read_sessions, f), STORY_COLUMNS, fmt)
+def export_stories(fmt: Fmt, ctx: CtxDep, me: CurrentUser, f: StoryFiltersDep) -> StreamingResponse:
+    """Xuất hàng đợi (the queue with GET /stories' filters, every page; "overdue" as of the request)."""
+    rows = story_rows(ctx.read_sessions, f, utcnow())
+    return audited_export(ctx, me, "stories", f.for_audit(), rows, STORY_COLUMNS, fmt)
