@@ -1,5 +1,5 @@
 """Periodic jobs of `bantin serve`, on one background thread (never the event loop): tracking published
-responses' originals (when :mod:`bantin.responses.tracking` is installed) and pruning expired web sessions.
+responses' originals (:mod:`bantin.responses.tracking`) and pruning expired web sessions.
 
 A job that fails is logged in one line and tried again at its next turn; it never stops the others.
 """
@@ -46,14 +46,10 @@ def prune_expired_sessions(ctx: AppContext) -> int:
 
 
 def default_jobs(ctx: AppContext) -> list[Job]:
-    jobs = [Job("sessions.prune", SESSION_PRUNE_INTERVAL_S, lambda: prune_expired_sessions(ctx))]
-    try:  # built by the responses work; serve runs without it until it is installed
-        from bantin.responses import tracking  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        log.info("không có bantin.responses.tracking (not installed): tracking job skipped")
-    else:
-        jobs.append(Job("responses.tracking", TRACKING_INTERVAL_S, lambda: tracking.run_tracking(ctx)))
-    return jobs
+    from bantin.responses import tracking
+
+    return [Job("sessions.prune", SESSION_PRUNE_INTERVAL_S, lambda: prune_expired_sessions(ctx)),
+            Job("responses.tracking", TRACKING_INTERVAL_S, lambda: tracking.run_tracking(ctx))]
 
 
 class JobRunner:

@@ -112,23 +112,15 @@ def test_expired_web_sessions_are_pruned_by_the_job(tmp_path: Path) -> None:
     ctx.engine.dispose()
 
 
-def test_the_tracking_job_runs_when_its_module_is_installed_and_is_skipped_otherwise(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    import types
-
+def test_serve_runs_the_tracking_of_originals_every_five_minutes(monkeypatch: pytest.MonkeyPatch) -> None:
     from bantin.app.jobs import TRACKING_INTERVAL_S, default_jobs
+    from bantin.responses import tracking
 
-    monkeypatch.setitem(sys.modules, "bantin.responses.tracking", None)  # import fails: not installed
-    assert [j.name for j in default_jobs(object())] == ["sessions.prune"]  # type: ignore[arg-type]
     seen: list[object] = []
-    fake = types.ModuleType("bantin.responses.tracking")
-    fake.run_tracking = seen.append  # type: ignore[attr-defined]
-    package = types.ModuleType("bantin.responses")
-    package.tracking = fake  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "bantin.responses", package)
-    monkeypatch.setitem(sys.modules, "bantin.responses.tracking", fake)
+    monkeypatch.setattr(tracking, "run_tracking", seen.append)
     ctx = object()
     jobs = {j.name: j for j in default_jobs(ctx)}  # type: ignore[arg-type]
+    assert set(jobs) == {"sessions.prune", "responses.tracking"}
     assert jobs["responses.tracking"].interval_s == TRACKING_INTERVAL_S == 300.0
     jobs["responses.tracking"].run()
     assert seen == [ctx]

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from bantin.api.article_params import ArticleListingDep
 from bantin.api.deps import CurrentUser, ReadSessionDep, SessionDep
+from bantin.api.ids import Int64Id
 from bantin.api.pagination import DEFAULT_LIMIT, CursorQ, LimitQ, Page, decode_cursor, encode_cursor
 from bantin.api.roles import requires
 from bantin.api.schemas.articles import ArticleDetail, ArticleItem, Classified, Highlighted
@@ -70,7 +71,7 @@ def list_articles(s: SessionDep, rs: ReadSessionDep, me: CurrentUser, listing: A
 
 
 @router.get("/{article_id}", response_model=ArticleDetail, dependencies=[requires("viewer")])
-def get_article(article_id: int, s: SessionDep, rs: ReadSessionDep, me: CurrentUser) -> ArticleDetail:
+def get_article(article_id: Int64Id, s: SessionDep, rs: ReadSessionDep, me: CurrentUser) -> ArticleDetail:
     """Một bài báo (one article: full text, URLs, classification, the other copies of its cluster)."""
     audit.record(s, me.actor, "articles.read", audit_target=f"article:{article_id}")
     s.commit()  # audit first, then output (docs/principles.md, principle 3)

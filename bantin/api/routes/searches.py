@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bantin.api.deps import CurrentUser, SessionDep
+from bantin.api.ids import Int32Id
 from bantin.api.pagination import DEFAULT_LIMIT, CursorQ, LimitQ, Page, decode_cursor, encode_cursor
 from bantin.api.roles import requires
 from bantin.api.schemas.searches import SavedSearchCreate, SavedSearchPublic, SavedSearchUpdate, SearchFilters
@@ -97,7 +98,7 @@ def create_search(body: SavedSearchCreate, s: SessionDep, me: CurrentUser) -> Sa
 
 
 @router.patch("/{search_id}", response_model=SavedSearchPublic, dependencies=[requires("viewer")])
-def update_search(search_id: int, body: SavedSearchUpdate, s: SessionDep, me: CurrentUser) -> SavedSearchPublic:
+def update_search(search_id: Int32Id, body: SavedSearchUpdate, s: SessionDep, me: CurrentUser) -> SavedSearchPublic:
     """Sửa một tìm kiếm đã lưu (change a saved search; fields left out stay as they are)."""
     row = _own(s, search_id, me)
     sent = body.model_fields_set
@@ -114,7 +115,7 @@ def update_search(search_id: int, body: SavedSearchUpdate, s: SessionDep, me: Cu
 
 
 @router.delete("/{search_id}", status_code=204, dependencies=[requires("viewer")])
-def delete_search(search_id: int, s: SessionDep, me: CurrentUser) -> Response:
+def delete_search(search_id: Int32Id, s: SessionDep, me: CurrentUser) -> Response:
     """Xoá một tìm kiếm đã lưu (delete a saved search)."""
     row = _own(s, search_id, me)
     audit.record(s, me.actor, "searches.delete", audit_target=f"saved_search:{row.id}", name=row.name)
