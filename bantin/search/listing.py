@@ -82,12 +82,24 @@ def article_query(filters: ArticleFilters, dialect: str, *, before_id: int | Non
     return stmt.order_by(Article.id.desc()).limit(limit)
 
 
+def _narrows(f: ArticleFilters) -> bool:
+    """Whether a filter beside the words needs the article or its classification."""
+    return any(v is not None for v in (f.topic, f.relevance, f.source_id, f.language, f.published_from,
+                                       f.published_to, f.cluster_id))
+
+
 def _matching(filters: ArticleFilters, q: Query, dialect: str, cols: list[Any] | None,
               before_id: int | None) -> Select[Any]:
     """The matching articles newest first, with ``cols`` (None: only their ids, in the order column)."""
     positive = q.fts5() if dialect == "sqlite" else q.tsquery()
     fts = positive is not None and dialect == "sqlite"
     order: Any = _fts.c.rowid if fts else Article.id  # FTS5 hands out its matches in rowid order: no sort
+    if positive is not None and not fts and cols is None and not _narrows(filters):
+        # PostgreSQL, words only: the ids come from the index table alone (its rows go with their article)
+        stmt = select(ArticleSearch.article_id).where(_tsq(positive))
+        if before_id is not None:
+            stmt = stmt.where(ArticleSearch.article_id < before_id)
+        return stmt.order_by(ArticleSearch.article_id.desc())
     stmt = select(*(cols if cols is not None else [order]))
     if fts:
         stmt = stmt.select_from(_fts).join(Article, Article.id == _fts.c.rowid).where(_match(positive or ""))
