@@ -103,6 +103,33 @@ def test_results_come_newest_first_and_combine_with_filters(corpus) -> None:  # 
     assert search(engine, "nghe an", language="xx") == set()
 
 
+@pytest.mark.parametrize("filters", [
+    {"q": "nghe an"}, {"q": '"dau tu"'}, {"q": "-nghe"}, {}, {"dated": True}, {"q": "nghe an", "dated": True}])
+def test_pages_chosen_by_id_first_walk_the_same_rows_as_the_whole_listing(corpus, filters: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    filters = dict(filters)
+    PAGE = 3  # noqa: N806 - small, so that every case spans pages
+    """A page picks its ids in a subquery and then reads their rows (docs/benchmarks.md, 1,000,000
+    articles): page after page, with the columns of the rows, it is the whole listing (an export) cut up."""
+    engine, _ = corpus
+    dialect = engine.dialect.name
+    with session_factory(engine)() as s:
+        if filters.pop("dated", False):  # the middle half of the corpus's publication times
+            times = sorted(t for t in s.scalars(select(Article.published_at)) if t is not None)
+            filters = {**filters, "published_from": times[len(times) // 4], "published_to": times[3 * len(times) // 4]}
+        whole = [tuple(r) for r in s.execute(article_query(ArticleFilters(**filters), dialect, with_text=True))]
+        pages: list[tuple[Any, ...]] = []
+        before = None
+        while True:
+            rows = [tuple(r) for r in s.execute(article_query(ArticleFilters(**filters), dialect, before_id=before,
+                                                              limit=PAGE, with_text=True))]
+            pages.extend(rows)
+            if len(rows) < PAGE:
+                break
+            before = rows[-1][0]
+    assert len(whole) > PAGE  # more than one page: the cursor is exercised
+    assert pages == whole
+
+
 def test_retention_takes_the_index_rows_with_the_articles(db_url: str, shared_data: Path) -> None:
     from datetime import timedelta
 
