@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,15 +39,22 @@ def make_db_url(kind: str, tmp_path: Path) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{tmp_path / 'bantin-test.db'}"
         return
+    yield from _pg_database()
+
+
+def _pg_database(template: Callable[[], str] | None = None) -> Iterator[str]:
+    """A fresh PostgreSQL database (a copy of ``template()`` when given), dropped afterwards; skipped (or, with
+    BANTIN_REQUIRE_PG=1, failed) when the server is not reachable."""
     reason = pg_available()
     if reason:
         if os.environ.get("BANTIN_REQUIRE_PG") == "1":
             pytest.fail(reason + " (BANTIN_REQUIRE_PG=1)")
         pytest.skip(reason)
+    copy_of = f' TEMPLATE "{template()}"' if template is not None else ""
     name = f"bantin_test_{uuid.uuid4().hex[:12]}"
     admin = _pg_admin_engine()
     with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
+        c.execute(text(f'CREATE DATABASE "{name}"{copy_of}'))
     try:
         yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     finally:
@@ -115,19 +122,4 @@ def make_migrated_db_url(kind: str, tmp_path: Path, tmp_root: Path) -> Iterator[
         shutil.copyfile(TEMPLATES.sqlite(tmp_root), target)
         yield f"sqlite:///{target}"
         return
-    reason = pg_available()
-    if reason:
-        if os.environ.get("BANTIN_REQUIRE_PG") == "1":
-            pytest.fail(reason + " (BANTIN_REQUIRE_PG=1)")
-        pytest.skip(reason)
-    template = TEMPLATES.postgresql()
-    name = f"bantin_test_{uuid.uuid4().hex[:12]}"
-    admin = _pg_admin_engine()
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    try:
-        yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from _pg_database(TEMPLATES.postgresql)

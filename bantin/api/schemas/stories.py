@@ -113,29 +113,28 @@ class StoryDetail(BaseModel):
     history: list[StoryEventPublic]
 
 
-class StoryUpdate(BaseModel):
+class _StoryChange(BaseModel):
+    """The fields a reviewer may change, shared by one story's update and the bulk action."""
+
+    state: State | None = None
+    owner_id: IntId | None = None
+    priority: Priority | None = None
+    due_at: datetime | None = None
+    dismissed_reason: PlainText | None = Field(default=None, max_length=MAX_REASON_CHARS)
+    reason: PlainText | None = Field(default=None, max_length=MAX_REASON_CHARS)
+
+
+class StoryUpdate(_StoryChange):
     """A change to a story; ``version`` is the version it was read at (a stale one gets 409). Leaving a
     field out leaves it as it is; ``owner_id: null`` / ``due_at: null`` clear them."""
 
     version: int = Field(ge=1)
-    state: State | None = None
-    owner_id: IntId | None = None
-    priority: Priority | None = None
-    due_at: datetime | None = None
-    dismissed_reason: PlainText | None = Field(default=None, max_length=MAX_REASON_CHARS)
-    reason: PlainText | None = Field(default=None, max_length=MAX_REASON_CHARS)
 
 
-class BulkAction(BaseModel):
+class BulkAction(_StoryChange):
     """One change applied to each story of ``ids`` (at its current version)."""
 
     ids: list[Id] = Field(min_length=1, max_length=MAX_BULK_IDS)
-    state: State | None = None
-    owner_id: IntId | None = None
-    priority: Priority | None = None
-    due_at: datetime | None = None
-    dismissed_reason: PlainText | None = Field(default=None, max_length=MAX_REASON_CHARS)
-    reason: PlainText | None = Field(default=None, max_length=MAX_REASON_CHARS)
 
 
 class BulkItem(BaseModel):
