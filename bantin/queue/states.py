@@ -17,7 +17,8 @@ closed: only reopening (and notes) touch a closed story. There is no state for d
 
 from __future__ import annotations
 
-from bantin.store.office import STORY_STATES
+from bantin.store.office import CLOSED_STATES, STORY_STATES
+from bantin.store.office import OPEN_STATES as OPEN_STATES  # the queue's listing and views read it here
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     "new": frozenset({"triaged", "assigned", "dismissed"}),
@@ -27,8 +28,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "dismissed": frozenset({"new"}),
     "responded": frozenset({"new"}),
 }
-OPEN_STATES = ("new", "triaged", "assigned", "responding")
-CLOSED_STATES = ("responded", "dismissed")
 OWNED_STATES = frozenset({"assigned", "responding"})
 # How far along a story is, for merging two stories (the more advanced state is kept): a dismissal is a
 # decision but less work than any triage, so a worked story never loses its state to a dismissed one.

@@ -19,10 +19,9 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from bantin.reports.days import day_range
-from bantin.store.office import PRIORITIES, Story, StoryEvent
+from bantin.store.office import CLOSED_STATES, PRIORITIES, Story, StoryEvent
 from bantin.store.types import utcnow
 
-CLOSED_STATES = ("responded", "dismissed")
 # hours are reported to the minute: finer is noise for an office that answers in hours or days
 HOURS_DECIMALS = 2
 

@@ -31,6 +31,8 @@ from bantin.store.types import UTCDateTime, utcnow
 ROLES = ("viewer", "reviewer", "analyst", "admin")
 # Queue states (queue/states.py holds the allowed transitions).
 STORY_STATES = ("new", "triaged", "assigned", "responding", "responded", "dismissed")
+OPEN_STATES = STORY_STATES[:4]  # still being worked
+CLOSED_STATES = STORY_STATES[4:]  # a public response or a dismissal (principle 2)
 PRIORITIES = ("low", "normal", "high", "urgent")
 
 _ID = BigInteger().with_variant(Integer, "sqlite")

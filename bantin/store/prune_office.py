@@ -30,11 +30,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from bantin.store.office import CLOSED_STATES  # only closed stories can age out
+
 if TYPE_CHECKING:
     from bantin.store.prune import Pruner
-
-# The queue's closed states (store.office.STORY_STATES; queue/states.py): only these can age out.
-CLOSED_STATES = ("responded", "dismissed")
 
 
 def prune_office_before(p: Pruner) -> None:

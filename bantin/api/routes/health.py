@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from bantin.api.roles import ANONYMOUS, requires
-from bantin.store.office import Story
+from bantin.store.office import OPEN_STATES, Story
 from bantin.store.schema import Feed, FetchLog
 from bantin.store.types import utcnow
 
@@ -19,7 +19,6 @@ router = APIRouter(tags=["health"])
 # The crawler fetches something at least every few minutes while any feed is due; 15 minutes of silence
 # (three heartbeats) means it is not running, when no supervisor reports on it.
 CRAWLER_SILENCE = timedelta(minutes=15)
-OPEN_STATES = ("new", "triaged", "assigned", "responding")
 
 
 class Health(BaseModel):
