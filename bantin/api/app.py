@@ -42,5 +42,8 @@ def create_app(ctx: AppContext) -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(schema.router)  # /openapi.json and /api/docs, for signed-in users
     install_errors(app, security_headers())
+    from bantin.web.app import install_web
+
+    install_web(app, security_headers())  # the pages (HTML errors for them; the API keeps JSON)
     install_security(app, ctx.settings)
     return app

@@ -43,20 +43,26 @@ GUARDED_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+async def json_unexpected(request: Request, exc: Exception, headers: dict[str, str]) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return JSONResponse({"detail": "lỗi máy chủ (internal error; it was logged)"}, status_code=500,
+                        headers=headers)
+
+
+async def json_http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    if exc.status_code in FRAMEWORK_DETAILS and exc.detail == HTTPStatus(exc.status_code).phrase:
+        exc = StarletteHTTPException(exc.status_code, FRAMEWORK_DETAILS[exc.status_code], headers=exc.headers)
+    return await http_exception_handler(request, exc)
+
+
 def install_errors(app: FastAPI, headers: dict[str, str]) -> None:
     """The 500 handler (logged, one line to the client), Vietnamese 404/405, the widened 422 schema."""
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse({"detail": "lỗi máy chủ (internal error; it was logged)"}, status_code=500,
-                            headers=headers)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        return await json_unexpected(request, exc, headers)
 
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        if exc.status_code in FRAMEWORK_DETAILS and exc.detail == HTTPStatus(exc.status_code).phrase:
-            exc = StarletteHTTPException(exc.status_code, FRAMEWORK_DETAILS[exc.status_code], headers=exc.headers)
-        return await http_exception_handler(request, exc)
+    app.add_exception_handler(Exception, _unexpected)
+    app.add_exception_handler(StarletteHTTPException, json_http_error)  # type: ignore[arg-type]
 
     original = app.openapi
 

@@ -39,7 +39,10 @@ def concrete_path(route: Any) -> str:
 
 
 def calls(api: Api) -> list[tuple[Any, str]]:
-    return [(r, m) for r in api_routes(api.app) for m in sorted(r.methods)]
+    """The API's routes (the web pages answer HTML and redirects: tests/web/test_web_role_matrix.py)."""
+    from bantin.api.app import API_PREFIX
+
+    return [(r, m) for r in api_routes(api.app) if r.path.startswith(API_PREFIX) for m in sorted(r.methods)]
 
 
 def expected_ok(declared: str, caller: str, status: int) -> bool:
