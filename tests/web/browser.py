@@ -69,8 +69,8 @@ class LiveServer:
         self.sock.close()
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
+def launch_chromium() -> Iterator[Any]:
+    """Debian's Chromium under Playwright, for the session-scoped ``chromium`` fixture (tests/web/conftest.py)."""
     path = chromium_path()
     if path is None:
         if os.environ.get("BANTIN_REQUIRE_BROWSER") == "1":

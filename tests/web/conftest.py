@@ -9,11 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from tests.web.browser import chromium  # noqa: F401 - the session fixture
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import PASSWORD, Api, make_api
+from tests.web.browser import launch_chromium
 
 HIDDEN_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 LOGIN_TOKEN = re.compile(r'name="login_token" value="([^"]+)"')
@@ -52,6 +51,11 @@ def csrf_of(page_html: str) -> str:
     found = HIDDEN_CSRF.search(page_html)
     assert found, page_html
     return found.group(1)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    yield from launch_chromium()
 
 
 @pytest.fixture
