@@ -13,7 +13,7 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from bantin.charts.series import MAX_CATEGORIES, MAX_POINTS, Series, check, short
+from bantin.charts.series import MAX_CATEGORIES, MAX_POINTS, ChartInputError, Series, check, short
 from bantin.charts.style import EMPTY_TEXT, GREY, GRID, PALETTE, drawing, new_figure, style_axes, to_svg, vi_number
 
 # Day labels shown under the bars: every k-th day so that dd/MM labels never touch at the chart's width.
@@ -31,19 +31,22 @@ def _colours(series: Series, grey: Sequence[str]) -> list[str]:
         if label in grey:
             out.append(GREY)
         else:
-            out.append(PALETTE[i % len(PALETTE)])
+            if i == len(PALETTE):
+                raise ChartInputError(f"too many coloured series: at most {len(PALETTE)} and grey ones ({list(grey)})")
+            out.append(PALETTE[i])
             i += 1
     return out
 
 
-def _has_data(series: Series) -> bool:
-    return any(v for _, values in series for v in values)
+def _has_data(series: Series, zero_counts: bool = False) -> bool:
+    """Counts of zero draw nothing; a duration of zero hours is a value (``zero_counts``)."""
+    return any(v is not None and (zero_counts or v) for _, values in series for v in values)
 
 
 def _empty(fig: Figure, title: str, empty_text: str) -> None:
     ax = fig.add_subplot()
     ax.set_axis_off()
-    ax.set_title(title)
+    ax.set_title(title)  # "" when the page shows the title itself
     ax.text(0.5, 0.5, empty_text, ha="center", va="center", fontsize=16, color=GREY, transform=ax.transAxes)
 
 
@@ -54,13 +57,15 @@ def _legend(fig: Figure, ax: Any, n: int) -> None:
 
 def day_bars(days: Sequence[str], series: Series, *, title: str, desc: str, ylabel: str = "",
              stacked: bool = True, grey: Sequence[str] = (), empty_text: str = EMPTY_TEXT,
-             number: Number = vi_number) -> bytes:
-    """One bar per day (``days`` are the labels, e.g. "01/11"), the series stacked (or side by side)."""
+             number: Number = vi_number, heading: bool = True) -> bytes:
+    """One bar per day (``days`` are the labels, e.g. "01/11"), the series stacked (or side by side).
+    ``heading=False`` leaves the title out of the drawing (a page that shows it above the image); the
+    SVG's <title> has it either way."""
     check(days, series, MAX_POINTS, "days")
     with drawing():
         fig = new_figure()
         if not days or not _has_data(series):
-            _empty(fig, title, empty_text)
+            _empty(fig, title if heading else "", empty_text)
             return to_svg(fig, title, desc)
         ax = fig.add_subplot()
         style_axes(ax)
@@ -82,20 +87,21 @@ def day_bars(days: Sequence[str], series: Series, *, title: str, desc: str, ylab
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v)))
         ax.grid(axis="y", color=GRID, linewidth=0.8)
         ax.set_ylabel(ylabel)
-        ax.set_title(title)
+        ax.set_title(title if heading else "")
         _legend(fig, ax, len(series))
         return to_svg(fig, title, desc)
 
 
 def hbars(categories: Sequence[str], series: Series, *, title: str, desc: str, xlabel: str = "",
-          grey: Sequence[str] = (), empty_text: str = EMPTY_TEXT, number: Number = vi_number) -> bytes:
+          grey: Sequence[str] = (), empty_text: str = EMPTY_TEXT, number: Number = vi_number,
+          heading: bool = True) -> bytes:
     """One row per category (top to bottom in the given order), one bar per series in each row, the value
     written at the bar's end; a missing value (None) draws no bar."""
     check(categories, series, MAX_CATEGORIES, "categories")
     with drawing():
         fig = new_figure()
-        if not categories or not _has_data(series):
-            _empty(fig, title, empty_text)
+        if not categories or not _has_data(series, zero_counts=True):
+            _empty(fig, title if heading else "", empty_text)
             return to_svg(fig, title, desc)
         ax = fig.add_subplot()
         style_axes(ax)
@@ -112,7 +118,7 @@ def hbars(categories: Sequence[str], series: Series, *, title: str, desc: str, x
         ax.margins(x=0.12)  # room for the value written after the longest bar
         ax.grid(axis="x", color=GRID, linewidth=0.8)
         ax.set_xlabel(xlabel)
-        ax.set_title(title)
+        ax.set_title(title if heading else "")
         _legend(fig, ax, len(series))
         return to_svg(fig, title, desc)
 

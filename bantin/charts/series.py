@@ -7,7 +7,8 @@ from collections.abc import Sequence
 Values = Sequence[float | int | None]
 Series = Sequence[tuple[str, Values]]
 
-# Colours a reader can tell apart in one legend (the palette's size); callers fold the rest with fold_top.
+# Series a reader can tell apart in one legend: the palette's seven colours and one grey ("khác");
+# callers fold the rest with fold_top.
 MAX_SERIES = 8
 # A year of daily bars (366 days) with room to spare; more points than pixels per bar make no chart.
 MAX_POINTS = 400
