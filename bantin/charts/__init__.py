@@ -9,7 +9,14 @@ labels already translated, and get deterministic SVG bytes back (the same data g
 """
 
 from bantin.charts.bars import day_bars, hbars
-from bantin.charts.series import MAX_CATEGORIES, MAX_LABEL_CHARS, MAX_POINTS, MAX_SERIES, ChartInputError, fold_top
+from bantin.charts.series import (
+           MAX_CATEGORIES,
+           MAX_LABEL_CHARS,
+           MAX_POINTS,
+           MAX_SERIES,
+           ChartInputError,
+           fold_top,
+)
 from bantin.charts.style import EMPTY_TEXT, PALETTE, vi_number
 
 __all__ = ["EMPTY_TEXT", "MAX_CATEGORIES", "MAX_LABEL_CHARS", "MAX_POINTS", "MAX_SERIES", "PALETTE",

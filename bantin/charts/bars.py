@@ -14,7 +14,17 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bantin.charts.series import MAX_CATEGORIES, MAX_POINTS, ChartInputError, Series, check, short
-from bantin.charts.style import EMPTY_TEXT, GREY, GRID, PALETTE, drawing, new_figure, style_axes, to_svg, vi_number
+from bantin.charts.style import (
+    EMPTY_TEXT,
+    GREY,
+    GRID,
+    PALETTE,
+    drawing,
+    new_figure,
+    style_axes,
+    to_svg,
+    vi_number,
+)
 
 # Day labels shown under the bars: every k-th day so that dd/MM labels never touch at the chart's width.
 MAX_DAY_TICKS = 16
@@ -51,7 +61,7 @@ def _empty(fig: Figure, title: str, empty_text: str) -> None:
 
 
 def _legend(fig: Figure, ax: Any, n: int) -> None:
-    if n > 1:
+    if n:  # even one series: the legend says what the bars count
         fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=min(n, LEGEND_COLUMNS))
 
 

@@ -52,7 +52,7 @@ _LOCK = threading.Lock()
 @contextmanager
 def drawing() -> Iterator[None]:
     """Hold the drawing lock with the charts' settings in effect (figure creation through the save)."""
-    with _LOCK, matplotlib.rc_context(RC):
+    with _LOCK, matplotlib.rc_context(RC):  # type: ignore[arg-type]
         yield
 
 

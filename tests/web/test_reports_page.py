@@ -192,3 +192,15 @@ def test_english_reader_gets_english_titles_and_topic_names(newsroom: Web) -> No
 def test_anonymous_is_sent_to_login(web: Web) -> None:
     r = web.client.get("/reports/coverage.svg")
     assert r.status_code == 303 and r.headers["location"].startswith("/login?next=/reports/coverage.svg")
+
+
+def test_htmx_gets_the_report_body_alone_with_its_message(newsroom: Web) -> None:
+    client = newsroom.login("viewer")
+    frm, to = _range()
+    part = client.get("/reports", params={"from": frm.isoformat(), "to": to.isoformat(), "by": "language"},
+                      headers={"HX-Request": "true"})
+    assert part.status_code == 200
+    assert part.text.lstrip().startswith('<div id="report-body">') and "<html" not in part.text
+    assert "Số bài mỗi ngày theo ngôn ngữ" in part.text and "tiếng Việt" in part.text
+    bad = client.get("/reports", params={"from": "2026-11-30", "to": "2026-11-01"}, headers={"HX-Request": "true"})
+    assert bad.status_code == 200 and "Ngày kết thúc đang trước ngày bắt đầu." in bad.text

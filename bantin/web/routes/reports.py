@@ -123,11 +123,13 @@ def texts(kind: str, q: ReportQuery) -> tuple[str, str]:
 def reports_page(request: Request, s: ReadSessionDep, frm: Annotated[str, Query(alias="from", max_length=DAY_CHARS)] = "",
                  to: Day = "", by: Choice = "topic", relevance: Choice = "province") -> Response:
     typed = {"from": frm, "to": to, "by": by, "relevance": relevance}
-    template = "reports_body.html" if request.headers.get("hx-request") == "true" else "reports.html"
+    htmx = request.headers.get("hx-request") == "true"
+    template = "reports_body.html" if htmx else "reports.html"
     try:
         q = parse_query(frm, to, by, relevance)
     except BadReportQuery as exc:
-        return render(request, template, status_code=422, error=str(exc), typed=typed, sections=[],
+        # htmx swaps only 2xx answers: its fragment carries the message with 200, the full page says 422
+        return render(request, template, status_code=200 if htmx else 422, error=str(exc), typed=typed, sections=[],
                       by_values=BY_VALUES, relevance_values=RELEVANCE_VALUES)
     sections = [{"kind": k, "title": texts(k, q)[0], "desc": texts(k, q)[1], "table": build(s, k, q)}
                 for k in KINDS]

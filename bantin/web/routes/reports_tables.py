@@ -99,7 +99,7 @@ def day_label(d: date) -> str:
 
 def chart_of(kind: str, table: Table, title: str, desc: str) -> bytes:
     """The chart of a table: bars per day for coverage and origin, median and p90 rows for response times."""
-    common = {"title": title, "desc": desc, "empty_text": _("No data"), "number": i18n.fmt_number,
+    common: dict[str, Any] = {"title": title, "desc": desc, "empty_text": _("No data"), "number": i18n.fmt_number,
               "heading": False}  # the page's <h2> above the image is the title
     if kind == "response-times":
         categories, median, p90 = [], [], []
