@@ -10,7 +10,8 @@
 - Deterministic: a fixed ``svg.hashsalt`` (element ids) and no date in the metadata.
 - matplotlib reads the SVG settings from its global rcParams at save time, so drawing holds one lock around
   ``rc_context`` and the save (a chart takes ~0.1 s; concurrent requests wait their turn instead of
-  changing each other's settings). No pyplot: figures are ``matplotlib.figure.Figure`` objects.
+  changing each other's settings). No pyplot and no ``matplotlib.use``: figures are
+  ``matplotlib.figure.Figure`` objects, and ``savefig(format="svg")`` picks the SVG canvas itself.
 """
 
 from __future__ import annotations
@@ -24,8 +25,6 @@ from xml.sax.saxutils import escape
 
 import matplotlib
 from matplotlib.figure import Figure
-
-matplotlib.use("Agg")  # no display backend is ever needed; SVG is written by the svg backend
 
 PALETTE: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8A6D00", "#332288", "#882255")
 GREY = "#767676"  # "khác" / "không rõ": neutral, still 4.5:1 on white
