@@ -11,8 +11,8 @@ import re
 from sqlalchemy import select
 
 from bantin.classify.registry.evalset import freeze_eval
-from bantin.store.schema import Article, AuditEvent, Label, ModelVersion, Source
-from tests.classify.test_registry import register, swapped, synthetic_rows
+from bantin.store.schema import Article, AuditEvent, Classification, Label, ModelVersion, Source
+from tests.classify.test_registry import swapped, synthetic_rows
 from tests.web.conftest import Web
 
 ARTICLES = [("Khai giảng năm học mới ở Vinh", "Học sinh Nghệ An khai giảng năm học mới tại trường THPT."),
@@ -28,6 +28,10 @@ def add_news(web: Web) -> list[int]:
         arts = [Article(canonical_url=f"https://baonghean.example/{i}", source_id=src.id, title=title, text=text,
                         content_hash=hashlib.sha256(text.encode()).hexdigest()) for i, (title, text) in enumerate(ARTICLES)]
         s.add_all(arts)
+        s.flush()
+        for art, relevance in zip(arts, ("primary", "mention", "none"), strict=True):
+            s.add(Classification(article_id=art.id, topics="{}", top_topic=None, relevance=relevance,
+                                 relevance_score=0.72, province="Nghệ An", places="[]", language="vi"))
         s.commit()
         return [a.id for a in arts]
 
@@ -39,12 +43,23 @@ def audits(web: Web, action: str) -> list[dict]:  # type: ignore[type-arg]
 
 
 def two_versions(web: Web) -> None:
-    """demo v1 (good) and v2 (wrong on every row) with a frozen evaluation set (as tests/api/test_models_api.py)."""
+    """demo v1 (good) and v2 (wrong on every row) with a frozen evaluation set, each registered with its
+    scores on it as `bantin model train` stores them (cheap: tests/api/test_models_api.py's synthetic rows)."""
+    from bantin.classify.io import rows_sha256
+    from bantin.classify.registry import store
+    from bantin.classify.registry.evalset import score
+    from tests.classify.test_registry import train
+
     models = web.ctx.settings.models_dir
-    freeze_eval(models, "demo", synthetic_rows(10, seed=7), source="eval", actor="test")
+    eval_set, _ = freeze_eval(models, "demo", synthetic_rows(10, seed=7), source="eval", actor="test")
     with web.ctx.sessions() as s:
-        register(s, models, "demo", synthetic_rows())
-        register(s, models, "demo", swapped(synthetic_rows()))
+        for rows in (synthetic_rows(), swapped(synthetic_rows())):
+            model = train(rows)
+            frozen = {k: v for k, v in score(model, eval_set.rows).items() if k != "per_class"}
+            store.register(s, models, "demo", model, training_data_hash=rows_sha256(rows), created_by="cli:lan",
+                           metrics={"holdout": None, "frozen_eval": {"sha256": eval_set.sha256, **frozen},
+                                    "train": {"rows": len(rows)}})
+        s.commit()
 
 
 def status_of(web: Web, version: int) -> str:
@@ -134,3 +149,15 @@ def test_forced_promotion_needs_a_reason_and_is_audited_then_rolled_back(web: We
     back = client.post("/analysts/models/demo/rollback", data={"csrf_token": csrf})
     assert back.status_code == 303 and (status_of(web, 1), status_of(web, 2)) == ("promoted", "rolled_back")
     assert [(a["from_version"], a["to_version"]) for a in audits(web, "model.rollback")] == [(2, 1)]
+
+
+def test_an_empty_or_refused_label_is_said_on_the_row(web: Web) -> None:
+    ids = add_news(web)
+    client = web.login("analyst")
+    htmx = {"HX-Request": "true", "X-CSRF-Token": client.csrf}  # type: ignore[attr-defined]
+    empty = client.post(f"/analysts/labels/{ids[2]}", data={}, headers=htmx)
+    assert empty.status_code == 200 and "Hãy chọn chủ đề hoặc mức liên quan trước." in empty.text
+    crafted = client.post(f"/analysts/labels/{ids[2]}", data={"topic": "phan_dong"}, headers=htmx)
+    assert crafted.status_code == 200 and "Không lưu được nhãn này" in crafted.text
+    with web.ctx.sessions() as s:
+        assert s.scalars(select(Label)).all() == []

@@ -86,8 +86,12 @@ def audit_page(request: Request, s: SessionDep, me: CurrentUser, actor: Text = "
                                      action=form["action"] or None, target=form["target"] or None, from_=start,
                                      to=end)
     query = urlencode({k: v for k, v in form.items() if v})
-    template = "admin_audit_rows.html" if request.headers.get("hx-request") == "true" else "admin_audit.html"
-    return render(request, template, status_code=422 if error else 200, events=page_.items if page_ else [],
+    htmx = request.headers.get("hx-request") == "true"
+    # htmx pushes the URL without the empty fields (a link to exactly these filters)
+    here = urlencode({k: v for k, v in {**form, "cursor": cursor}.items() if v})
+    pushed = {"HX-Push-Url": "/admin/audit" + (f"?{here}" if here else "")} if htmx else None
+    return render(request, "admin_audit_rows.html" if htmx else "admin_audit.html", headers=pushed,
+                  status_code=422 if error else 200, events=page_.items if page_ else [],
                   next_cursor=page_.next_cursor if page_ else None, form=form, query=query, error=error,
                   common_actions=COMMON_ACTIONS, action_label=action_label, details=details, tab="audit",
                   paged=bool(cursor))

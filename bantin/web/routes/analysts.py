@@ -99,13 +99,21 @@ def label_article(request: Request, article_id: Int64Id, s: SessionDep, me: Curr
         bodies = [LabelCreate(kind=k, value=v) for k, v in wanted]  # type: ignore[arg-type]
     except ValidationError:
         bodies = []
-    if not bodies:
+    try:
+        if not bodies:
+            raise HTTPException(422, "empty")
+        for body in bodies:
+            labels_api.add_label(article_id, body, s, me, settings, Response())
+    except HTTPException as exc:  # nothing chosen, or a value the label rules refuse (a crafted form)
+        if exc.status_code != 422:
+            raise
         if not htmx:
             return RedirectResponse(f"/analysts?error={article_id}#a-{article_id}", status_code=303)
-        return render(request, "analysts_row.html", status_code=422, article_id=article_id, labels=None,
-                      **_common(row_error=i18n._("Choose a topic or a relevance first.")))
-    for body in bodies:
-        labels_api.add_label(article_id, body, s, me, settings, Response())
+        # 200: htmx swaps only successful answers, and this row is the answer to show
+        message = (i18n._("This label cannot be stored; reload the list and choose again.") if bodies
+                   else i18n._("Choose a topic or a relevance first."))
+        return render(request, "analysts_row.html", article_id=article_id, labels=None,
+                      **_common(row_error=message))
     if not htmx:
         return RedirectResponse(f"/analysts?labelled={article_id}", status_code=303)
     return render(request, "analysts_row.html", article_id=article_id, labels=_my_labels(s, article_id, me.actor),
