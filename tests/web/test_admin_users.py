@@ -128,3 +128,14 @@ def test_a_token_is_shown_once_works_as_a_bearer_and_stops_when_revoked(web: Web
     assert web.client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {plain}"}).status_code == 401
     assert [a[1] for a in actions(web, "tokens.create")] == [f"token:{token_id}"]
     assert [a[1] for a in actions(web, "tokens.revoke")] == [f"token:{token_id}"]
+
+
+def test_the_admin_and_analyst_pages_read_in_english_on_the_toggle(web: Web) -> None:
+    client = web.login("admin")
+    client.post("/lang", data={"lang": "en", "next": "/"})
+    expected = {"/admin/users": "New user", "/admin/tokens": "API tokens", "/admin/rules": "Response times",
+                "/admin/audit": "Audit log", "/analysts/models": "Model versions"}
+    for path, text in expected.items():
+        page = client.get(path)
+        assert page.status_code == 200 and text in page.text and 'lang="en"' in page.text, path
+    assert "Người dùng mới" not in client.get("/admin/users").text
