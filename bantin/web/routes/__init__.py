@@ -3,6 +3,17 @@ and is left out of the API's schema (``include_in_schema=False``)."""
 
 from __future__ import annotations
 
-from bantin.web.routes import auth, queue, reports
+from bantin.web.routes import (
+    admin,
+    admin_audit,
+    admin_rules,
+    admin_users,
+    analysts,
+    auth,
+    queue,
+    reports,
+)
 
-ROUTERS = [auth.router, queue.router, reports.router]
+ROUTERS = [auth.router, queue.router, reports.router,
+           analysts.router,
+           admin.router, admin_users.router, admin_rules.router, admin_audit.router]
