@@ -3,6 +3,7 @@ foreign copy three hours later, the flood story), and small readers of the datab
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from datetime import timedelta
 
@@ -46,6 +47,6 @@ def audits(web: Web, action: str) -> list[tuple[str, str | None]]:
                               .order_by(AuditEvent.id)).all())
 
 
-def text_of(html: str) -> str:
+def text_of(page: str) -> str:
     """The page's visible text, tags dropped and whitespace collapsed (what a reader sees)."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", page)).split())

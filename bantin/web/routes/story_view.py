@@ -24,7 +24,7 @@ from bantin.responses import cases, tracking
 from bantin.store.office import PRIORITIES, Story, User
 from bantin.store.schema import Label, Source
 from bantin.web.i18n import VN_TZ
-from bantin.web.routes.story_words import describe, diff_lines, offset_text, topic_name
+from bantin.web.routes.story_words import channel_name, describe, diff_lines, offset_text, topic_name
 
 # The SVG timeline's geometry (viewBox units): outlet names on the left, the time axis, the offset on the right.
 AXIS_X0, AXIS_X1, ROW_H = 230, 700, 26
@@ -148,5 +148,6 @@ def load(r: Session, story: Story, now: datetime) -> dict[str, Any]:
     return {"d": detail, "now_local": _local(now), "due_local": _local(story.due_at), "st": detail.story, "users": users, "owners": _owners(r), "foreign_ids": foreign_ids,
             "timeline": timeline, "svg_height": max(ROW_H * len(timeline) + 8, ROW_H),
             "axis": (AXIS_X0, AXIS_X1), "moves": sorted(TRANSITIONS[story.state]), "priorities": PRIORITIES,
-            "responses": responses, "tracked": _tracked(r, story.id), "history": history,
+            "responses": responses, "channels": [(c, channel_name(c)) for c in cases.CHANNELS],
+            "channel_name": channel_name, "tracked": _tracked(r, story.id), "history": history,
             **label_context(r, detail)}

@@ -24,6 +24,13 @@ def topic_name(key: str | None) -> str:
     return topic.vi if i18n.current_locale() == "vi" else topic.en
 
 
+def channel_name(channel: str | None) -> str:
+    """How a correction was requested (responses.cases.CHANNELS), in words."""
+    names = {"email": _("email"), "phone": _("phone"), "letter": _("official letter"), "web_form": _("web form"),
+             "meeting": _("in a meeting"), "other": _("other channel")}
+    return names.get(channel or "", channel or "—")
+
+
 def actor_name(actor: str | None) -> str:
     """``user:NAME`` → NAME; the system's own changes are "hệ thống"."""
     if not actor:
