@@ -131,3 +131,32 @@ def test_an_analyst_confirms_the_relevance_through_htmx_and_gets_the_block(web: 
     refused = reviewer.post(f"/stories/{sid}/labels", data={"kind": "topic", "value": "economy",
                                                             "csrf_token": reviewer.csrf})  # type: ignore[attr-defined]
     assert refused.status_code == 403
+
+
+def test_dismiss_and_reopen_with_their_reasons_in_the_history(web: Web) -> None:
+    sid = newsroom_queue(web)["flood"]
+    client = web.login("reviewer")
+    csrf = client.csrf  # type: ignore[attr-defined]
+    assert client.post(f"/stories/{sid}/change", data={"version": 1, "action": "dismissed", "csrf_token": csrf,
+                                                       "reason": "Tin cũ, đã xử lý"}).status_code == 303
+    page = client.get(f"/stories/{sid}").text
+    assert "Lý do mở lại" in page and 'value="assign_me"' not in page  # closed: only reopening
+    assert client.post(f"/stories/{sid}/change", data={"version": 2, "action": "new", "csrf_token": csrf,
+                                                       "reason": "Báo đăng lại"}).status_code == 303
+    row = story(web, sid)
+    assert (row.state, row.dismissed_reason) == ("new", None)
+    text = text_of(client.get(f"/stories/{sid}").text)
+    assert "Trạng thái: mới → đã bỏ qua; lý do: Tin cũ, đã xử lý" in text
+    assert "Trạng thái: đã bỏ qua → mới; lý do: Báo đăng lại" in text
+    assert "Đưa vào hàng đợi (mức liên quan: liên quan trực tiếp)" in text
+
+
+def test_posting_to_an_unknown_story_is_the_404_page(web: Web) -> None:
+    client = web.login("analyst")
+    csrf = client.csrf  # type: ignore[attr-defined]
+    for path, data in (("/stories/9999/change", {"version": 1, "action": "triaged"}),
+                       ("/stories/9999/notes", {"text": "x"}), ("/stories/9999/labels", {"kind": "topic"}),
+                       ("/stories/9999/responses", {"kind": "correction_request", "outlet": "Báo Thử",
+                                                    "channel": "email", "at": "2026-11-21T10:00"})):
+        r = client.post(path, data={**data, "csrf_token": csrf})
+        assert r.status_code == 404 and "Không có tin mang số này." in r.text, path

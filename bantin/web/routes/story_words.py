@@ -50,6 +50,17 @@ def offset_text(delta: timedelta) -> str:
     return _("+%(n)s days", n=minutes // (24 * 60))
 
 
+def entry_reason(entered_by: str | None) -> str:
+    """Why a story entered the queue (queue/admission.py): its relevance, or the rule that admitted it."""
+    if not entered_by:
+        return "—"
+    if entered_by.startswith("relevance:"):
+        return _("relevance: %(value)s", value=_(entered_by.removeprefix("relevance:")))
+    if entered_by.startswith("rule:"):
+        return _("rule %(name)s", name=entered_by.removeprefix("rule:"))
+    return entered_by
+
+
 def _when(value: Any) -> str:
     if isinstance(value, str):
         try:
@@ -71,7 +82,7 @@ def describe(e: StoryEventPublic, users: dict[int, str]) -> str:
         return users.get(uid, f"#{uid}") if isinstance(uid, int) else _("nobody")
 
     if e.action == "created":
-        return _("Entered the queue (%(why)s)", why=d.get("entered_by") or "—")
+        return _("Entered the queue (%(why)s)", why=entry_reason(d.get("entered_by")))
     if e.action == "state":
         text = _("State: %(a)s → %(b)s", a=_state(e.from_state), b=_state(e.to_state))
         reason = d.get("dismissed_reason") or d.get("reason")
