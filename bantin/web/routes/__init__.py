@@ -3,7 +3,7 @@ and is left out of the API's schema (``include_in_schema=False``)."""
 
 from __future__ import annotations
 
-from bantin.web.routes import auth, queue, story, story_actions, story_labels, story_responses
+from bantin.web.routes import auth, queue, reports, story, story_actions, story_labels, story_responses
 
-ROUTERS = [auth.router, queue.router, story.router, story_actions.router, story_labels.router,
+ROUTERS = [auth.router, queue.router, reports.router, story.router, story_actions.router, story_labels.router,
            story_responses.router]
