@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
-from bantin.api.deps import CtxDep, CurrentUser, SessionDep
+from bantin.api.deps import CtxDep, CurrentUser
 from bantin.api.roles import Principal
 from bantin.api.schemas.stories import MAX_ID
 from bantin.app import audit
@@ -41,13 +41,13 @@ def back(story_id: int, anchor: str) -> Response:
     return RedirectResponse(f"/stories/{story_id}#{anchor}", status_code=303)
 
 
-def show(request: Request, s: Any, ctx: AppContext, me: Principal, story_id: int, *, status: int = 200,
+def show(request: Request, ctx: AppContext, me: Principal, story_id: int, *, status: int = 200,
          template: str = "story.html", **extra: Any) -> Response:
     """Audit the read (committed first), then read the story and render ``template`` (the page or a part).
 
     htmx swaps only 2xx answers: a refusal sent to htmx comes back as 200 with its message in the part."""
-    audit.record(s, me.actor, "story.read", audit_target=f"story:{story_id}", ui=True)
-    s.commit()  # the record first (principle 3)
+    audit.record_read(ctx.sessions, me.actor, "story.read", audit_target=f"story:{story_id}",
+                      ui=True)  # the record first (principle 3)
     with ctx.read_sessions() as r:
         story = r.get(Story, story_id)
         if story is None:
@@ -59,5 +59,5 @@ def show(request: Request, s: Any, ctx: AppContext, me: Principal, story_id: int
 
 
 @router.get("/stories/{story_id}", dependencies=[page("viewer")])
-def story_page(story_id: StoryId, request: Request, s: SessionDep, ctx: CtxDep, me: CurrentUser) -> Response:
-    return show(request, s, ctx, me, story_id)
+def story_page(story_id: StoryId, request: Request, ctx: CtxDep, me: CurrentUser) -> Response:
+    return show(request, ctx, me, story_id)

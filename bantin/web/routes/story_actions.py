@@ -10,7 +10,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from bantin.api.deps import CtxDep, CurrentUser, SessionDep
 from bantin.api.schemas.stories import MAX_INT_ID, MAX_REASON_CHARS
@@ -103,20 +102,20 @@ def change_story(
         apply_change(s, story_id, change, me.actor)
     except StoryNotFound:
         s.rollback()
-        return show(request, s, ctx, me, story_id)  # the 404 page
+        return show(request, ctx, me, story_id)  # the 404 page
     except StaleVersion:
         s.rollback()
-        return _refused(request, s, ctx, me, story_id, stale_message(), typed, 409)
+        return _refused(request, ctx, me, story_id, stale_message(), typed, 409)
     except (TransitionRefused, ValueError) as exc:
         s.rollback()
-        return _refused(request, s, ctx, me, story_id, str(exc), typed, 422)
+        return _refused(request, ctx, me, story_id, str(exc), typed, 422)
     s.commit()
     return back(story_id, "work")
 
 
-def _refused(request: Request, s: Session, ctx: CtxDep, me: CurrentUser, story_id: int, message: str,
+def _refused(request: Request, ctx: CtxDep, me: CurrentUser, story_id: int, message: str,
              typed: dict[str, str], status: int, where: str = "work") -> Response:
-    return show(request, s, ctx, me, story_id, status=status, error={"where": where, "text": message},
+    return show(request, ctx, me, story_id, status=status, error={"where": where, "text": message},
                 typed=typed)
 
 
@@ -125,14 +124,14 @@ def create_note(story_id: StoryId, request: Request, s: SessionDep, ctx: CtxDep,
                 text: Annotated[str, Form(max_length=MAX_NOTE_CHARS)] = "") -> Response:
     typed = {"note": text}
     if not text.strip():
-        return _refused(request, s, ctx, me, story_id, _("A note cannot be empty."), typed, 422, "notes")
+        return _refused(request, ctx, me, story_id, _("A note cannot be empty."), typed, 422, "notes")
     try:
         add_note(s, story_id, text, me.user_id, me.actor)
     except StoryNotFound:
         s.rollback()
-        return show(request, s, ctx, me, story_id)
+        return show(request, ctx, me, story_id)
     except TransitionRefused as exc:
         s.rollback()
-        return _refused(request, s, ctx, me, story_id, str(exc), typed, 422, "notes")
+        return _refused(request, ctx, me, story_id, str(exc), typed, 422, "notes")
     s.commit()
     return back(story_id, "notes")

@@ -30,7 +30,8 @@ def label_story(story_id: StoryId, request: Request, s: SessionDep, ctx: CtxDep,
     story = s.get(Story, story_id)
     error: str | None = None
     if story is None:
-        return show(request, s, ctx, me, story_id)  # the 404 page
+        s.rollback()
+        return show(request, ctx, me, story_id)  # the 404 page
     if story.origin_article_id is None:
         error = _("This story has no origin article to label.")
     elif kind not in KINDS or not value:
@@ -48,5 +49,5 @@ def label_story(story_id: StoryId, request: Request, s: SessionDep, ctx: CtxDep,
     else:
         s.rollback()
     if is_htmx(request):
-        return show(request, s, ctx, me, story_id, template="story_labels.html", label_error=error, saved=error is None)
-    return show(request, s, ctx, me, story_id, status=422, label_error=error)
+        return show(request, ctx, me, story_id, template="story_labels.html", label_error=error, saved=error is None)
+    return show(request, ctx, me, story_id, status=422, label_error=error)

@@ -61,12 +61,12 @@ def add_response(
                                              actor=me.actor, user_id=me.user_id)
         except NotFound:
             s.rollback()
-            return show(request, s, ctx, me, story_id)  # the 404 page
+            return show(request, ctx, me, story_id)  # the 404 page
         except REFUSALS as exc:
             message = str(exc)
     if message is not None:
         s.rollback()
-        return show(request, s, ctx, me, story_id, status=422, error={"where": "response", "text": message},
+        return show(request, ctx, me, story_id, status=422, error={"where": "response", "text": message},
                     typed=typed)
     s.commit()
     return back(story_id, "response")
@@ -76,7 +76,7 @@ def _tracking_refused(request: Request, s: SessionDep, ctx: CtxDep, me: CurrentU
                       exc: Exception, typed: dict[str, str] | None = None) -> Response:
     s.rollback()
     status = 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, Conflict) else 422
-    return show(request, s, ctx, me, story_id, status=status, error={"where": "tracking", "text": str(exc)},
+    return show(request, ctx, me, story_id, status=status, error={"where": "tracking", "text": str(exc)},
                 typed=typed or {})
 
 
