@@ -12,8 +12,13 @@ from bantin.web.routes import (
     auth,
     queue,
     reports,
+    story,
+    story_actions,
+    story_labels,
+    story_responses,
 )
 
 ROUTERS = [auth.router, queue.router, reports.router,
+           story.router, story_actions.router, story_labels.router, story_responses.router,
            analysts.router,
            admin.router, admin_users.router, admin_rules.router, admin_audit.router]
