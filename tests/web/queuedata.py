@@ -4,6 +4,7 @@ and readers of what the page shows."""
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -19,6 +20,16 @@ ROW = re.compile(r'<tr data-story="(\d+)"')
 
 @pytest.fixture(name="queue")
 def queue_fixture(web: Web) -> Web:
+    return build_queue(web)
+
+
+def build_queue_in_thread(web: Web) -> Web:
+    """:func:`build_queue` beside Playwright's event loop (the extraction step runs its own)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(build_queue, web).result()
+
+
+def build_queue(web: Web) -> Web:
     """The bridge (Báo Thử, with a copy in Foreign Daily) and the flood (Báo Khác); an unrelated article."""
     news = Newsroom(web.ctx)
     news.publish("Báo Thử", "cau", "Nghệ An khánh thành cầu Hưng Đức", BRIDGE)
