@@ -57,9 +57,16 @@ def test_keyboard_selection_and_bulk_triage(browser_page: Any, live: tuple[Web, 
     assert page.url == base + "/"  # a POST swapped the list; the address is still the queue's
     page.fill("#b-reason", "j")  # typing in a box moves nothing
     assert page.locator("tr.is-current").get_attribute("data-story") == str(bridge)
+    page.locator("body").click(position={"x": 5, "y": 300})  # out of the box: keys work again
+    page.keyboard.press("a")  # assign the current story (the bridge) to me
+    page.wait_for_selector("p.result:has-text('đã được giao cho bạn')")
+    assert stories(web)[bridge].state == "assigned" and stories(web)[flood].state == "triaged"
     page.select_option("#f-topic", "infrastructure")
     page.click("button.primary:has-text('Lọc')")
     page.wait_for_url("**/?*topic=infrastructure*")
     assert page.locator("tr[data-story]").count() == 1
     screenshot(page, "queue-filtered", db_name(web))
+    page.set_viewport_size({"width": 800, "height": 1000})
+    screenshot(page, "queue-tablet", db_name(web))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 800  # nothing wider than a tablet
     assert errors == [], errors

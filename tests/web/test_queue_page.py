@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from html import unescape
 from typing import Any
 
 from sqlalchemy import select
@@ -26,7 +27,7 @@ def _api_ids(web: Web, role: str = "reviewer", **params: Any) -> list[int]:
 
 
 def _text(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def _source_id(web: Web, name: str) -> int:
@@ -184,3 +185,20 @@ def test_an_empty_database_shows_what_to_do_next(web: Web) -> None:
     html = client.get("/").text
     assert "Bước 3/3" in html and 'href="/search"' in html
     assert 'role="search"' not in html  # nothing to filter yet: the next step comes first
+
+
+def test_in_english_the_queue_speaks_english(queue: Web) -> None:
+    client = queue.login("reviewer")
+    client.post("/lang", data={"lang": "en", "next": "/"})
+    text = _text(client.get("/?state=disputed").text)
+    for shown in ("Review queue", "Mark triaged", "Assign to me", "infrastructure & transport",
+                  "mainly about the province", "2 copies · 2 outlets", "The filter “State” was not understood"):
+        assert shown in text, shown
+    for vietnamese in ("Đánh dấu", "Nhận xử lý", "hạ tầng"):
+        assert vietnamese not in text
+
+
+def test_a_plain_form_posts_address_leads_back_to_the_queue(web: Web) -> None:
+    client = web.login("viewer")
+    r = client.get("/queue/bulk")
+    assert r.status_code == 303 and r.headers["location"] == "/"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
@@ -72,6 +72,14 @@ def show(request: Request, s: Session, ctx: AppContext, me: Principal, qp: Query
 @router.get("/", dependencies=[page("viewer")])
 def queue_page(request: Request, s: SessionDep, ctx: CtxDep, me: CurrentUser) -> Response:
     return show(request, s, ctx, me, request.query_params)
+
+
+@router.get("/queue/bulk", dependencies=[page("viewer")])
+@router.get("/queue/assign-to-me", dependencies=[page("viewer")])
+def back_to_queue() -> Response:
+    """The address a plain (no-JS) form post leaves in the browser: reloading or the language toggle
+    lands on the queue instead of a 405."""
+    return RedirectResponse("/", status_code=303)
 
 
 @router.post("/queue/bulk", dependencies=[page("reviewer")])
