@@ -4,8 +4,10 @@ and readers of what the page shows."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import select
@@ -15,18 +17,24 @@ from bantin.store.schema import AuditEvent
 from tests.queue.newsroom import BRIDGE, FLOOD, RATES, T0, Newsroom, syndicated
 from tests.web.conftest import Web
 
+T = TypeVar("T")
 ROW = re.compile(r'<tr data-story="(\d+)"')
 
 
 @pytest.fixture(name="queue")
 def queue_fixture(web: Web) -> Web:
-    return build_queue(web)
+    return build_queue_in_thread(web)
+
+
+def in_thread(fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` in a thread of its own: the extraction step runs ``asyncio.run``, which refuses to
+    start beside the event loop Playwright leaves in the main thread once a browser test has run."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(fn, *args).result()
 
 
 def build_queue_in_thread(web: Web) -> Web:
-    """:func:`build_queue` beside Playwright's event loop (the extraction step runs its own)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(build_queue, web).result()
+    return in_thread(build_queue, web)
 
 
 def build_queue(web: Web) -> Web:
