@@ -7,7 +7,7 @@ The caller commits (nothing is written on a refusal: every check runs before the
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -184,3 +184,29 @@ def add_note(session: Session, story_id: int, text: str, user_id: int | None, ac
     audit.record(session, actor, "story.note", audit_target=f"story:{story_id}", note_id=note.id, chars=len(text))
     session.flush()
     return note
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """One story of a bulk change: the story as changed, or why it was refused (nothing written for it)."""
+
+    story_id: int
+    story: Story | None = None
+    error: StoryNotFound | StaleVersion | TransitionRefused | None = None
+
+
+def apply_bulk(session: Session, story_ids: list[int], change: StoryChange, actor: str,
+               versions: dict[int, int] | None = None) -> list[BulkOutcome]:
+    """``change`` applied to each story once, in the order given, each in its own savepoint (a refusal
+    leaves the others); ``versions`` (id -> version read) checks staleness per story, else the current
+    version is taken. The API's POST /stories/bulk and the queue page both call this; the caller commits."""
+    out: list[BulkOutcome] = []
+    for story_id in dict.fromkeys(story_ids):
+        one = change if versions is None else replace(change, version=versions.get(story_id))
+        try:
+            with session.begin_nested():
+                story = apply_change(session, story_id, one, actor)
+            out.append(BulkOutcome(story_id, story=story))
+        except (StoryNotFound, StaleVersion, TransitionRefused) as exc:
+            out.append(BulkOutcome(story_id, error=exc))
+    return out

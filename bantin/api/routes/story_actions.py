@@ -25,7 +25,15 @@ from bantin.api.schemas.stories import (
     StoryUpdate,
 )
 from bantin.api.story_views import http_error, story_public
-from bantin.queue.actions import UNSET, StaleVersion, StoryChange, StoryNotFound, add_note, apply_change
+from bantin.queue.actions import (
+    UNSET,
+    StaleVersion,
+    StoryChange,
+    StoryNotFound,
+    add_note,
+    apply_bulk,
+    apply_change,
+)
 from bantin.queue.states import TransitionRefused
 from bantin.store.types import utcnow
 
@@ -67,16 +75,14 @@ def assign_to_me(story_id: StoryId, s: SessionDep, me: CurrentUser, body: Assign
 @router.post("/bulk", response_model=BulkResult, dependencies=[requires("reviewer")])
 def bulk(body: BulkAction, s: SessionDep, me: CurrentUser) -> BulkResult:
     """One change to many stories, each at its current version; one result per id, in order."""
-    change = _change(body, None)
     items: list[BulkItem] = []
-    for story_id in dict.fromkeys(body.ids):  # each id once, in the order given
-        try:
-            with s.begin_nested():
-                story = apply_change(s, story_id, change, me.actor)
-            items.append(BulkItem(id=story_id, status=200, version=story.version))
-        except _REFUSALS as exc:
-            err = http_error(exc)
-            items.append(BulkItem(id=story_id, status=err.status_code, detail=str(err.detail)))
+    for done in apply_bulk(s, body.ids, _change(body, None), me.actor):
+        if done.error is None:
+            assert done.story is not None
+            items.append(BulkItem(id=done.story_id, status=200, version=done.story.version))
+        else:
+            err = http_error(done.error)
+            items.append(BulkItem(id=done.story_id, status=err.status_code, detail=str(err.detail)))
     s.commit()
     return BulkResult(items=items)
 
