@@ -4,7 +4,8 @@ leaders and admins, in Vietnamese first (gettext catalogs, Babel formats) and En
 Owns: the HTML routes (``web/routes``), templates, static files (vendored htmx with its licence), the page
 guard (roles, CSRF in forms and htmx headers), the catalogs under ``web/locale``.
 May import: ``api`` (its view helpers, schemas and role guard: one answer to "who may do what"), ``queue``,
-``responses``, ``search``, ``reports``, ``accounts``, ``app`` (settings, audit), ``store``, ``charts``.
+``responses``, ``search``, ``reports``, ``accounts``, ``app`` (settings, audit), ``store``, ``charts``,
+``classify`` (the taxonomy's topic names) and ``text`` (language names).
 Nothing imports ``web`` but the app wiring (``api.app.create_app``).
 
 Principle 3 (docs/principles.md): every page that shows the queue, a story or an export writes its audit row
