@@ -128,6 +128,26 @@ def test_a_refused_query_says_why_in_one_line_and_keeps_the_box_filled(news_web:
     assert result_urls(bad_day.text)  # the rest of the search still ran
 
 
+def test_results_page_by_keyset_and_the_pages_together_are_the_whole_result(news_web: Web,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from bantin.web.routes import search
+
+    viewer = news_web.login("viewer")
+    everything = result_urls(viewer.get("/search", params={"q": "nghe an"}).text)
+    monkeypatch.setattr(search, "PAGE_SIZE", 5)
+    seen: list[str] = []
+    url: str | None = "/search?q=nghe+an"
+    while url is not None:
+        page = viewer.get(url).text
+        urls = result_urls(page)
+        assert 0 < len(urls) <= 5
+        seen.extend(urls)
+        found = re.search(r'<a href="(/search\?[^"]*before=\d+)"', page)
+        url = html.unescape(found.group(1)) if found else None
+    assert seen == everything and len(everything) > 5
+    assert "Trang sau" not in page and "Trang đầu" in page
+
+
 def test_htmx_gets_only_the_results_fragment(news_web: Web) -> None:
     viewer = news_web.login("viewer")
     r = viewer.get("/search", params={"q": "nghe an"}, headers={"HX-Request": "true", "HX-Target": "results"})
