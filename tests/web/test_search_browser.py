@@ -44,7 +44,7 @@ def test_search_nghe_an_highlights_and_downloads_the_csv(browser_page: Any, live
     page.fill("#q", "nghe an")
     page.press("#q", "Enter")
     page.wait_for_selector("#results mark")
-    page.wait_for_url(lambda url: "/search?q=nghe%20an" in url)  # htmx pushed the search into the address bar
+    page.wait_for_url(base + "/search?q=nghe+an")  # htmx pushed the search into the address bar
     marks = page.locator("#results .result h3 mark").all_inner_texts()
     assert "Nghệ An" in marks
     shown = page.locator("#results .result").count()

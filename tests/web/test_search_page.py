@@ -153,6 +153,15 @@ def test_htmx_gets_only_the_results_fragment(news_web: Web) -> None:
     r = viewer.get("/search", params={"q": "nghe an"}, headers={"HX-Request": "true", "HX-Target": "results"})
     assert r.status_code == 200 and "<mark>Nghệ An</mark>" in r.text
     assert "<html" not in r.text and 'id="q"' not in r.text
+    assert r.headers["HX-Push-Url"] == "/search?q=nghe+an"  # the address bar shows the search, not empty fields
+
+
+def test_the_page_in_english_after_the_toggle(news_web: Web) -> None:
+    viewer = news_web.login("viewer")
+    viewer.cookies.set("bantin_lang", "en")
+    page = viewer.get("/search", params={"q": "nghe an -bong", "language": "vi"}).text
+    assert "Search articles" in page and "All of: nghe; an" in page and "None of: bong" in page
+    assert '<option value="vi" selected>Vietnamese</option>' in page and "<mark>Nghệ An</mark>" in page
 
 
 def _count(web: Web, action: str) -> int:

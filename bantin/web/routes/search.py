@@ -41,6 +41,7 @@ from bantin.web.routes.search_form import (
     read_form,
     understood,
 )
+from bantin.web.routes.search_saved import NAME_FIELD_CHARS
 from bantin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -85,7 +86,7 @@ def search_page(request: Request, s: SessionDep, ctx: CtxDep, me: CurrentUser,
                 date_to: Annotated[str, Query(alias="to", max_length=MAX_FIELD_CHARS)] = "",
                 search_id: Annotated[int | None, Query(ge=1, le=MAX_INT32_ID)] = None,
                 before: Annotated[int | None, Query(ge=1, le=MAX_INT64_ID)] = None,
-                note: Field = "", save_name: Annotated[str, Query(max_length=MAX_FIELD_CHARS * 4)] = "") -> Response:
+                note: Field = "", save_name: Annotated[str, Query(max_length=NAME_FIELD_CHARS)] = "") -> Response:
     if search_id is not None:  # run a saved search: its query and filters fill the form
         form = form_of(saved_filters(s, search_id, me))
         s.rollback()
@@ -118,5 +119,8 @@ def search_page(request: Request, s: SessionDep, ctx: CtxDep, me: CurrentUser,
                "export_query": export_query(filters) if filters is not None else None,
                "first_page": before is None, "note": NOTES.get(note), "save_name": save_name,
                "page_size": PAGE_SIZE, **choices}
-    template = "search_results.html" if request.headers.get("hx-target") == "results" else "search.html"
-    return render(request, template, **context)
+    if request.headers.get("hx-target") == "results":  # htmx: the results only, and a clean URL in the address bar
+        push = form.query_string(before=before)
+        return render(request, "search_results.html", headers={"HX-Push-Url": "/search" + ("?" + push if push else "")},
+                      **context)
+    return render(request, "search.html", **context)
