@@ -3,6 +3,6 @@ and is left out of the API's schema (``include_in_schema=False``)."""
 
 from __future__ import annotations
 
-from bantin.web.routes import auth, queue, search, search_saved, sources
+from bantin.web.routes import auth, queue, reports, search, search_saved, sources
 
-ROUTERS = [auth.router, queue.router, search.router, search_saved.router, sources.router]
+ROUTERS = [auth.router, queue.router, reports.router, search.router, search_saved.router, sources.router]

@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from bantin.api.article_params import saved_filters
-from bantin.api.deps import CtxDep, CurrentUser, SessionDep
+from bantin.api.deps import CtxDep, CurrentUser, ReadSessionDep
 from bantin.api.ids import MAX_INT32_ID, MAX_INT64_ID
 from bantin.api.routes.articles import article_item
 from bantin.app import audit
@@ -79,7 +79,7 @@ def _choices(r: Any, me: CurrentUser) -> dict[str, Any]:
 
 
 @router.get("/search", dependencies=[page("viewer")])
-def search_page(request: Request, s: SessionDep, ctx: CtxDep, me: CurrentUser,
+def search_page(request: Request, rs: ReadSessionDep, ctx: CtxDep, me: CurrentUser,
                 q: Annotated[str, Query(max_length=MAX_FORM_Q_CHARS)] = "", topic: Field = "",
                 relevance: Field = "", source_id: Field = "", language: Field = "",
                 date_from: Annotated[str, Query(alias="from", max_length=MAX_FIELD_CHARS)] = "",
@@ -88,8 +88,8 @@ def search_page(request: Request, s: SessionDep, ctx: CtxDep, me: CurrentUser,
                 before: Annotated[int | None, Query(ge=1, le=MAX_INT64_ID)] = None,
                 note: Field = "", save_name: Annotated[str, Query(max_length=NAME_FIELD_CHARS)] = "") -> Response:
     if search_id is not None:  # run a saved search: its query and filters fill the form
-        form = form_of(saved_filters(s, search_id, me))
-        s.rollback()
+        form = form_of(saved_filters(rs, search_id, me))
+        rs.rollback()  # end this read here: the results are read in a snapshot begun after the audit row
     else:
         form = SearchForm(q=q, topic=topic, relevance=relevance, source_id=source_id, language=language,
                           date_from=date_from, date_to=date_to)
@@ -97,9 +97,9 @@ def search_page(request: Request, s: SessionDep, ctx: CtxDep, me: CurrentUser,
     items: list[dict[str, Any]] = []
     more = False
     if filters is not None:
-        audit.record(s, me.actor, "articles.search", audit_target="articles", **filters.as_detail(),
-                     **({"search_id": search_id} if search_id else {}), ui=True)
-        s.commit()  # audit first, then output (docs/principles.md, principle 3)
+        # audit first, then output (docs/principles.md, principle 3), as GET /api/v1/articles does
+        audit.record_read(ctx.sessions, me.actor, "articles.search", audit_target="articles",
+                          **filters.as_detail(), **({"search_id": search_id} if search_id else {}), ui=True)
     with ctx.read_sessions() as r:
         if filters is not None:
             dialect = r.get_bind().dialect.name
