@@ -37,7 +37,7 @@ def test_search_nghe_an_highlights_and_downloads_the_csv(browser_page: Any, live
     _sources(web)
     page = browser_page
     errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("console", lambda m: errors.append(f"{m.text} ({page.url})") if m.type == "error" else None)
     sign_in(page, base, "admin", PASSWORD.format(role="admin"))
     page.click("nav >> text=Tìm kiếm")
     page.wait_for_url(base + "/search")
@@ -56,6 +56,9 @@ def test_search_nghe_an_highlights_and_downloads_the_csv(browser_page: Any, live
     with open(dl.value.path(), encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == shown and any("Nghệ An" in r["title"] for r in rows)
+    page.select_option("#language", "vi")  # a filter applies at once (htmx on change)
+    page.wait_for_url(base + "/search?q=nghe+an&language=vi")
+    assert page.locator("#results .result").count() > 0
     page.set_viewport_size({"width": 800, "height": 1000})  # a tablet: the saved searches go below
     screenshot(page, "search-tablet", db_name(web))
     page.set_viewport_size({"width": 1366, "height": 768})
