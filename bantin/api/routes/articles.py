@@ -34,7 +34,7 @@ SUMMARY_CHARS = 300
 MAX_CLUSTER_COPIES = 200
 
 
-def _item(row: Any, query: SearchQuery | None) -> ArticleItem:
+def article_item(row: Any, query: SearchQuery | None) -> ArticleItem:
     summary = row.summary or (row.text if query is not None else None)
     item = ArticleItem(id=row.id, title=row.title, summary=(summary or "")[:SUMMARY_CHARS] or None, url=row.url,
                        source=row.source_name, published_at=row.published_at, language=row.language,
@@ -65,7 +65,7 @@ def list_articles(ctx: CtxDep, rs: ReadSessionDep, me: CurrentUser, listing: Art
                          with_text=filters.q is not None, query=query)
     rows = rs.execute(stmt).all()
     searched = query if filters.q is not None and not query.empty else None
-    items = [_item(r, searched) for r in rows[:limit]]
+    items = [article_item(r, searched) for r in rows[:limit]]
     more = len(rows) > limit
     return Page[ArticleItem](items=items, next_cursor=encode_cursor(items[-1].id) if more and items else None)
 

@@ -27,7 +27,7 @@ from bantin.store.schema import Source
 router = APIRouter(prefix="/sources", tags=["sources"])
 
 
-def _public(session: Session, names: set[str] | None = None) -> list[SourcePublic]:
+def sources_public(session: Session, names: set[str] | None = None) -> list[SourcePublic]:
     """The rows of `bantin sources check` (sorted by name), with each source's id and kind."""
     from bantin.sources.registry import health_rows
 
@@ -46,7 +46,7 @@ def _public(session: Session, names: set[str] | None = None) -> list[SourcePubli
 def list_sources(s: ReadSessionDep, limit: LimitQ = 50, cursor: CursorQ = None) -> Page[SourcePublic]:
     """Tình trạng nguồn tin (source health, last 7 days; each feed's own below), by name."""
     after = decode_cursor(cursor, 1)
-    rows = [r for r in _public(s) if after is None or r.name > str(after[0])]
+    rows = [r for r in sources_public(s) if after is None or r.name > str(after[0])]
     page = rows[:limit]
     more = len(rows) > limit
     return Page(items=page, next_cursor=encode_cursor(page[-1].name) if more and page else None)
@@ -77,7 +77,7 @@ def add_source(body: SourceCreate, ctx: CtxDep, me: CurrentUser) -> SourceAdded:
     except RuntimeError as exc:
         raise HTTPException(503, "không chạy được bộ tải (the fetcher could not run; it was logged)") from exc
     with ctx.read_sessions() as s:
-        source = _public(s, {added.name})[0]
+        source = sources_public(s, {added.name})[0]
     return SourceAdded(source=source, new_feeds=added.new_feeds, known_feeds=added.known_feeds)
 
 
@@ -106,4 +106,4 @@ def update_source(source_id: Int32Id, body: SourceUpdate, s: SessionDep, me: Cur
     if changes:
         audit.record(s, me.actor, "sources.update", audit_target=f"source:{src.id}", **changes)
         s.commit()
-    return _public(s, {src.name})[0]
+    return sources_public(s, {src.name})[0]

@@ -12,13 +12,16 @@ from bantin.web.routes import (
     auth,
     queue,
     reports,
+    search,
+    search_saved,
+    sources,
     story,
     story_actions,
     story_labels,
     story_responses,
 )
 
-ROUTERS = [auth.router, queue.router, reports.router,
+ROUTERS = [auth.router, queue.router, reports.router, search.router, search_saved.router, sources.router,
            story.router, story_actions.router, story_labels.router, story_responses.router,
            analysts.router,
            admin.router, admin_users.router, admin_rules.router, admin_audit.router]
