@@ -25,6 +25,10 @@ DEFAULT_PORT = 8000
 LISTEN_BACKLOG = 128
 # Seconds uvicorn lets open requests finish after a stop signal (an export streams longer: it is cut).
 GRACEFUL_SHUTDOWN_S = 10
+# What each worker process imports to build its app (when --workers > 1).
+WORKER_APP = "bantin.app.asgi:app_from_environment"
+# At most one API process per core is useful; more only share the same cores and multiply the connections.
+MAX_WORKERS = 16
 ADMIN_HINT = "bantin users create NAME --role admin --password-stdin"
 
 
@@ -91,47 +95,82 @@ class ServeOptions:
     crawl: bool = True
     forwarded_allow_ips: str | None = None  # proxy headers are trusted only from these (None: not at all)
     log_level: str = "info"
+    workers: int = 1  # API processes; more than one: uvicorn's supervisor runs them (see _worker_processes)
+
+
+def _config(app: Any, opts: ServeOptions, **extra: Any) -> Any:
+    import uvicorn
+
+    proxied = opts.forwarded_allow_ips is not None
+    return uvicorn.Config(app, host=opts.host, port=opts.port, proxy_headers=proxied,
+                          forwarded_allow_ips=opts.forwarded_allow_ips if proxied else None,
+                          server_header=False, log_level=opts.log_level,
+                          timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S, **extra)
+
+
+def _one_process(ctx: AppContext, opts: ServeOptions, sock: socket.socket, supervisor: Any) -> Callable[[], bool]:
+    """The API in this process (its event loop on this thread); the health route sees the supervisor."""
+    import uvicorn
+
+    from bantin.api.app import create_app
+
+    app = create_app(ctx)
+    app.state.supervisor = supervisor
+    server = uvicorn.Server(_config(app, opts))
+
+    def serve() -> bool:
+        def _stop(signum: int, frame: object) -> None:  # before uvicorn's handlers, and after it re-raises
+            server.should_exit = True
+
+        main = threading.current_thread() is threading.main_thread()
+        previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)} if main else {}
+        try:
+            server.run(sockets=[sock])
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        return bool(server.started or server.should_exit)
+
+    return serve
+
+
+def _worker_processes(opts: ServeOptions, sock: socket.socket) -> Callable[[], bool]:
+    """``opts.workers`` API processes on the one socket (uvicorn's supervisor: it restarts a dead or hung
+    worker and stops them all on SIGINT / SIGTERM). Each worker opens the database from the same settings
+    (the environment) and has its own group committer, rate-limit and login-throttle counters."""
+    from uvicorn.supervisors import Multiprocess
+
+    multi = Multiprocess(_config(WORKER_APP, opts, factory=True, workers=opts.workers), sockets=[sock])
+
+    def serve() -> bool:
+        multi.run()
+        return True
+
+    return serve
 
 
 def run(ctx: AppContext, opts: ServeOptions, say: Callable[[str], Any] = print,
         sock: socket.socket | None = None) -> int:
     """Serve until SIGINT / SIGTERM on ``sock`` (default: bound now); returns the exit code (0 on a signal)."""
-    import uvicorn
-
-    from bantin.api.app import create_app
     from bantin.app.jobs import JobRunner, default_jobs
     from bantin.app.supervisor import CrawlerSupervisor
 
     sock = sock or bind_listener(opts.host, opts.port)
-    app = create_app(ctx)
     supervisor = CrawlerSupervisor() if opts.crawl else None
-    app.state.supervisor = supervisor
-    proxied = opts.forwarded_allow_ips is not None
-    config = uvicorn.Config(app, host=opts.host, port=opts.port, proxy_headers=proxied,
-                            forwarded_allow_ips=opts.forwarded_allow_ips if proxied else None,
-                            server_header=False, log_level=opts.log_level,
-                            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S)
-    server = uvicorn.Server(config)
-
-    def _stop(signum: int, frame: object) -> None:  # before uvicorn's handlers, and after it re-raises
-        server.should_exit = True
-
-    main = threading.current_thread() is threading.main_thread()
-    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)} if main else {}
+    serve = _one_process(ctx, opts, sock, supervisor) if opts.workers <= 1 else _worker_processes(opts, sock)
     jobs = JobRunner(default_jobs(ctx))
+    ok = False
     try:
         if supervisor is not None:
             supervisor.start()
         jobs.start()
         for line in start_message(base_url(sock), has_admin(ctx), supervisor is not None):
             say(line)
-        server.run(sockets=[sock])
+        ok = serve()
     finally:
         jobs.stop()
         if supervisor is not None:
             code = supervisor.stop()
             log.info("bộ thu thập đã dừng (crawler stopped) code=%s", code)
         sock.close()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    return 0 if server.started or server.should_exit else 1
+    return 0 if ok else 1

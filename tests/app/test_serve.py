@@ -163,3 +163,42 @@ def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and f"127.0.0.1:{port}" in lines[0] and "--port" in lines[0]
     assert not (tmp_path / "data" / "bantin.db").exists()  # refused before touching the database
+
+
+def _workers(pid: int) -> set[int]:
+    """The API worker processes of ``pid`` (multiprocessing spawns them; its resource tracker is no worker)."""
+    out = set()
+    for child in _children(pid):
+        try:
+            cmd = Path(f"/proc/{child}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if "spawn_main" in cmd:
+            out.add(child)
+    return out
+
+
+def test_workers_share_the_port_a_killed_worker_is_replaced_and_sigterm_stops_all(tmp_path: Path) -> None:
+    out, err = tmp_path / "serve.out", tmp_path / "serve.err"
+    with out.open("wb") as o, err.open("wb") as e:
+        proc = subprocess.Popen([sys.executable, "-m", "bantin", "serve", "--port", "0", "--no-crawl", "--workers",
+                                 "2"], cwd=ROOT, env=_env(tmp_path), stdout=o, stderr=e, start_new_session=True)
+    try:
+        base = _wait_for("the URL", lambda: (m := re.search(r"http://127\.0\.0\.1:\d+", out.read_text()))
+                         and m.group(0), START_TIMEOUT_S, proc, err)
+        _wait_for("health", lambda: httpx.get(f"{base}/api/v1/health", timeout=5).json(), START_TIMEOUT_S, proc, err)
+        workers = _wait_for("two workers", lambda: len(w := _workers(proc.pid)) == 2 and w, START_TIMEOUT_S, proc, err)
+        victim = min(workers)
+        os.kill(victim, signal.SIGKILL)
+        replaced = _wait_for("a replacement worker", lambda: victim not in (w := _workers(proc.pid)) and len(w) == 2
+                             and w, RESTART_TIMEOUT_S, proc, err)
+        assert replaced - workers  # a new process
+        for _ in range(20):  # every request answered while one worker was replaced
+            assert httpx.get(f"{base}/api/v1/health", timeout=10).status_code == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=STOP_TIMEOUT_S) == 0
+        assert all(_gone(w) for w in replaced)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
