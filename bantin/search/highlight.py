@@ -6,8 +6,12 @@ and comparing it with the query's words, so "do luong" marks "Đô Lương" as w
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from bantin.search.query import Query
 from bantin.search.tokens import spans
+from bantin.text.diacritics import fold
 
 # Characters of text shown around the first match: two or three lines of a result list.
 SNIPPET_CHARS = 240
@@ -16,9 +20,34 @@ SNIPPET_LEAD = 60
 ELLIPSIS = "…"
 
 
+# Compiled patterns kept for the queries of the moment (a page of results reuses its query's for every row).
+PATTERN_CACHE = 256
+# Not inside a word (the tokens' WORD_RE): no letter or digit before, none after.
+_EDGE_BEFORE, _EDGE_AFTER = r"(?<![^\W_])", r"(?![^\W_])"
+
+
+@lru_cache(maxsize=PATTERN_CACHE)
+def _pattern(words: frozenset[str], prefixes: frozenset[str]) -> re.Pattern[str]:
+    alts = []
+    if words:
+        alts.append("(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")" + _EDGE_AFTER)
+    if prefixes:
+        alts.append("(?:" + "|".join(map(re.escape, sorted(prefixes, key=len, reverse=True))) + r")[^\W_]*")
+    return re.compile(_EDGE_BEFORE + "(?:" + "|".join(alts) + ")")
+
+
 def match_spans(text: str, query: Query) -> list[tuple[int, int]]:
-    """[start, end) of every word of ``text`` that is one of the query's (positive) words or prefixes."""
-    words, prefixes = query.words(), query.prefixes()
+    """[start, end) of every word of ``text`` that is one of the query's (positive) words or prefixes.
+
+    Folding and lowercasing keep the length of NFC text (each letter stays one character), so the folded
+    text is searched with one regular expression and its spans are the original's; text where they do not
+    (combining marks, the few letters whose lowercase is longer) is matched word by word instead."""
+    words, prefixes = frozenset(query.words()), frozenset(query.prefixes())
+    if not words and not prefixes:
+        return []
+    folded = fold(text).lower()
+    if len(folded) == len(text):
+        return [m.span() for m in _pattern(words, prefixes).finditer(folded)]
     return [(s, e) for s, e, tok in spans(text)
             if tok in words or any(tok.startswith(p) for p in prefixes)]
 
