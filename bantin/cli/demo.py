@@ -46,6 +46,33 @@ def pick_lines(path: Path, limit: int, province: str) -> list[tuple[int, bytes]]
     return named + others[: limit - len(named)]
 
 
+def fill(app_: Any, path: Path, limit: int, progress: bool = True) -> tuple[Any, int]:
+    """Import the picked rows of ``path`` into ``app_``'s database, classify them (admitting the province's
+    stories); audited before and after. The import's report and how many articles were classified."""
+    from bantin.app import audit
+    from bantin.app.crawl import classify_new
+    from bantin.app.stats import CounterStats
+    from bantin.ingest.importer import import_rows
+    from bantin.ingest.rows import parse_row
+
+    lines = pick_lines(path, limit, app_.settings.province)
+    with app_.sessions() as s:
+        audit.record(s, audit.cli_actor(), "articles.import", audit_target=f"import:{path.name}", phase="start",
+                     input=str(path), demo=True, rows=len(lines))
+        s.commit()
+    stats = CounterStats()
+    with progress_bar("Nhập (importing)", len(lines), progress) as update:
+        rows = (parse_row(n, line, None, stats) for n, line in lines)
+        report = import_rows(app_.sessions, rows, stats, on_batch=lambda r: update(r.read))
+    err.print(f"Đã nhập (imported) {report.new} bài mới; đang phân loại (classifying)…", highlight=False)
+    classified = classify_new(app_) if report.new else 0
+    with app_.sessions() as s:
+        audit.record(s, audit.cli_actor(), "articles.import", audit_target=f"import:{path.name}", phase="done",
+                     input=str(path), demo=True, **report.as_dict(), classified=classified)
+        s.commit()
+    return report, classified
+
+
 def demo_cmd(
     input_: Annotated[Path, typer.Option("--input", "-i", help="real RSS items, FILE.jsonl[.gz]")] = DEFAULT_INPUT,
     articles: Annotated[int, typer.Option("--articles", "-n", min=1, max=MAX_ARTICLES,
@@ -56,12 +83,7 @@ def demo_cmd(
     """Dữ liệu trình diễn ngoại tuyến (offline demo: real items from ../shared, classified, in the queue)."""
     from sqlalchemy import func, select
 
-    from bantin.app import audit
     from bantin.app.context import open_app
-    from bantin.app.crawl import classify_new
-    from bantin.app.stats import CounterStats
-    from bantin.ingest.importer import import_rows
-    from bantin.ingest.rows import parse_row
     from bantin.store.office import Story
     from bantin.store.schema import Article
 
@@ -72,21 +94,8 @@ def demo_cmd(
         stored = s.scalar(select(func.count()).select_from(Article)) or 0
     if stored and not force:
         fail(f"cơ sở dữ liệu đã có {stored} bài (the database has articles): dùng --force để nhập thêm")
-    lines = pick_lines(input_, articles, app_.settings.province)
+    report, classified = fill(app_, input_, articles, progress)
     with app_.sessions() as s:
-        audit.record(s, audit.cli_actor(), "articles.import", audit_target=f"import:{input_.name}", phase="start",
-                     input=str(input_), demo=True, rows=len(lines))
-        s.commit()
-    stats = CounterStats()
-    with progress_bar("Nhập (importing)", len(lines), progress) as update:
-        rows = (parse_row(n, line, None, stats) for n, line in lines)
-        report = import_rows(app_.sessions, rows, stats, on_batch=lambda r: update(r.read))
-    err.print(f"Đã nhập (imported) {report.new} bài mới; đang phân loại (classifying)…", highlight=False)
-    classified = classify_new(app_) if report.new else 0
-    with app_.sessions() as s:
-        audit.record(s, audit.cli_actor(), "articles.import", audit_target=f"import:{input_.name}", phase="done",
-                     input=str(input_), demo=True, **report.as_dict(), classified=classified)
-        s.commit()
         stories = s.scalar(select(func.count()).select_from(Story)) or 0
     err.print(f"Xong (done): {report.new} bài, {classified} đã phân loại, {stories} tin trong hàng đợi "
               f"(stories in the queue).\n{NEXT_STEPS}", highlight=False, soft_wrap=True)
