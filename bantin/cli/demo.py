@@ -19,7 +19,8 @@ import typer
 from bantin.cli.common import ProgressOpt, err, fail, progress_bar
 
 DEFAULT_INPUT = Path("../shared/data/news/rss_articles.jsonl.gz")
-# 3,000 rows import, classify and admit in ~25 s on a busy 2-core machine (docs/web.md): under the minute.
+# 3,000 rows import, classify and admit in 23-30 s on SQLite (the default database) on the shared 2-core
+# machine under load (docs/web.md): under the minute. PostgreSQL's import is slower there (~70-90 s).
 DEFAULT_ARTICLES = 3000
 # Bounds of --articles: a demo, not a bulk load (use `bantin articles import` for a whole archive).
 MAX_ARTICLES = 50_000
