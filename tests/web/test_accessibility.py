@@ -92,11 +92,22 @@ def violations(page: Any) -> list[str]:
     return found
 
 
+def open_page(page: Any, url: str) -> bool:
+    """Go to ``url``; False when it is not an HTML page (a CSV or XLSX download, a JSON answer)."""
+    from playwright.sync_api import Error
+
+    try:
+        response = page.goto(url)
+    except Error as exc:
+        if "Download is starting" in str(exc):
+            return False
+        raise
+    return response is not None and str(response.headers.get("content-type", "")).startswith("text/html")
+
+
 def check(page: Any, url: str, report: dict[str, list[str]]) -> None:
-    response = page.goto(url)
-    assert response is not None
-    if not str(response.headers.get("content-type", "")).startswith("text/html"):
-        return  # a download (CSV, PDF), not a page
+    if not open_page(page, url):
+        return
     page.wait_for_load_state("networkidle")
     found = violations(page)
     if found:

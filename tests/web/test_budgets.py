@@ -19,7 +19,7 @@ from bantin.cli.demo import fill
 from tests.api.conftest import PASSWORD
 from tests.web.browser import screenshot, sign_in
 from tests.web.conftest import Web, db_name
-from tests.web.test_accessibility import page_paths
+from tests.web.test_accessibility import open_page, page_paths
 
 # The budget for the queue's first load.
 FIRST_LOAD_BUDGET_BYTES = 200_000
@@ -84,8 +84,7 @@ def test_no_page_scrolls_sideways_on_a_laptop_or_a_tablet(browser_page: Any, liv
     for name, (width, height) in VIEWPORTS.items():
         browser_page.set_viewport_size({"width": width, "height": height})
         for path in page_paths(web, []):
-            response = browser_page.goto(base + path)
-            if response is None or not str(response.headers.get("content-type", "")).startswith("text/html"):
+            if not open_page(browser_page, base + path):
                 continue
             scroll = browser_page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             if scroll[0] > scroll[1]:
