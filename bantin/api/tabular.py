@@ -137,10 +137,8 @@ def audited_export(ctx: AppContext, principal: Principal, what: str, filters: di
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
     shown = {k: v for k, v in filters.items() if v is not None}  # recorded as the list's audit row records them
-    with ctx.sessions() as s:
-        audit.record(s, principal.actor, "export", audit_target=f"export:{what}", format=fmt, filters=shown,
-                     row_limit=limit)
-        s.commit()
+    audit.record_read(ctx.sessions, principal.actor, "export", audit_target=f"export:{what}", format=fmt,
+                      filters=shown, row_limit=limit)
     body = csv_chunks(columns, rows_iter, limit) if fmt == "csv" else xlsx_chunks(columns, rows_iter, limit)
     stamp = datetime.now(VN_TZ).strftime("%Y%m%d-%H%M")
     headers = {"Content-Disposition": f'attachment; filename="bantin-{what}-{stamp}.{fmt}"',

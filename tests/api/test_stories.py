@@ -53,11 +53,19 @@ def test_every_queue_read_is_audited_and_committed_before_the_answer(queue: Api,
     assert '"states": ["new", "triaged"]' in (row.detail or "") and '"relevance": ["primary"]' in (row.detail or "")
 
 
-def test_a_read_that_cannot_be_recorded_is_not_answered(queue: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(*args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("audit log unavailable")
+def test_a_read_that_cannot_be_recorded_is_not_answered(queue: Api) -> None:
+    """The database refuses audit rows (a trigger): the queue read fails instead of answering unrecorded."""
+    from sqlalchemy import text
 
-    monkeypatch.setattr(stories_route.audit, "record", broken)
+    refuse = {"sqlite": ["CREATE TRIGGER no_audit BEFORE INSERT ON audit_log BEGIN "
+                         "SELECT RAISE(ABORT, 'audit log unavailable'); END"],
+              "postgresql": ["CREATE FUNCTION no_audit() RETURNS trigger LANGUAGE plpgsql AS "
+                             "$$ BEGIN RAISE EXCEPTION 'audit log unavailable'; END $$",
+                             "CREATE TRIGGER no_audit BEFORE INSERT ON audit_log FOR EACH ROW "
+                             "EXECUTE FUNCTION no_audit()"]}
+    with queue.ctx.engine.begin() as c:
+        for ddl in refuse[queue.ctx.engine.dialect.name]:
+            c.execute(text(ddl))
     client = TestClient(queue.app, raise_server_exceptions=False)  # what a caller gets, not the traceback
     r = client.get(URL, headers=queue.headers("viewer"))
     assert r.status_code == 500 and r.json() == {"detail": "lỗi máy chủ (internal error; it was logged)"}

@@ -15,6 +15,20 @@ from bantin.ingest.core import CrawlCore, Fetched
 from bantin.sources.registry import SourceSpec, upsert
 from tests import pagefactory as pf
 
+
+def run_coroutine(coro: Any) -> Any:
+    """``asyncio.run``, or the same in a short-lived thread when this thread already runs an event loop
+    (Playwright's sync API keeps one running in the test thread once a browser test has started)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 T0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 # (name, feed, country): two Vietnamese outlets and a foreign one
 OUTLETS = {
@@ -119,8 +133,8 @@ class Newsroom:
                                                      pf.rss([(title, url, published)])))
         body = pf.page(title, text, url, published)
         res = Fetched(url, url, 200, {"content-type": "text/html; charset=utf-8"}, body)
-        ex = asyncio.run(Extractor(0).extract(res.body, url, res.headers.get("content-type"),
-                                              self.core.feed_hint(item), self.core.stats))
+        ex = run_coroutine(Extractor(0).extract(res.body, url, res.headers.get("content-type"),
+                                                self.core.feed_hint(item), self.core.stats))
         stored = self.core.store_extracted(item, res, ex)
         assert stored is not None and stored.article_id is not None
         return stored.article_id

@@ -14,7 +14,7 @@ from fastapi import APIRouter, HTTPException
 from sqlalchemy import select
 
 from bantin.api.article_params import ArticleListingDep
-from bantin.api.deps import CurrentUser, ReadSessionDep, SessionDep
+from bantin.api.deps import CtxDep, CurrentUser, ReadSessionDep
 from bantin.api.ids import Int64Id
 from bantin.api.pagination import DEFAULT_LIMIT, CursorQ, LimitQ, Page, decode_cursor, encode_cursor
 from bantin.api.roles import requires
@@ -50,15 +50,15 @@ def _item(row: Any, query: SearchQuery | None) -> ArticleItem:
 
 
 @router.get("", response_model=Page[ArticleItem], dependencies=[requires("viewer")])
-def list_articles(s: SessionDep, rs: ReadSessionDep, me: CurrentUser, listing: ArticleListingDep,
+def list_articles(ctx: CtxDep, rs: ReadSessionDep, me: CurrentUser, listing: ArticleListingDep,
                   limit: LimitQ = DEFAULT_LIMIT, cursor: CursorQ = None) -> Page[ArticleItem]:
     """Bài báo, mới nhất trước (articles, newest stored first; with ``q`` a highlighted snippet)."""
     filters, query = listing.filters, listing.query
     key = decode_cursor(cursor, 1)
     if key is not None and (not isinstance(key[0], int) or isinstance(key[0], bool)):
         raise HTTPException(422, "cursor không hợp lệ (invalid cursor)")
-    audit.record(s, me.actor, "articles.search", audit_target="articles", **listing.audit_detail())
-    s.commit()  # audit first, then output (docs/principles.md, principle 3)
+    # audit first, then output (docs/principles.md, principle 3)
+    audit.record_read(ctx.sessions, me.actor, "articles.search", audit_target="articles", **listing.audit_detail())
     rs.rollback()  # a fresh snapshot, begun after the audit row (the saved search was read before it)
     dialect = rs.get_bind().dialect.name
     stmt = article_query(filters, dialect, before_id=key[0] if key else None, limit=limit + 1,
@@ -71,10 +71,10 @@ def list_articles(s: SessionDep, rs: ReadSessionDep, me: CurrentUser, listing: A
 
 
 @router.get("/{article_id}", response_model=ArticleDetail, dependencies=[requires("viewer")])
-def get_article(article_id: Int64Id, s: SessionDep, rs: ReadSessionDep, me: CurrentUser) -> ArticleDetail:
+def get_article(article_id: Int64Id, ctx: CtxDep, rs: ReadSessionDep, me: CurrentUser) -> ArticleDetail:
     """Một bài báo (one article: full text, URLs, classification, the other copies of its cluster)."""
-    audit.record(s, me.actor, "articles.read", audit_target=f"article:{article_id}")
-    s.commit()  # audit first, then output (docs/principles.md, principle 3)
+    # audit first, then output (docs/principles.md, principle 3)
+    audit.record_read(ctx.sessions, me.actor, "articles.read", audit_target=f"article:{article_id}")
     art = rs.get(Article, article_id)
     if art is None:
         raise HTTPException(404, "không tìm thấy bài báo (article not found)")

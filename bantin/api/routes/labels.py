@@ -6,6 +6,8 @@ An analyst removes their own labels; an admin may remove anyone's.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import APIRouter, HTTPException, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +19,9 @@ from bantin.api.roles import requires
 from bantin.api.schemas.labels import LabelAdded, LabelCreate, LabelPublic
 from bantin.app import audit
 from bantin.store.schema import Article, Label
+
+if TYPE_CHECKING:
+    from bantin.classify.labels import LabelResult
 
 router = APIRouter(prefix="/articles/{article_id}/labels", tags=["labels"])
 
@@ -45,22 +50,30 @@ def list_labels(article_id: Int64Id, s: ReadSessionDep, limit: LimitQ = 50, curs
     return Page(items=rows[:limit], next_cursor=encode_cursor(rows[limit - 1].id) if more else None)
 
 
+def record_label(s: Session, article_id: int, kind: str, value: str, *, actor: str, province: str) -> LabelResult:
+    """Store an analyst's label (who and when on the label; a replaced relevance label audited), as this
+    API and the story page (web/routes/story_labels.py) do; raises LabelError. The caller commits."""
+    from bantin.classify.labels import add_label as add
+
+    res = add(s, article_id, kind, value, labeller=actor, province=province)
+    if res.replaced:
+        audit.record(s, actor, "labels.replace", audit_target=f"article:{article_id}", kind=kind, value=value,
+                     replaced=list(res.replaced))
+    return res
+
+
 @router.post("", response_model=LabelAdded, status_code=201, dependencies=[requires("analyst")])
 def add_label(article_id: Int64Id, body: LabelCreate, s: SessionDep, me: CurrentUser,
               settings: SettingsDep, response: Response) -> LabelAdded:
     """Gán nhãn (label an article's topic, or its relevance to the province)."""
     from bantin.classify.labels import LabelError
-    from bantin.classify.labels import add_label as add
 
     _article(s, article_id)
     try:
-        res = add(s, article_id, body.kind, body.value, labeller=me.actor, province=settings.province)
+        res = record_label(s, article_id, body.kind, body.value, actor=me.actor, province=settings.province)
     except LabelError as exc:
         s.rollback()
         raise HTTPException(422, " ".join(str(exc).split())) from None
-    if res.replaced:
-        audit.record(s, me.actor, "labels.replace", audit_target=f"article:{article_id}", kind=body.kind,
-                     value=body.value, replaced=list(res.replaced))
     s.commit()
     if not res.created:
         response.status_code = 200

@@ -109,36 +109,57 @@ def uncertain(request: Request, ctx: CtxDep, me: CurrentUser, limit: LimitQ = DE
     return UncertainList.model_validate({"model": clf.topic_origin, "items": [u.to_dict() for u in items]})
 
 
-@router.post("/{name}/promote", response_model=PromotionPublic, dependencies=[requires("analyst")])
-def promote(body: PromoteRequest, s: SessionDep, ctx: CtxDep, me: CurrentUser, name: str = NameP) -> PromotionPublic:
-    """Đưa một phiên bản vào dùng (promote; gate: frozen-set macro-F1 ≥ current − 1 point, or force + reason)."""
+def promote_version(s: Any, ctx: Any, actor: str, name: str, body: PromoteRequest) -> PromotionPublic:
+    """Promote through the gate and commit (the registry audits it); raises RegistryError (GateRefused when
+    the gate says no) after rolling back. Shared by this route and the analysts' page (web/routes/analysts.py)."""
     from bantin.classify.registry.promote import promote as do_promote
     from bantin.classify.registry.store import RegistryError
 
-    _known(s, name)
     try:
-        p = do_promote(s, ctx.settings.models_dir, name, body.version, actor=me.actor, force=body.force,
+        p = do_promote(s, ctx.settings.models_dir, name, body.version, actor=actor, force=body.force,
                        reason=body.reason)
-    except RegistryError as exc:
+    except RegistryError:
         s.rollback()
-        raise _registry_error(exc) from None
+        raise
     s.commit()
     return PromotionPublic(promoted=public(p.version), previous=public(p.previous) if p.previous else None,
                            new_macro_f1=p.new_score, previous_macro_f1=p.current_score, forced=p.forced,
                            reclassify=_reclassify_note(name))
 
 
-@router.post("/{name}/rollback", response_model=RollbackPublic, dependencies=[requires("analyst")])
-def rollback(s: SessionDep, me: CurrentUser, name: str = NameP) -> RollbackPublic:
-    """Quay lại phiên bản trước (back to the previously promoted version; audited)."""
+def rollback_version(s: Any, actor: str, name: str) -> RollbackPublic:
+    """Back to the previously promoted version and commit (audited by the registry); raises RegistryError."""
     from bantin.classify.registry.promote import rollback as do_rollback
+    from bantin.classify.registry.store import RegistryError
+
+    try:
+        restored, undone = do_rollback(s, name, actor=actor)
+    except RegistryError:
+        s.rollback()
+        raise
+    s.commit()
+    return RollbackPublic(restored=public(restored), rolled_back=public(undone), reclassify=_reclassify_note(name))
+
+
+@router.post("/{name}/promote", response_model=PromotionPublic, dependencies=[requires("analyst")])
+def promote(body: PromoteRequest, s: SessionDep, ctx: CtxDep, me: CurrentUser, name: str = NameP) -> PromotionPublic:
+    """Đưa một phiên bản vào dùng (promote; gate: frozen-set macro-F1 ≥ current − 1 point, or force + reason)."""
     from bantin.classify.registry.store import RegistryError
 
     _known(s, name)
     try:
-        restored, undone = do_rollback(s, name, actor=me.actor)
+        return promote_version(s, ctx, me.actor, name, body)
     except RegistryError as exc:
-        s.rollback()
         raise _registry_error(exc) from None
-    s.commit()
-    return RollbackPublic(restored=public(restored), rolled_back=public(undone), reclassify=_reclassify_note(name))
+
+
+@router.post("/{name}/rollback", response_model=RollbackPublic, dependencies=[requires("analyst")])
+def rollback(s: SessionDep, me: CurrentUser, name: str = NameP) -> RollbackPublic:
+    """Quay lại phiên bản trước (back to the previously promoted version; audited)."""
+    from bantin.classify.registry.store import RegistryError
+
+    _known(s, name)
+    try:
+        return rollback_version(s, me.actor, name)
+    except RegistryError as exc:
+        raise _registry_error(exc) from None

@@ -57,7 +57,8 @@ def _refusals() -> Iterator[None]:
         raise HTTPException(502, str(exc)) from None
 
 
-def _fetcher(request: Request) -> Fetcher:
+def tracking_fetcher(request: Request) -> Fetcher:
+    """What fetches originals for this API and the story page (web/routes/story_responses.py)."""
     injected: Fetcher | None = getattr(request.app.state, "tracking_fetcher", None)
     return injected or default_fetcher(request.app.state.ctx.settings)
 
@@ -116,7 +117,7 @@ def start_tracking(story_id: StoryId, request: Request, ctx: CtxDep, me: Current
                    body: TrackingCreate | None = None) -> TrackedPublic:
     with _refusals():
         tracked_id = tracking.start_tracking(ctx, story_id, actor=me.actor, url=body.url if body else None,
-                                             fetch=_fetcher(request))
+                                             fetch=tracking_fetcher(request))
     with ctx.read_sessions() as s:
         return _tracked_public(tracking.get_tracked(s, story_id, tracked_id), [])
 
@@ -135,7 +136,7 @@ def stop_tracking(story_id: StoryId, tracked_id: TrackedId, s: SessionDep, me: C
 def check_now(story_id: StoryId, tracked_id: TrackedId, request: Request, ctx: CtxDep,
               me: CurrentUser) -> TrackedPublic:
     with _refusals():
-        tracking.check_now(ctx, story_id, tracked_id, _fetcher(request), actor=me.actor)  # fetches, commits
+        tracking.check_now(ctx, story_id, tracked_id, tracking_fetcher(request), actor=me.actor)  # fetches, commits
     with ctx.read_sessions() as s:
         row = tracking.get_tracked(s, story_id, tracked_id)
         return _tracked_public(row, tracking.latest_checks(s, row.id))

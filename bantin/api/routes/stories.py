@@ -12,7 +12,7 @@ from fastapi import APIRouter, HTTPException, Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bantin.api.deps import CtxDep, CurrentUser, SessionDep
+from bantin.api.deps import CtxDep, CurrentUser
 from bantin.api.pagination import DEFAULT_LIMIT, CursorQ, LimitQ, Page, decode_cursor, encode_cursor
 from bantin.api.roles import requires
 from bantin.api.schemas.stories import (
@@ -42,7 +42,7 @@ router = APIRouter(prefix="/stories", tags=["stories"])
 StoryId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 @router.get("", response_model=Page[StoryPublic], dependencies=[requires("viewer")])
-def list_stories(s: SessionDep, ctx: CtxDep, me: CurrentUser, f: StoryFiltersDep, limit: LimitQ = DEFAULT_LIMIT,
+def list_stories(ctx: CtxDep, me: CurrentUser, f: StoryFiltersDep, limit: LimitQ = DEFAULT_LIMIT,
                  cursor: CursorQ = None) -> Page[StoryPublic]:
     """Stories newest first (most recently entered the queue), filtered; audited before the answer."""
     key = decode_cursor(cursor, 1)
@@ -51,8 +51,8 @@ def list_stories(s: SessionDep, ctx: CtxDep, me: CurrentUser, f: StoryFiltersDep
             raise HTTPException(422, "cursor không hợp lệ (invalid cursor)")
         f = StoryFilters(**{**f.__dict__, "before_id": key[0]})
     now = utcnow()
-    audit.record(s, me.actor, "queue.read", audit_target="queue", filters=f.for_audit(), limit=limit)
-    s.commit()  # the record first (principle 3)
+    audit.record_read(ctx.sessions, me.actor, "queue.read", audit_target="queue", filters=f.for_audit(),
+                      limit=limit)  # the record first (principle 3)
     with ctx.read_sessions() as r:  # the answer: a read that holds no write lock (SQLite)
         rows = list(r.scalars(story_query(f, now).limit(limit + 1)))
     more = len(rows) > limit
@@ -63,15 +63,15 @@ def list_stories(s: SessionDep, ctx: CtxDep, me: CurrentUser, f: StoryFiltersDep
 
 @router.get("/counts", response_model=StoryCounts, dependencies=[requires("viewer")])
 def counts(
-    s: SessionDep, ctx: CtxDep, me: CurrentUser,
+    ctx: CtxDep, me: CurrentUser,
     owner: OwnerQ = None, priority: PriorityQ = None, topic: TopicQ = None, relevance: RelevanceQ = None,
     source_id: SourceQ = None, language: LanguageQ = None,
 ) -> StoryCounts:
     """Stories per state and overdue ones (the other filters apply); audited as a queue read."""
     f = parse_filters(me, None, owner, priority, topic, relevance, source_id, language, None, None,
                       "latest_published_at", False)
-    audit.record(s, me.actor, "queue.read", audit_target="queue", counts=True, filters=f.for_audit())
-    s.commit()
+    audit.record_read(ctx.sessions, me.actor, "queue.read", audit_target="queue", counts=True,
+                      filters=f.for_audit())
     with ctx.read_sessions() as r:
         per_state, overdue = story_counts(r, f, utcnow())
     return StoryCounts(states=per_state, overdue=overdue, total=sum(per_state.values()))
@@ -85,18 +85,16 @@ def _story(r: Session, story_id: int) -> Story:
 
 
 @router.get("/{story_id}", response_model=StoryDetail, dependencies=[requires("viewer")])
-def get_story(story_id: StoryId, s: SessionDep, ctx: CtxDep, me: CurrentUser) -> StoryDetail:
+def get_story(story_id: StoryId, ctx: CtxDep, me: CurrentUser) -> StoryDetail:
     """The story, its copies and timeline, the origin's text, topics and places, notes and history."""
-    audit.record(s, me.actor, "story.read", audit_target=f"story:{story_id}")
-    s.commit()
+    audit.record_read(ctx.sessions, me.actor, "story.read", audit_target=f"story:{story_id}")
     with ctx.read_sessions() as r:
         return story_detail(r, _story(r, story_id), utcnow())
 
 
 @router.get("/{story_id}/history", response_model=list[StoryEventPublic], dependencies=[requires("viewer")])
-def get_history(story_id: StoryId, s: SessionDep, ctx: CtxDep, me: CurrentUser) -> list[StoryEventPublic]:
+def get_history(story_id: StoryId, ctx: CtxDep, me: CurrentUser) -> list[StoryEventPublic]:
     """Every change of the story, oldest first: who, when, what."""
-    audit.record(s, me.actor, "story.history", audit_target=f"story:{story_id}")
-    s.commit()
+    audit.record_read(ctx.sessions, me.actor, "story.history", audit_target=f"story:{story_id}")
     with ctx.read_sessions() as r:
         return history(r, _story(r, story_id).id)

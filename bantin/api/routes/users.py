@@ -88,34 +88,42 @@ def create(body: UserCreate, s: SessionDep, me: CurrentUser) -> UserPublic:
     return UserPublic.model_validate(user)
 
 
+def apply_update(s: Session, actor: str, user: User, body: UserUpdate) -> bool:
+    """Change what ``body`` sends and audit it (the caller commits); raises LastAdminError / AccountError.
+    Shared by PATCH /users/{id} and the admin's users page (web/routes/admin_users.py)."""
+    changed: dict[str, object] = {}
+    if body.disabled is not None and body.disabled != user.disabled:
+        if body.disabled:
+            ensure_admin_remains(s, user)
+            s.execute(delete(WebSession).where(WebSession.user_id == user.id))
+        user.disabled = body.disabled
+        changed["disabled"] = body.disabled
+    if body.role is not None and body.role != user.role:
+        changed["role"] = body.role
+        changed["before"] = user.role
+        set_role(s, user, body.role)
+    if "display_name" in body.model_fields_set and body.display_name != user.display_name:
+        user.display_name = body.display_name
+        changed["display_name"] = True
+    if body.password is not None:
+        set_password(s, user, body.password)
+        changed["password"] = True
+    if changed:
+        audit.record(s, actor, "users.update", audit_target=f"user:{user.name}", **changed)
+    return bool(changed)
+
+
 @router.patch("/users/{user_id}", response_model=UserPublic, responses={**NOT_FOUND, **CONFLICT},
               dependencies=[requires("admin")])
 def update(user_id: IdPath, body: UserUpdate, s: SessionDep, me: CurrentUser) -> UserPublic:
     user = _user(s, user_id)
-    changed: dict[str, object] = {}
     try:
-        if body.disabled is not None and body.disabled != user.disabled:
-            if body.disabled:
-                ensure_admin_remains(s, user)
-                s.execute(delete(WebSession).where(WebSession.user_id == user.id))
-            user.disabled = body.disabled
-            changed["disabled"] = body.disabled
-        if body.role is not None and body.role != user.role:
-            changed["role"] = body.role
-            changed["before"] = user.role
-            set_role(s, user, body.role)
-        if "display_name" in body.model_fields_set and body.display_name != user.display_name:
-            user.display_name = body.display_name
-            changed["display_name"] = True
-        if body.password is not None:
-            set_password(s, user, body.password)
-            changed["password"] = True
+        changed = apply_update(s, me.actor, user, body)
     except LastAdminError as exc:
         raise HTTPException(409, f"phải còn ít nhất một quản trị viên (at least one admin must remain): {exc}") from None
     except AccountError as exc:
         raise HTTPException(409, str(exc)) from None
     if changed:
-        audit.record(s, me.actor, "users.update", audit_target=f"user:{user.name}", **changed)
         s.commit()
     return UserPublic.model_validate(user)
 

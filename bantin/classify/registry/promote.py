@@ -25,7 +25,16 @@ GATE_TOLERANCE = 1.0
 
 
 class GateRefused(RegistryError):
-    """The promotion gate refused a version (worse on the frozen evaluation set, or no set to compare on)."""
+    """The promotion gate refused a version (worse on the frozen evaluation set, or no set to compare on).
+
+    The scores are kept (None when there is no frozen set) so that a page can say it in its own language.
+    """
+
+    def __init__(self, message: str, *, name: str, version: int, current_version: int,
+                 new_score: float | None = None, current_score: float | None = None) -> None:
+        super().__init__(message)
+        self.name, self.version, self.current_version = name, version, current_version
+        self.new_score, self.current_score = new_score, current_score
 
 
 @dataclass
@@ -60,12 +69,15 @@ def promote(
         eval_set = frozen_eval(models_dir, name)
         if eval_set is None and not force:
             raise GateRefused(f"{name} has no frozen evaluation set to compare v{target.version} with "
-                              f"v{current.version}: run `bantin model freeze-eval {name} --data FILE`, or --force")
+                              f"v{current.version}: run `bantin model freeze-eval {name} --data FILE`, or --force",
+                              name=name, version=target.version, current_version=current.version)
         if eval_set is not None:
             new_score, cur_score = frozen_score(models_dir, target, eval_set), frozen_score(models_dir, current, eval_set)
             if new_score < cur_score - GATE_TOLERANCE and not force:
                 raise GateRefused(f"{name} v{target.version} macro-F1 {new_score:.2f} on the frozen set is below "
-                                  f"v{current.version}'s {cur_score:.2f} - {GATE_TOLERANCE}; refused (or --force)")
+                                  f"v{current.version}'s {cur_score:.2f} - {GATE_TOLERANCE}; refused (or --force)",
+                                  name=name, version=target.version, current_version=current.version,
+                                  new_score=new_score, current_score=cur_score)
         current.status = RETIRED
     session.flush()
     target.status, target.promoted_at, target.promoted_by = PROMOTED, utcnow(), actor

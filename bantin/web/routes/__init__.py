@@ -3,6 +3,22 @@ and is left out of the API's schema (``include_in_schema=False``)."""
 
 from __future__ import annotations
 
-from bantin.web.routes import auth, queue
+from bantin.web.routes import (
+    admin,
+    admin_audit,
+    admin_rules,
+    admin_users,
+    analysts,
+    auth,
+    queue,
+    reports,
+    story,
+    story_actions,
+    story_labels,
+    story_responses,
+)
 
-ROUTERS = [auth.router, queue.router]
+ROUTERS = [auth.router, queue.router, reports.router,
+           story.router, story_actions.router, story_labels.router, story_responses.router,
+           analysts.router,
+           admin.router, admin_users.router, admin_rules.router, admin_audit.router]
