@@ -12,6 +12,7 @@ import typer
 from bantin.cli.articles import articles_app
 from bantin.cli.crawl import crawl_cmd
 from bantin.cli.db import db_app
+from bantin.cli.demo import demo_cmd
 from bantin.cli.errors import BantinGroup
 from bantin.cli.extract_cmd import extract_cmd
 from bantin.cli.model import classify_cmd, label_cmd, model_app
@@ -34,6 +35,7 @@ app.command("replay")(replay_cmd)
 app.command("serve")(serve_cmd)
 app.command("classify")(classify_cmd)
 app.command("label")(label_cmd)
+app.command("demo")(demo_cmd)
 
 
 def main() -> None:

@@ -26,6 +26,23 @@ GZIP_MIN_BYTES = 800
 API_PATHS = ("/api/", "/openapi.json")
 
 
+# Static files linked with ?v=<version> never change under that address: browsers keep them a year.
+# Without ?v= (the favicon, a hand-typed address) they revalidate with the ETag StaticFiles sends.
+STATIC_IMMUTABLE = "public, max-age=31536000, immutable"
+STATIC_REVALIDATE = "no-cache"
+
+
+class VersionedStatic(StaticFiles):
+    """StaticFiles with the Cache-Control above (StaticFiles itself sends only ETag and Last-Modified)."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code in (200, 304):
+            versioned = b"v=" in scope.get("query_string", b"")
+            response.headers["Cache-Control"] = STATIC_IMMUTABLE if versioned else STATIC_REVALIDATE
+        return response
+
+
 def is_page(request: Request) -> bool:
     return not request.url.path.startswith(API_PATHS)
 
@@ -58,7 +75,7 @@ def install_web(app: FastAPI, security_headers: dict[str, str]) -> None:
 
     for router in ROUTERS:
         app.include_router(router)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", VersionedStatic(directory=STATIC), name="static")
 
     async def login_required(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, LoginRequired)
