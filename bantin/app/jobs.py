@@ -1,5 +1,6 @@
 """Periodic jobs of `bantin serve`, on one background thread (never the event loop): tracking published
-responses' originals (:mod:`bantin.responses.tracking`) and pruning expired web sessions.
+responses' originals (:mod:`bantin.responses.tracking`), pruning expired web sessions, and delivering the
+outbox (:func:`bantin.delivery.sender.deliver_due`).
 
 A job that fails is logged in one line and tried again at its next turn; it never stops the others.
 """
@@ -21,6 +22,8 @@ log = logging.getLogger("bantin.serve")
 TRACKING_INTERVAL_S = 300.0
 # Expired sessions are refused at once anyway (resolve_session); pruning them hourly only bounds the table.
 SESSION_PRUNE_INTERVAL_S = 3600.0
+# The issue: `bantin serve` delivers the outbox every minute (an alert reaches the office within minutes).
+OUTBOX_INTERVAL_S = 60.0
 # How long stop() waits for a running job to end before leaving the (daemon) thread behind.
 JOIN_TIMEOUT_S = 10.0
 
@@ -46,10 +49,12 @@ def prune_expired_sessions(ctx: AppContext) -> int:
 
 
 def default_jobs(ctx: AppContext) -> list[Job]:
+    from bantin.delivery.sender import deliver_due
     from bantin.responses import tracking
 
     return [Job("sessions.prune", SESSION_PRUNE_INTERVAL_S, lambda: prune_expired_sessions(ctx)),
-            Job("responses.tracking", TRACKING_INTERVAL_S, lambda: tracking.run_tracking(ctx))]
+            Job("responses.tracking", TRACKING_INTERVAL_S, lambda: tracking.run_tracking(ctx)),
+            Job("outbox.deliver", OUTBOX_INTERVAL_S, lambda: deliver_due(ctx))]
 
 
 class JobRunner:

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bantin import __version__
@@ -43,6 +43,11 @@ DEFAULT_LOGIN_MAX_FAILURES = 5
 DEFAULT_LOGIN_MAX_FAILURES_PER_ADDRESS = 20
 # Requests per minute per client (token, session or address): a busy officer's browser makes a few dozen.
 DEFAULT_RATE_LIMIT_PER_MINUTE = 600
+# Submission port (RFC 6409) with STARTTLS: what an office's mail server or relay offers its senders.
+DEFAULT_SMTP_PORT = 587
+# One SMTP command's wait: servers answer in seconds; 30 s rides out a slow greeting without letting a hung
+# server hold the outbox job (each message's lease is far longer: bantin.delivery.sender.LEASE).
+DEFAULT_SMTP_TIMEOUT_S = 30.0
 # Upper bound on any retention: a century is "keep forever" for an office, and keeps cutoffs inside datetime.
 MAX_RETENTION_DAYS = 36_500
 
@@ -79,6 +84,14 @@ class Settings(BaseSettings):
     login_max_failures: int = DEFAULT_LOGIN_MAX_FAILURES
     login_max_failures_per_address: int = DEFAULT_LOGIN_MAX_FAILURES_PER_ADDRESS
     rate_limit_per_minute: int = DEFAULT_RATE_LIMIT_PER_MINUTE
+    # --- delivery (bantin.delivery): email over SMTP; unset host: emails wait in the outbox ---
+    smtp_host: str | None = None
+    smtp_port: int = DEFAULT_SMTP_PORT
+    smtp_user: str | None = None  # login only when set
+    smtp_password: SecretStr | None = None  # a secret: shown as ********** everywhere, never logged
+    smtp_starttls: bool = True
+    smtp_timeout_s: float = DEFAULT_SMTP_TIMEOUT_S
+    mail_from: str | None = None  # "Sở TT&TT <bantin@example.gov.vn>": the From of every email
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
@@ -101,6 +114,7 @@ class Settings(BaseSettings):
         if self.max_body_bytes <= 0:
             raise ValueError("BANTIN_MAX_BODY_BYTES must be positive")
         self._check_api()
+        self._check_mail()
         self._check_retention()
         return self
 
@@ -117,6 +131,17 @@ class Settings(BaseSettings):
         for origin in self.cors_origin_list:
             if origin == "*" or not origin.lower().startswith(("http://", "https://")):
                 raise ValueError(f"BANTIN_CORS_ORIGINS: {origin!r} is not an origin (https://host[:port]; '*' is refused)")
+
+    def _check_mail(self) -> None:
+        if not 1 <= self.smtp_port <= 65535:
+            raise ValueError(f"BANTIN_SMTP_PORT={self.smtp_port} is not a TCP port (1-65535)")
+        if self.smtp_timeout_s <= 0:
+            raise ValueError("BANTIN_SMTP_TIMEOUT_S must be positive")
+        if self.mail_from is not None and "@" not in self.mail_from:
+            raise ValueError(f"BANTIN_MAIL_FROM={self.mail_from!r} is not an address (name <user@domain>)")
+        if self.smtp_user and not self.smtp_starttls and not self.allow_loopback:
+            raise ValueError("BANTIN_SMTP_USER without BANTIN_SMTP_STARTTLS would send the SMTP password in clear; "
+                             "turn STARTTLS on (plain login only with BANTIN_ALLOW_LOOPBACK=1: tests)")
 
     def _check_retention(self) -> None:
         kept = {"BANTIN_RETENTION_DAYS": self.retention_days, "BANTIN_FETCH_LOG_DAYS": self.fetch_log_days,
