@@ -24,7 +24,8 @@ Built-in routes (query parameters in brackets):
   /bomb/<gzip|deflate|br> [size=16777216]   `size` zero bytes compressed with that Content-Encoding
   /charset/<wrong|missing|none>    header says UTF-8, body is windows-1258 | <meta charset> only | no charset
 Extra routes: ``srv.route("/x", handler)`` where ``handler(h: Handler) -> None`` uses ``h.reply(...)``;
-``srv.page("/x", body, content_type)`` serves fixed bytes.
+``srv.page("/x", body, content_type)`` serves fixed bytes. POSTs are routed like GETs, with their body in
+``RecordedRequest.body`` (``srv.requests``).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class RecordedRequest:
     query: dict[str, str]
     headers: dict[str, str]
     at: float  # time.monotonic() on arrival
+    body: bytes = b""  # a POST's body
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -85,11 +87,18 @@ class Handler(BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self) -> None:
+        self._dispatch(b"")
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self._dispatch(self.rfile.read(length) if length else b"")
+
+    def _dispatch(self, body: bytes) -> None:
         parts = urlsplit(self.path)
         self.route_path, self.q = parts.path, {k: v[-1] for k, v in parse_qs(parts.query).items()}
         srv = self.server.owner
         srv._record(RecordedRequest(self.command, parts.path, self.q,
-                                    {k.lower(): v for k, v in self.headers.items()}, monotonic()))
+                                    {k.lower(): v for k, v in self.headers.items()}, monotonic(), body))
         try:
             srv._match(parts.path)(self)
         except (BrokenPipeError, ConnectionResetError):
