@@ -139,6 +139,8 @@ class Settings(BaseSettings):
             raise ValueError("BANTIN_SMTP_TIMEOUT_S must be positive")
         if self.mail_from is not None and "@" not in self.mail_from:
             raise ValueError(f"BANTIN_MAIL_FROM={self.mail_from!r} is not an address (name <user@domain>)")
+        if self.smtp_password is not None and not self.smtp_password.get_secret_value().isascii():
+            raise ValueError("BANTIN_SMTP_PASSWORD must be ASCII (SMTP AUTH, as smtplib sends it, is ASCII)")
         if self.smtp_user and not self.smtp_starttls and not self.allow_loopback:
             raise ValueError("BANTIN_SMTP_USER without BANTIN_SMTP_STARTTLS would send the SMTP password in clear; "
                              "turn STARTTLS on (plain login only with BANTIN_ALLOW_LOOPBACK=1: tests)")

@@ -3,8 +3,10 @@ context on a fresh migrated database (SQLite and PostgreSQL) configured to send 
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,8 +40,13 @@ class ScriptedHandler:
     messages: list[Captured] = field(default_factory=list)
     rcpt_replies: list[str] = field(default_factory=list)
     refuse: dict[str, str] = field(default_factory=dict)
+    stall_s: float = 0.0  # wait this long before answering each RCPT (a sender killed mid-send)
+    rcpt_seen: threading.Event = field(default_factory=threading.Event)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        self.rcpt_seen.set()
+        if self.stall_s:
+            await asyncio.sleep(self.stall_s)
         if address in self.refuse:
             return self.refuse[address]
         if self.rcpt_replies:

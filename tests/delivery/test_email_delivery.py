@@ -11,8 +11,16 @@ from sqlalchemy import select
 from bantin.delivery.sender import BACKOFF_MAX, LEASE, claim, deliver_due
 from bantin.store.delivery import Subscription
 from bantin.store.schema import AuditEvent
-from tests.delivery.conftest import MAIL_FROM, PUBLIC_URL, LoopbackController, ScriptedHandler, at, enqueue, \
-    outbox_rows, subscribe
+from tests.delivery.conftest import (
+    MAIL_FROM,
+    PUBLIC_URL,
+    LoopbackController,
+    ScriptedHandler,
+    at,
+    enqueue,
+    outbox_rows,
+    subscribe,
+)
 
 Smtp = tuple[ScriptedHandler, LoopbackController]
 
@@ -20,7 +28,7 @@ Smtp = tuple[ScriptedHandler, LoopbackController]
 def test_an_enqueued_email_is_delivered_once_with_its_message_id_and_unsubscribe_headers(ctx: Any, smtp: Smtp) -> None:
     handler, _ = smtp
     sub = subscribe(ctx, "Lanh.Dao@Example.gov.vn", name="Lãnh đạo Sở")
-    assert enqueue(ctx, "digest:2026-12-01:sub:%d" % sub.id, sub) is not None
+    assert enqueue(ctx, f"digest:2026-12-01:sub:{sub.id}", sub) is not None
 
     counts = deliver_due(ctx)
     assert counts["delivery/email_sent"] == 1
