@@ -16,9 +16,11 @@ from bantin.cli.demo import demo_cmd
 from bantin.cli.errors import BantinGroup
 from bantin.cli.extract_cmd import extract_cmd
 from bantin.cli.model import classify_cmd, label_cmd, model_app
+from bantin.cli.outbox import outbox_app, webhooks_app
 from bantin.cli.replay import replay_cmd
 from bantin.cli.serve import serve_cmd
 from bantin.cli.sources import sources_app
+from bantin.cli.subscriptions import subscriptions_app
 from bantin.cli.tokens import tokens_app
 from bantin.cli.users import users_app
 
@@ -29,6 +31,9 @@ app.add_typer(articles_app, name="articles")
 app.add_typer(model_app, name="model")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(subscriptions_app, name="subscriptions")
+app.add_typer(outbox_app, name="outbox")
+app.add_typer(webhooks_app, name="webhooks")
 app.command("crawl")(crawl_cmd)
 app.command("extract")(extract_cmd)
 app.command("replay")(replay_cmd)

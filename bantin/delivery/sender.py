@@ -185,7 +185,7 @@ def deliver_due(ctx: AppContext, *, now: datetime | None = None, limit: int = MA
             for msg in batch:
                 outcome = _attempt(msg, active, endpoints, ctx, smtp)
                 _finish(ctx.sessions, msg, worker, outcome, now or utcnow(), stats)
-                if outcome.disable_endpoint:  # the rest of the batch for it is cancelled, not posted
+                if outcome.disable_endpoint and msg.endpoint_id is not None:  # the rest of its batch: cancelled
                     endpoints.pop(msg.endpoint_id, None)
             done += len(batch)
     finally:
