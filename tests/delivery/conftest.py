@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.web.conftest import browser_page, chromium, live, web  # noqa: F401 - the web UI's fixtures, for the pages
+
 PUBLIC_URL = "https://bantin.example.gov.vn"
 MAIL_FROM = "Sở Thông tin và Truyền thông <bantin@example.gov.vn>"
 

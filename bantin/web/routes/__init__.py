@@ -19,9 +19,11 @@ from bantin.web.routes import (
     story_actions,
     story_labels,
     story_responses,
+    unsubscribe,
 )
 
 ROUTERS = [auth.router, queue.router, reports.router, search.router, search_saved.router, sources.router,
            story.router, story_actions.router, story_labels.router, story_responses.router,
            analysts.router,
-           admin.router, admin_users.router, admin_rules.router, admin_audit.router]
+           admin.router, admin_users.router, admin_rules.router, admin_audit.router,
+           unsubscribe.router]
