@@ -190,4 +190,7 @@ def deliver_due(ctx: AppContext, *, now: datetime | None = None, limit: int = MA
             done += len(batch)
     finally:
         smtp.close()
-    return stats.get_stats()
+    counts = stats.get_stats()
+    if done:
+        log.info("hộp thư đi (outbox): %s", ", ".join(f"{k.removeprefix('delivery/')}={v}" for k, v in sorted(counts.items())))
+    return counts

@@ -49,8 +49,8 @@ def add_subscription(session: Session, email: str, *, name: str | None = None, d
     clean_rules = sorted({r.strip() for r in rules if r.strip()})
     if len(clean_rules) > MAX_RULES or any(len(r) > MAX_RULE_CHARS for r in clean_rules):
         raise SubscriptionError(f"at most {MAX_RULES} rules of {MAX_RULE_CHARS} characters each")
-    if name is not None and len(name) > MAX_NAME_CHARS:
-        raise SubscriptionError(f"the name is longer than {MAX_NAME_CHARS} characters")
+    if name is not None and (len(name) > MAX_NAME_CHARS or any(ord(c) < 32 or ord(c) == 127 for c in name)):
+        raise SubscriptionError(f"the name must be one line of at most {MAX_NAME_CHARS} characters")
     existing = find_by_email(session, address)
     if existing is not None:
         state = "đã hủy đăng ký (unsubscribed)" if not existing.active else "đang nhận (active)"

@@ -181,3 +181,31 @@ def test_a_message_to_an_address_that_unsubscribed_before_the_send_is_not_sent(c
     assert counts["delivery/cancelled_unsubscribed"] == 1 and handler.messages == []
     assert outbox_rows(ctx)[0].state == "dead"
     assert enqueue(ctx, f"digest:2026-12-02:sub:{sub.id}", sub) is None  # nothing new is queued for it
+
+
+def test_two_senders_at_once_deliver_each_message_exactly_once(ctx: Any, smtp: Smtp) -> None:
+    """Two sender threads on one database (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: the write lock)."""
+    import threading
+
+    handler, _ = smtp
+    subs = [subscribe(ctx, f"so.{i}@example.gov.vn") for i in range(30)]
+    for sub in subs:
+        enqueue(ctx, f"digest:2026-12-01:sub:{sub.id}", sub)
+    results: list[dict[str, int]] = []
+    threads = [threading.Thread(target=lambda: results.append(deliver_due(ctx))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert sum(r.get("delivery/email_sent", 0) for r in results) == 30
+    assert sorted(a for m in handler.messages for a in m.rcpt_tos) == sorted(s.email for s in subs)
+    assert all(r.get("delivery/lease_lost", 0) == 0 for r in results)
+
+
+def test_a_name_with_a_line_break_is_refused(ctx: Any) -> None:
+    import pytest
+
+    from bantin.delivery.subscriptions import SubscriptionError
+
+    with pytest.raises(SubscriptionError, match="one line"):
+        subscribe(ctx, "a@example.gov.vn", name="Tên\r\nBcc: b@example.com")
