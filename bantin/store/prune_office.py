@@ -17,6 +17,9 @@ in its bounded batches (a dry run counts the same rows, each once). The rules:
   migration links to a story. **Open stories are never deleted automatically** (new, triaged, assigned,
   responding: leaving the queue is the office's decision, docs/queue.md), nor closed ones whose coverage is
   still stored (a copy kept, or a frozen evaluation article). A reopened story is open again.
+- **Outbox messages** (``outbox``) that are finished (``sent`` or ``dead``) and were queued more than
+  ``BANTIN_RETENTION_DAYS`` ago are deleted: they hold the emails' bytes (the digest's text). Messages still
+  waiting (queued, sending, failed) stay; they are given up after two days anyway (bantin.delivery.sender).
 - The **audit log** keeps what happened: the audit rows of every change to a deleted story stay (their
   ``target`` is ``story:ID``) until the audit retention, which is the longest; nothing here edits them.
 
@@ -32,6 +35,9 @@ from sqlalchemy import func, select
 
 from bantin.store.office import CLOSED_STATES  # only closed stories can age out
 
+# Outbox rows that will never be sent again (store/delivery.py MESSAGE_STATES).
+FINISHED_MESSAGES = ("sent", "dead")
+
 if TYPE_CHECKING:
     from bantin.store.prune import Pruner
 
@@ -45,6 +51,8 @@ def prune_office_before(p: Pruner) -> None:
     p.by_key("tracking_checks", tc.c.at < cutoff)
     stopped = to.c.active.is_(False) & (func.coalesce(to.c.last_checked_at, to.c.created_at) < cutoff)
     p.by_key("tracked_originals", stopped, tree=True)
+    ob = p.t("outbox")
+    p.by_key("outbox", ob.c.state.in_(FINISHED_MESSAGES) & (ob.c.created_at < cutoff))
 
 
 def prune_stories(p: Pruner) -> None:

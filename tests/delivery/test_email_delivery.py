@@ -209,3 +209,23 @@ def test_a_name_with_a_line_break_is_refused(ctx: Any) -> None:
 
     with pytest.raises(SubscriptionError, match="one line"):
         subscribe(ctx, "a@example.gov.vn", name="Tên\r\nBcc: b@example.com")
+
+
+def test_finished_messages_past_retention_are_pruned_and_waiting_ones_stay(ctx: Any, smtp: Smtp) -> None:
+
+    from sqlalchemy import update
+
+    from bantin.app.retention import run_prune
+    from bantin.store.delivery import OutboxMessage
+
+    sent, waiting = subscribe(ctx, "da.gui@example.gov.vn"), subscribe(ctx, "dang.cho@example.gov.vn")
+    enqueue(ctx, f"digest:2024-01-01:sub:{sent.id}", sent)
+    deliver_due(ctx)
+    enqueue(ctx, f"digest:2024-01-01:sub:{waiting.id}", waiting)
+    old = at(-(ctx.settings.retention_days + 1) * 24 * 60)
+    with ctx.sessions() as s:
+        s.execute(update(OutboxMessage).values(created_at=old))
+        s.commit()
+    assert run_prune(ctx.settings, ctx.engine, dry_run=True).deleted["outbox"] == 1
+    assert run_prune(ctx.settings, ctx.engine).deleted["outbox"] == 1
+    assert [r.recipient for r in outbox_rows(ctx)] == ["dang.cho@example.gov.vn"]
