@@ -31,13 +31,18 @@ MAX_NAME_CHARS = 200
 
 
 class SubscriptionError(ValueError):
-    """A request refused on its merits (a bad address, a duplicate, an unknown one): one line for the user."""
+    """A request refused on its merits (a bad address, a duplicate, an unknown one): one line for the user;
+    ``code`` says which, for pages that word it in the reader's language."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code  # email | digest | rules | name | duplicate | unknown
 
 
 def normalize_email(email: str) -> str:
     address = email.strip().lower()
     if len(address) > EMAIL_MAX or not EMAIL_RE.match(address):
-        raise SubscriptionError(f"địa chỉ thư không hợp lệ (not an email address): {email.strip()[:100]!r}")
+        raise SubscriptionError(f"địa chỉ thư không hợp lệ (not an email address): {email.strip()[:100]!r}", "email")
     return address
 
 
@@ -45,16 +50,16 @@ def add_subscription(session: Session, email: str, *, name: str | None = None, d
                      rules: Sequence[str] = (), created_by: str) -> Subscription:
     address = normalize_email(email)
     if digest not in DIGEST_CHOICES:
-        raise SubscriptionError(f"--digest must be one of {', '.join(DIGEST_CHOICES)}, not {digest!r}")
+        raise SubscriptionError(f"--digest must be one of {', '.join(DIGEST_CHOICES)}, not {digest!r}", "digest")
     clean_rules = sorted({r.strip() for r in rules if r.strip()})
     if len(clean_rules) > MAX_RULES or any(len(r) > MAX_RULE_CHARS for r in clean_rules):
-        raise SubscriptionError(f"at most {MAX_RULES} rules of {MAX_RULE_CHARS} characters each")
+        raise SubscriptionError(f"at most {MAX_RULES} rules of {MAX_RULE_CHARS} characters each", "rules")
     if name is not None and (len(name) > MAX_NAME_CHARS or any(ord(c) < 32 or ord(c) == 127 for c in name)):
-        raise SubscriptionError(f"the name must be one line of at most {MAX_NAME_CHARS} characters")
+        raise SubscriptionError(f"the name must be one line of at most {MAX_NAME_CHARS} characters", "name")
     existing = find_by_email(session, address)
     if existing is not None:
         state = "đã hủy đăng ký (unsubscribed)" if not existing.active else "đang nhận (active)"
-        raise SubscriptionError(f"{address} đã có (already subscribed): {state}")
+        raise SubscriptionError(f"{address} đã có (already subscribed): {state}", "duplicate")
     sub = Subscription(email=address, name=(name or "").strip() or None, digest=digest,
                        rules=json.dumps(clean_rules, ensure_ascii=False),
                        token=secrets.token_urlsafe(UNSUBSCRIBE_TOKEN_BYTES), created_by=created_by)
@@ -80,7 +85,7 @@ def list_subscriptions(session: Session, limit: int = 10_000) -> list[Subscripti
 def remove_subscription(session: Session, email: str) -> Subscription:
     sub = find_by_email(session, email)
     if sub is None:
-        raise SubscriptionError(f"không có đăng ký (no subscription for) {email.strip()[:100]!r}")
+        raise SubscriptionError(f"không có đăng ký (no subscription for) {email.strip()[:100]!r}", "unknown")
     session.delete(sub)  # its outbox rows keep their history (subscription_id SET NULL) and are not sent
     return sub
 

@@ -41,3 +41,39 @@ def test_a_recipient_unsubscribes_with_the_button(browser_page: Any, live: tuple
     browser_page.goto(f"{base}/unsubscribe/{sub.token}")
     screenshot(browser_page, "unsubscribe-done-tablet", db_name(web))
     assert errors == [] or all("404" in e for e in errors), errors
+
+
+def test_the_admins_subscriptions_tab(browser_page: Any, live: tuple[Web, str]) -> None:
+    from datetime import UTC, datetime
+
+    from tests.api.conftest import PASSWORD
+    from tests.web.browser import sign_in
+
+    web, base = live
+    people = [("giam.doc@sotttt.nghean.gov.vn", "Giám đốc Sở", "daily", ["Thiên tai", "Báo nước ngoài"]),
+              ("chanh.van.phong@sotttt.nghean.gov.vn", "Chánh Văn phòng", "daily", []),
+              ("truc.ban@sotttt.nghean.gov.vn", "Tổ trực ban thông tin", "none", ["Tăng đột biến: toàn tỉnh"]),
+              ("nguoi.cu@nghean.gov.vn", None, "daily", []), ("khong.ton.tai@nghean.gov.vn", "Phòng TTĐN", "daily", [])]
+    with web.ctx.sessions() as s:
+        for email, name, digest, rules in people:
+            add_subscription(s, email, name=name, digest=digest, rules=rules, created_by="test")
+        s.flush()
+        old = s.query(Subscription).filter_by(email="nguoi.cu@nghean.gov.vn").one()
+        old.active, old.unsubscribed_at = False, datetime(2026, 11, 28, 2, 15, tzinfo=UTC)
+        bad = s.query(Subscription).filter_by(email="khong.ton.tai@nghean.gov.vn").one()
+        bad.flagged_at = datetime(2026, 12, 1, 0, 5, tzinfo=UTC)
+        bad.flag_reason = "550 5.1.1 <khong.ton.tai@nghean.gov.vn>: Recipient address rejected: User unknown"
+        s.commit()
+    sign_in(browser_page, base, "admin", PASSWORD.format(role="admin"))
+    browser_page.goto(base + "/admin/subscriptions")
+    assert browser_page.locator("h2").first.inner_text() == "Người nhận bản tin"
+    screenshot(browser_page, "admin-subscriptions", db_name(web))
+    browser_page.fill("#sub-email", "sai địa chỉ")
+    browser_page.evaluate("document.querySelector('#sub-email').type = 'text'")  # past the browser's own check
+    browser_page.click("form.sub-form button.primary")
+    browser_page.wait_for_load_state()
+    assert "Đây không phải là địa chỉ thư điện tử" in browser_page.content()
+    screenshot(browser_page, "admin-subscriptions-refused", db_name(web))
+    browser_page.set_viewport_size({"width": 800, "height": 1000})
+    browser_page.goto(base + "/admin/subscriptions")
+    screenshot(browser_page, "admin-subscriptions-tablet", db_name(web))

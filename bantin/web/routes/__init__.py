@@ -7,6 +7,7 @@ from bantin.web.routes import (
     admin,
     admin_audit,
     admin_rules,
+    admin_subscriptions,
     admin_users,
     analysts,
     auth,
@@ -26,4 +27,4 @@ ROUTERS = [auth.router, queue.router, reports.router, search.router, search_save
            story.router, story_actions.router, story_labels.router, story_responses.router,
            analysts.router,
            admin.router, admin_users.router, admin_rules.router, admin_audit.router,
-           unsubscribe.router]
+           admin_subscriptions.router, unsubscribe.router]
