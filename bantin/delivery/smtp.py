@@ -61,7 +61,9 @@ class SmtpTransport:
         try:
             if self._conn is None:
                 self._conn = self._connect()
-            self._conn.sendmail(parseaddr(sender)[1], [recipient], body)
+            # UTF-8 text parts go as 8bit (EmailMessage's default): say so when the server offers it (RFC 6152)
+            options = ["BODY=8BITMIME"] if not body.isascii() and self._conn.has_extn("8bitmime") else []
+            self._conn.sendmail(parseaddr(sender)[1], [recipient], body, mail_options=options)
             return Outcome("sent", "delivery/email_sent")
         except smtplib.SMTPRecipientsRefused as exc:
             code, message = next(iter(exc.recipients.values()))

@@ -82,6 +82,16 @@ def list_subscriptions(session: Session, limit: int = 10_000) -> list[Subscripti
     return list(session.scalars(select(Subscription).order_by(Subscription.email).limit(limit)))
 
 
+def active_subscriptions(session: Session, *, digest: str | None = None, rule: str | None = None,
+                         limit: int = 10_000) -> list[Subscription]:
+    """Who to send to: active subscriptions, those of ``digest`` ("daily") and/or following alert ``rule``."""
+    query = select(Subscription).where(Subscription.active).order_by(Subscription.id).limit(limit)
+    if digest is not None:
+        query = query.where(Subscription.digest == digest)
+    subs = list(session.scalars(query))
+    return subs if rule is None else [x for x in subs if rule in rule_names(x)]
+
+
 def remove_subscription(session: Session, email: str) -> Subscription:
     sub = find_by_email(session, email)
     if sub is None:

@@ -229,3 +229,17 @@ def test_finished_messages_past_retention_are_pruned_and_waiting_ones_stay(ctx: 
     assert run_prune(ctx.settings, ctx.engine, dry_run=True).deleted["outbox"] == 1
     assert run_prune(ctx.settings, ctx.engine).deleted["outbox"] == 1
     assert [r.recipient for r in outbox_rows(ctx)] == ["dang.cho@example.gov.vn"]
+
+
+def test_the_digest_and_alerts_find_their_active_subscribers(ctx: Any) -> None:
+    from bantin.delivery.subscriptions import active_subscriptions, add_subscription, unsubscribe
+
+    with ctx.sessions() as s:
+        daily = add_subscription(s, "hang.ngay@example.gov.vn", digest="daily", created_by="test")
+        alerts = add_subscription(s, "canh.bao@example.gov.vn", rules=["Thiên tai"], created_by="test")
+        gone = add_subscription(s, "da.nghi@example.gov.vn", digest="daily", rules=["Thiên tai"], created_by="test")
+        unsubscribe(gone)
+        s.commit()
+        assert [x.email for x in active_subscriptions(s, digest="daily")] == [daily.email]
+        assert [x.email for x in active_subscriptions(s, rule="Thiên tai")] == [alerts.email]
+        assert len(active_subscriptions(s)) == 2
