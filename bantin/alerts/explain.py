@@ -18,8 +18,16 @@ def vi_number(value: float) -> str:
     return text.removesuffix(",0")
 
 
-def why(count: int, hours: int, expected: float) -> str:
-    return f"{count} bài trong {hours} giờ, thường {vi_number(expected)}"
+def vi_duration(minutes: int) -> str:
+    """``120`` → "2 giờ", ``30`` → "30 phút", ``90`` → "1 giờ 30 phút"."""
+    hours, rest = divmod(minutes, 60)
+    parts = ([f"{hours} giờ"] if hours else []) + ([f"{rest} phút"] if rest or not hours else [])
+    return " ".join(parts)
+
+
+def why(count: int, hours: float, expected: float) -> str:
+    """The alert's reason as an officer reads it: "14 bài trong 2 giờ, thường 3"."""
+    return f"{count} bài trong {vi_duration(round(hours * 60))}, thường {vi_number(expected)}"
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,7 @@ class Alert:
     @classmethod
     def make(cls, series: str, window_start: datetime, fired_at: datetime, count: int, expected: float,
              p_value: float) -> Alert:
-        hours = round((fired_at - window_start).total_seconds() / 3600)
+        hours = (fired_at - window_start).total_seconds() / 3600
         return cls(series, window_start, fired_at, count, expected, p_value, why(count, hours, expected))
 
     def as_json(self) -> dict[str, Any]:

@@ -16,6 +16,8 @@ def test_why_reads_like_the_issue() -> None:
     assert why(9, 1, 2.46) == "9 bài trong 1 giờ, thường 2,5"
     assert why(40, 2, 12.4) == "40 bài trong 2 giờ, thường 12"
     assert vi_number(0.44) == "0,4"
+    assert why(6, 0.5, 1.0) == "6 bài trong 30 phút, thường 1"
+    assert why(11, 1.5, 4.0) == "11 bài trong 1 giờ 30 phút, thường 4"
 
 
 def test_an_alert_says_its_window_and_times_in_vietnam_time() -> None:
