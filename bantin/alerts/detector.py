@@ -109,7 +109,7 @@ def fire(scores: Scores, p_threshold: float | None = None, min_count: int | None
     thr = params.p_threshold if p_threshold is None else p_threshold
     least = params.min_count if min_count is None else min_count
     gap = (params.cooldown if cooldown is None else cooldown) // STEP
-    last = scores.grid.slots if until is None else min(scores.grid.slots, scores.grid.index(until))
+    last = scores.grid.slots if until is None else max(0, min(scores.grid.slots, scores.grid.index(until)))
     alerts: list[Alert] = []
     for series, rows in scores.by_series.items():
         fired = np.zeros(last + 1, dtype=bool)
@@ -118,12 +118,18 @@ def fire(scores: Scores, p_threshold: float | None = None, min_count: int | None
         previous = -(10**9)
         for i in np.flatnonzero(fired):
             if i - previous > gap:
-                hours, win, mu, p = min(rows, key=lambda r: (not (r[3][i] < thr and r[1][i] >= least), r[3][i]))
+                hours, win, mu, p = _strongest(rows, int(i), thr, least)
                 at = scores.grid.time(int(i))
                 alerts.append(Alert.make(series, at - timedelta(hours=hours), at, int(win[i]), float(mu[i]),
                                          float(p[i])))
             previous = int(i)
     return sorted(alerts, key=lambda a: (a.fired_at, a.series))
+
+
+def _strongest(rows: list[tuple[float, np.ndarray, np.ndarray, np.ndarray]], i: int, thr: float,
+               least: int) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """Of the windows that fire at slot ``i``, the one with the smallest p-value: the alert reports it."""
+    return min((r for r in rows if r[3][i] < thr and r[1][i] >= least), key=lambda r: float(r[3][i]))
 
 
 def detect(grid: Grid, params: Params = Params(), until: datetime | None = None) -> list[Alert]:

@@ -1,7 +1,7 @@
 """Input rows → ``(series, time)`` events for the detector, with the bad rows counted by reason.
 
 A row has ``published`` (ISO 8601; without an offset it is Vietnam time) and, per series kind, ``topics`` (a
-list) or ``label`` (one topic), ``source``, ``language``; ``all`` is the whole province's coverage (every row).
+list, or topic → score as ``bantin classify`` writes it) or ``label`` (one topic), ``source``, ``language``; ``all`` is the whole province's coverage (every row).
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ SERIES_KINDS = ("topic", "source", "language", "all")
 MAX_NAME_CHARS = 200
 # Topics per row beyond this: the row is not a classification but garbage.
 MAX_TOPICS_PER_ROW = 20
+# ``topics`` as ``bantin classify`` writes it (topic → score): a topic counts from the topic model's own
+# decision threshold (DEFAULT_THRESHOLD in bantin/classify/topics/model.py, not imported: it loads scikit-learn).
+TOPIC_MIN_SCORE = 0.5
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -49,6 +52,12 @@ def series_of(row: dict[str, Any], kind: str) -> tuple[list[str], str | None]:
             topics = [row["label"]]
         if topics is None:
             return [], "no_topics"
+        if isinstance(topics, dict) and len(topics) <= MAX_TOPICS_PER_ROW:
+            if not all(isinstance(v, (int, float)) for v in topics.values()):
+                return [], "bad_topics"
+            topics = [k for k, v in topics.items() if v >= TOPIC_MIN_SCORE]
+            if not topics:
+                return [], "no_topic_above_threshold"
         if not isinstance(topics, list) or len(topics) > MAX_TOPICS_PER_ROW:
             return [], "bad_topics"
         names = [_name(t) for t in topics]

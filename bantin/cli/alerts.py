@@ -103,4 +103,5 @@ def backtest_cmd(
         return
     for a in alerts[:MAX_ALERTS_PRINTED]:
         out.print(f"{a.fired_at.astimezone(a.window_start.tzinfo):%Y-%m-%d %H:%M}  {a.series}  {a.why}", highlight=False)
-    out.print(f"{len(alerts)} cảnh báo; dòng lỗi: {dict(bad) or 0}", highlight=False)
+    bad_text = ", ".join(f"{k} {v}" for k, v in sorted(bad.items())) or "0"
+    out.print(f"{len(alerts)} cảnh báo (alerts); dòng lỗi (bad rows): {bad_text}", highlight=False)

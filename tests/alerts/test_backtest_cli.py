@@ -56,6 +56,18 @@ def test_backtest_by_source_counts_rows_without_a_source(tmp_path: Path) -> None
     assert report["bad_rows"]["no_source"] == 1  # the row with a time only
 
 
+def test_topics_as_classify_writes_them_count_from_the_model_threshold(tmp_path: Path) -> None:
+    data = tmp_path / "classified.jsonl"
+    rows = [{"published": "2026-03-02T08:00:00+07:00", "topics": {"thien_tai": 0.91, "y_te": 0.2}},
+            {"published": "2026-03-02T08:05:00+07:00", "topics": {"y_te": 0.3}},
+            {"published": "2026-03-02T08:10:00", "topics": {"y_te": "cao"}}]
+    data.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["alerts", "backtest", "--input", str(data), "--json"])
+    report = json.loads(result.stdout)
+    assert report["series"] == ["topic:thien_tai"]
+    assert report["bad_rows"] == {"no_topic_above_threshold": 1, "bad_topics": 1}
+
+
 def test_a_missing_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["alerts", "backtest", "--input", str(tmp_path / "nope.jsonl"), "--json"])
     assert result.exit_code == 2
