@@ -1,7 +1,9 @@
 """Input rows → ``(series, time)`` events for the detector, with the bad rows counted by reason.
 
 A row has ``published`` (ISO 8601; without an offset it is Vietnam time) and, per series kind, ``topics`` (a
-list, or topic → score as ``bantin classify`` writes it) or ``label`` (one topic), ``source``, ``language``; ``all`` is the whole province's coverage (every row).
+list, or topic → score as ``bantin classify`` writes it) or ``label`` (one topic), ``source``, ``language``;
+a series is a topic, an outlet or a language, never a person: any author or byline field is ignored
+(docs/principles.md, principle 1); ``all`` is the whole province's coverage (every row).
 """
 
 from __future__ import annotations

@@ -56,6 +56,18 @@ def test_backtest_by_source_counts_rows_without_a_source(tmp_path: Path) -> None
     assert report["bad_rows"]["no_source"] == 1  # the row with a time only
 
 
+def test_backtest_by_language_and_as_a_whole(tmp_path: Path) -> None:
+    data = tmp_path / "rows.jsonl.gz"
+    write_rows(data)
+    by_language = json.loads(CliRunner().invoke(
+        app, ["alerts", "backtest", "--input", str(data), "--series", "language", "--json"]).stdout)
+    assert by_language["series"] == ["language:vi"]
+    assert by_language["bad_rows"]["no_language"] == 48 + 1  # the burst rows carry no language, nor the time-only row
+    whole = json.loads(CliRunner().invoke(
+        app, ["alerts", "backtest", "--input", str(data), "--series", "all", "--json"]).stdout)
+    assert whole["series"] == ["all"] and whole["alerts_total"] >= 1
+
+
 def test_topics_as_classify_writes_them_count_from_the_model_threshold(tmp_path: Path) -> None:
     data = tmp_path / "classified.jsonl"
     rows = [{"published": "2026-03-02T08:00:00+07:00", "topics": {"thien_tai": 0.91, "y_te": 0.2}},
