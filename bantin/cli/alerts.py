@@ -74,6 +74,7 @@ def backtest_cmd(
 ) -> None:
     """Phát lại bộ phát hiện đột biến trên tệp (replay the spike detector over a file, no look-ahead)."""
     from bantin.alerts.detector import Params, detect
+    from bantin.alerts.explain import VIETNAM
     from bantin.alerts.grid import build
     from bantin.alerts.rows import events
 
@@ -102,6 +103,6 @@ def backtest_cmd(
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return
     for a in alerts[:MAX_ALERTS_PRINTED]:
-        out.print(f"{a.fired_at.astimezone(a.window_start.tzinfo):%Y-%m-%d %H:%M}  {a.series}  {a.why}", highlight=False)
+        out.print(f"{a.fired_at.astimezone(VIETNAM):%Y-%m-%d %H:%M}  {a.series}  {a.why}", highlight=False)
     bad_text = ", ".join(f"{k} {v}" for k, v in sorted(bad.items())) or "0"
     out.print(f"{len(alerts)} cảnh báo (alerts); dòng lỗi (bad rows): {bad_text}", highlight=False)
