@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import typer
 
+from bantin.cli.alerts import alerts_app
 from bantin.cli.articles import articles_app
 from bantin.cli.crawl import crawl_cmd
 from bantin.cli.db import db_app
@@ -26,6 +27,7 @@ app = typer.Typer(cls=BantinGroup, help="bantin — theo dõi báo chí cho tỉ
 app.add_typer(db_app, name="db")
 app.add_typer(sources_app, name="sources")
 app.add_typer(articles_app, name="articles")
+app.add_typer(alerts_app, name="alerts")
 app.add_typer(model_app, name="model")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
