@@ -23,6 +23,7 @@ from bantin.digest.render import render_html, render_text, subject_of
 # The Content-ID's domain when BANTIN_PUBLIC_URL is unset (.invalid is reserved: it never names a real host).
 FALLBACK_DOMAIN = "bantin.invalid"
 CHART_FILENAME = "bieu-do-chu-de.png"
+BOUNDARY = "bantin-digest"
 
 
 def digest_subject(digest: Digest) -> str:
@@ -56,4 +57,8 @@ def digest_email(digest: Digest, *, to: str | Sequence[str], from_: str, subject
     html_part = msg.get_payload()[1]  # type: ignore[index]
     html_part.add_related(png, maintype="image", subtype="png", cid=cid, disposition="inline",
                           filename=CHART_FILENAME)
+    # fixed boundaries (random ones would make every build a different message): a line starting "==" cannot
+    # occur in a quoted-printable body ("=" is "=3D" there) nor in base64 (padding ends a line)
+    msg.set_boundary(f"=={BOUNDARY}-{digest.day.isoformat()}-alternative==")
+    html_part.set_boundary(f"=={BOUNDARY}-{digest.day.isoformat()}-related==")
     return msg

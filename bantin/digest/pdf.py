@@ -26,7 +26,7 @@ html, body, table, td, th, p, h1, h2, a, span, strong { font-family: DigestSans,
 body, table[role=presentation] { background: #ffffff !important; }
 td { padding-left: 0; padding-right: 0; }
 table.digest { border: 0 !important; max-width: none !important; width: 100% !important; }
-table { page-break-inside: auto; } tr { page-break-inside: avoid; }
+tr { break-inside: auto; } table.digest table tr { break-inside: avoid; }
 img { max-width: 100% !important; }
 """
 
@@ -41,6 +41,7 @@ def render_pdf(digest: Digest, chart: bytes | None = None) -> bytes:
 
     html = render_html(digest, data_uri(chart if chart is not None else chart_png(digest)))
     fonts = FontConfiguration()
-    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_CSS, font_config=fonts)], font_config=fonts)
+    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_CSS, font_config=fonts)], font_config=fonts,
+                                        presentational_hints=True)  # the email's width/align attributes
     assert pdf is not None, subject_of(digest)  # write_pdf without a target returns the bytes
     return bytes(pdf)
