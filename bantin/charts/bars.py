@@ -104,12 +104,13 @@ def day_bars(days: Sequence[str], series: Series, *, title: str, desc: str, ylab
 
 def hbars(categories: Sequence[str], series: Series, *, title: str, desc: str, xlabel: str = "",
           grey: Sequence[str] = (), empty_text: str = EMPTY_TEXT, number: Number = vi_number,
-          heading: bool = True, fmt: str = "svg") -> bytes:
+          heading: bool = True, fmt: str = "svg", figsize: tuple[float, float] | None = None) -> bytes:
     """One row per category (top to bottom in the given order), one bar per series in each row, the value
-    written at the bar's end; a missing value (None) draws no bar."""
+    written at the bar's end; a missing value (None) draws no bar. ``figsize`` (inches at 100 px each)
+    replaces the page column's size: the digest's email draws it at its 632 px column, so text stays legible."""
     check(categories, series, MAX_CATEGORIES, "categories")
     with drawing():
-        fig = new_figure()
+        fig = new_figure(figsize)
         if not categories or not _has_data(series, zero_counts=True):
             _empty(fig, title if heading else "", empty_text)
             return output(fig, fmt, title, desc)

@@ -62,8 +62,8 @@ def drawing() -> Iterator[None]:
         yield
 
 
-def new_figure() -> Figure:
-    return Figure(figsize=FIGSIZE, layout="constrained", facecolor="#ffffff")
+def new_figure(figsize: tuple[float, float] | None = None) -> Figure:
+    return Figure(figsize=figsize or FIGSIZE, layout="constrained", facecolor="#ffffff")
 
 
 def style_axes(ax: Any) -> None:

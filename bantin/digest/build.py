@@ -102,7 +102,7 @@ def _stories(session: Session, day: date, keys: frozenset[str], base: str) -> tu
         return ()
     stories = {st.id: st for st in session.scalars(select(Story).where(Story.id.in_([i for i, _ in ranked])))}
     clusters = [st.cluster_id for st in stories.values() if st.cluster_id is not None]
-    foreign: dict[int, set[str]] = {}
+    foreign: dict[int | None, set[str]] = {}
     for cid, name, country in session.execute(
             select(Article.cluster_id, Source.name, Source.country).join(Source, Source.id == Article.source_id)
             .where(Article.cluster_id.in_(clusters)).distinct()):
@@ -118,7 +118,7 @@ def _stories(session: Session, day: date, keys: frozenset[str], base: str) -> tu
         out.append(StoryItem(
             id=sid, title=st.title or (origin.title if origin else None) or NO_TITLE, origin_outlet=outlet,
             outlets=n, foreign_outlets=tuple(sorted(foreign.get(st.cluster_id or -1, ()))),
-            lead=tuple(lead_sentences(origin.text if origin else None, origin.title if origin else None)), url=story_url(base, sid),
+            lead=tuple(lead_sentences(origin.text, origin.title) if origin else ()), url=story_url(base, sid),
             topic=topic_name(st.topic) if st.topic else None, state=STATE_NAMES.get(st.state, st.state)))
     return tuple(out)
 

@@ -6,8 +6,13 @@ from __future__ import annotations
 from bantin import charts
 from bantin.digest.model import Digest
 
-# Topic rows one 600 x 250 px email image keeps readable (two bars each); the rest are summed as "khác".
+# Topic rows one email-width image keeps readable (two bars each); the rest are summed as "khác".
 CHART_TOPICS = 7
+# Inches at 100 px each: the email's 632 px column, so the chart's 11 pt text shows at its size; a row
+# of two bars needs ~0.45 in, and the axis and legend ~1.2 in.
+WIDTH_IN = 6.4
+ROW_IN = 0.45
+MIN_HEIGHT_IN = 2.4
 OTHER = "các chủ đề khác"
 
 
@@ -35,4 +40,5 @@ def chart_png(digest: Digest) -> bytes:
     day_label, avg_label = chart_labels(digest)
     return charts.hbars(categories, [(day_label, today), (avg_label, average)],
                         title=f"Số bài viết về tỉnh {digest.province} theo chủ đề", desc=chart_alt(digest),
-                        xlabel="số bài", heading=False, fmt="png", empty_text="Không có bài viết nào trong ngày")
+                        xlabel="số bài", heading=False, fmt="png", empty_text="Không có bài viết nào trong ngày",
+                        figsize=(WIDTH_IN, max(MIN_HEIGHT_IN, 1.2 + ROW_IN * len(categories))))

@@ -55,6 +55,7 @@ def digest_email(digest: Digest, *, to: str | Sequence[str], from_: str, subject
     msg.add_alternative(render_html(digest, "cid:" + cid[1:-1], unsubscribe_url), subtype="html", charset="utf-8",
                         cte="quoted-printable")
     html_part = msg.get_payload()[1]  # type: ignore[index]
+    assert isinstance(html_part, EmailMessage)  # the part add_alternative made (the default policy's class)
     html_part.add_related(png, maintype="image", subtype="png", cid=cid, disposition="inline",
                           filename=CHART_FILENAME)
     # fixed boundaries (random ones would make every build a different message): a line starting "==" cannot

@@ -81,3 +81,11 @@ def test_unwritable_output_is_one_line(newsday: Newsday, env: dict[str, str], tm
         assert r.returncode == 2 and why in r.stderr, r.stderr
         assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
     assert _audits(newsday) == []
+
+
+def test_a_broken_docx_template_is_one_line(newsday: Newsday, env: dict[str, str], tmp_path: Path) -> None:
+    broken = tmp_path / "mau-hong.docx"
+    broken.write_bytes(b"not a docx")
+    r = _render({**env, "BANTIN_DIGEST_DOCX_TEMPLATE": str(broken)}, tmp_path / "a.docx", "docx")
+    assert r.returncode == 2 and "mẫu DOCX" in r.stderr and "BANTIN_DIGEST_DOCX_TEMPLATE" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr and not (tmp_path / "a.docx").exists()

@@ -59,6 +59,10 @@ def png_size(data: bytes) -> tuple[int, int]:
 def test_html_and_text_carry_the_stories_leads_foreign_outlets_and_queue(digest: Digest) -> None:
     html = render_html(digest, "cid:chart@x")
     text = render_text(digest)
+    from bantin.digest.pdf import data_uri
+
+    _artifact("digest.html", render_html(digest, data_uri(chart_png(digest))).encode())
+    _artifact("digest.txt", text.encode())
     bridge = digest.stories[0]
     for out in (html, text):
         assert BRIDGE_TITLE in out and FLOOD_TITLE in out
