@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import distinct, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from bantin.classify.topics.taxonomy import BY_KEY
 from bantin.digest.model import CoverageRow, Digest, ForeignItem, QueueNumbers, StoryItem
@@ -87,12 +87,12 @@ def story_url(base: str, story_id: int) -> str:
 
 def _stories(session: Session, day: date, keys: frozenset[str], base: str) -> tuple[StoryItem, ...]:
     start, end = day_range(day, day)
-    copy = aliased(Article)  # a copy published on the day (the outer join counts every copy's outlet)
-    on_day = (select(copy.id).where(copy.cluster_id == Story.cluster_id, copy.published_at >= start,
-                                    copy.published_at < end).correlate(Story).exists())
+    # the clusters with a copy published on the day (the index on published_at), then every copy's outlet
+    day_clusters = select(Article.cluster_id).where(Article.published_at >= start, Article.published_at < end,
+                                                    Article.cluster_id.is_not(None))
     n_outlets = func.count(distinct(Article.source_id))
     q = (select(Story.id, n_outlets.label("n")).join(Article, Article.cluster_id == Story.cluster_id)
-         .where(on_day, Story.state.not_in(LEFT_OUT_STATES))
+         .where(Story.cluster_id.in_(day_clusters), Story.state.not_in(LEFT_OUT_STATES))
          .group_by(Story.id, Story.copies).order_by(n_outlets.desc(), Story.copies.desc(), Story.id)
          .limit(TOP_STORIES))
     if keys:
