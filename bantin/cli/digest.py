@@ -102,4 +102,4 @@ def digest_render(
     except OSError as exc:
         fail(f"không ghi được tệp (cannot write the output) {output}: {exc.strerror or exc}", 2)
     err.print(f"Đã ghi (written) {output}: điểm báo ngày {day:%d/%m/%Y}, {len(digest.stories)} tin, "
-              f"{digest.total_today} bài.", highlight=False)
+              f"{digest.total_today} bài.", highlight=False, soft_wrap=True)

@@ -1,7 +1,8 @@
 """``build_digest``: the digest of one Vietnamese calendar day (Asia/Ho_Chi_Minh), read from the database.
 
 - Coverage: the province's articles (relevance primary or mention, ``reports.coverage``) on the day by topic,
-  against the daily average of the BASELINE_DAYS days before it.
+  against the daily average of the BASELINE_DAYS days before it (totals over every topic; a topic absent on
+  the day and under MIN_AVERAGE a day before is not listed).
 - Top stories: the queue's stories with a copy published on the day (dismissed ones left out: the office
   decided they need nothing), most outlets first (then most copies, then the older story), each with its
   origin's outlet and first sentences, and the foreign outlets among its copies.
@@ -35,6 +36,9 @@ from bantin.store.schema import Article, Classification, Source
 
 # The baseline the day is compared with: a month smooths out weekdays and one-off events.
 BASELINE_DAYS = 30
+# A topic with nothing on the day and fewer articles a day than this before it is left out of the chart and
+# table: it would show as "0" against "0,0" (one decimal), noise that pushes the day's topics apart.
+MIN_AVERAGE = 0.05
 # Stories a leader reads over breakfast; the rest are in the queue's page.
 TOP_STORIES = 10
 # Foreign articles listed (a day with more is rare; the report page has them all).
@@ -76,7 +80,8 @@ def _coverage(session: Session, day: date, keys: frozenset[str]) -> tuple[tuple[
         into = today if r["day"] == day else before
         into[r["key"]] = into.get(r["key"], 0) + r["count"]
     rows = [CoverageRow(k, topic_name(k), today.get(k, 0), round(before.get(k, 0) / BASELINE_DAYS, 2))
-            for k in set(today) | set(before)]
+            for k in set(today) | set(before)
+            if today.get(k, 0) or before.get(k, 0) / BASELINE_DAYS >= MIN_AVERAGE]
     rows.sort(key=lambda r: (-r.today, -r.average, r.key is None, r.name))
     return tuple(rows), sum(today.values()), round(sum(before.values()) / BASELINE_DAYS, 2)
 

@@ -74,6 +74,7 @@ def newsday(app: AppContext) -> Newsday:
         for n in range(6):
             article(s, 910 + n, T0 - timedelta(days=12), topic="environment")
         article(s, 920, T0 - timedelta(days=31), topic="environment")  # before the baseline's month
+        article(s, 921, T0 - timedelta(days=20), topic="sports")  # 1/30 a day, nothing on the day: not listed
         officer = User(name="lan", role="reviewer")
         s.add(officer)
         s.commit()

@@ -61,7 +61,8 @@ def test_queue_numbers_match_the_database(newsday: Newsday) -> None:
 def test_coverage_is_the_day_against_the_30_days_before(newsday: Newsday) -> None:
     d = _digest(newsday)
     rows = {r.key: r for r in d.coverage}
-    # 3 infrastructure articles 5 days before, 6 environment ones 12 days before, 1 more 31 days before (out)
+    # 3 infrastructure articles 5 days before, 6 environment ones 12 days before, 1 more 31 days before (out),
+    # 1 sports article 20 days before
     assert (rows["infrastructure"].average, rows["environment"].average) == (0.1, 0.2)
     assert rows["infrastructure"].name == "hạ tầng – giao thông"
     start, end = day_range(DAY, DAY)
@@ -69,7 +70,8 @@ def test_coverage_is_the_day_against_the_30_days_before(newsday: Newsday) -> Non
         published = s.scalar(select(func.count()).select_from(Article).where(
             Article.published_at >= start, Article.published_at < end))
     assert 0 < d.total_today == sum(r.today for r in d.coverage) <= published  # province-relevant ones only
-    assert d.total_average == 0.3
+    assert d.total_average == 0.33  # every topic, also the one too small to list
+    assert "sports" not in rows
     assert [r.today for r in d.coverage] == sorted((r.today for r in d.coverage), reverse=True)
 
 
