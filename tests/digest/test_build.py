@@ -86,3 +86,23 @@ def test_topics_limit_stories_coverage_and_foreign_coverage(newsday: Newsday) ->
 def test_a_day_without_news_is_an_empty_digest(newsday: Newsday) -> None:
     d = _digest(newsday, day=DAY - timedelta(days=100))
     assert (d.stories, d.foreign, d.total_today) == ((), (), 0)
+
+
+def test_an_article_in_a_foreign_language_from_a_domestic_outlet_is_foreign_coverage(newsday: Newsday) -> None:
+    from datetime import UTC, datetime
+
+    from bantin.store.schema import Source
+    from tests.reports.seed import article
+
+    with newsday.app.sessions() as s:
+        domestic = s.scalar(select(Source.id).where(Source.name == "Báo Khác"))
+        article(s, 950, datetime(2026, 11, 20, 9, 0, tzinfo=UTC), source_id=domestic, language="en",
+                topic="tourism", title="Nghe An opens a new bridge over the Lam river")
+        article(s, 951, datetime(2026, 11, 20, 9, 0, tzinfo=UTC), source_id=domestic, language="en",
+                relevance="none", title="Hanoi traffic")  # not about the province
+        s.commit()
+    foreign = {f.title: f for f in _digest(newsday).foreign}
+    assert set(foreign) == {"Cầu mới ở miền Trung", "Nghe An opens a new bridge over the Lam river"}
+    english = foreign["Nghe An opens a new bridge over the Lam river"]
+    assert (english.outlet, english.country, english.language, english.story_id) == ("Báo Khác", "VN", "tiếng Anh", None)
+    assert english.url == "https://news.example.test/bai-950.html"  # not in the queue: the article itself

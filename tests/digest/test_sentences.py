@@ -36,3 +36,25 @@ def test_a_run_on_sentence_is_cut_at_a_word() -> None:
     [lead] = lead_sentences("Nghệ An " + "mưa lớn " * 200)
     assert len(lead) <= MAX_SENTENCE_CHARS + 1 and lead.endswith("…") and not lead.endswith(" …")
     assert lead_sentences("") == [] and lead_sentences(None) == []
+
+
+def test_leads_of_real_articles_are_their_first_sentences(shared_data) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    checked = 0
+    with (shared_data / "news" / "rss_articles_sample1000.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            text = row.get("text") or row.get("summary") or ""
+            if len(text) < 200:
+                continue
+            lead = lead_sentences(text, row.get("title"))
+            flat = " ".join(text.split())
+            assert 1 <= len(lead) <= 3, (row["url"], lead)
+            for sentence in lead:  # each is the text's own words (a full stop or a cut may be added)
+                core = sentence.removesuffix("…").removesuffix(".")
+                assert core in flat, (row["url"], sentence)
+                assert len(sentence) <= MAX_SENTENCE_CHARS + 1
+            assert flat.find(lead[0].removesuffix("…").removesuffix(".")) < 80  # starts at the beginning
+            checked += 1
+    assert checked > 100
