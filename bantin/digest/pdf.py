@@ -12,7 +12,7 @@ import base64
 
 from bantin.digest.chart import chart_png
 from bantin.digest.model import Digest
-from bantin.digest.render import render_html, subject_of
+from bantin.digest.render import render_html
 
 PDF_CSS = """
 @font-face { font-family: DigestSans; font-weight: normal;
@@ -43,5 +43,5 @@ def render_pdf(digest: Digest, chart: bytes | None = None) -> bytes:
     fonts = FontConfiguration()
     pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_CSS, font_config=fonts)], font_config=fonts,
                                         presentational_hints=True)  # the email's width/align attributes
-    assert pdf is not None, subject_of(digest)  # write_pdf without a target returns the bytes
+    assert pdf is not None  # write_pdf without a target returns the bytes
     return bytes(pdf)
