@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     login_max_failures: int = DEFAULT_LOGIN_MAX_FAILURES
     login_max_failures_per_address: int = DEFAULT_LOGIN_MAX_FAILURES_PER_ADDRESS
     rate_limit_per_minute: int = DEFAULT_RATE_LIMIT_PER_MINUTE
+    # --- the daily digest (bantin.digest) ---
+    digest_docx_template: Path | None = None  # the office's own DOCX template; unset: the shipped one
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

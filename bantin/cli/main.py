@@ -14,6 +14,7 @@ from bantin.cli.articles import articles_app
 from bantin.cli.crawl import crawl_cmd
 from bantin.cli.db import db_app
 from bantin.cli.demo import demo_cmd
+from bantin.cli.digest import digest_app
 from bantin.cli.errors import BantinGroup
 from bantin.cli.extract_cmd import extract_cmd
 from bantin.cli.model import classify_cmd, label_cmd, model_app
@@ -31,6 +32,7 @@ app.add_typer(alerts_app, name="alerts")
 app.add_typer(model_app, name="model")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(digest_app, name="digest")
 app.command("crawl")(crawl_cmd)
 app.command("extract")(extract_cmd)
 app.command("replay")(replay_cmd)
