@@ -124,6 +124,22 @@ async def run(base_url: str, token: str, groups: list[str], duration: float, war
     return out
 
 
+def run_with_wrk(base_url: str, token: str, groups: list[str], duration: float, warmup: float,
+                 concurrency: int, server_pid: int | None) -> dict[str, Any]:
+    import wrkload
+
+    if not wrkload.available():
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    out: dict[str, Any] = {}
+    for name in groups:
+        res = wrkload.run_group(base_url, token, GROUPS[name], duration, warmup, concurrency, server_pid)
+        if name in TARGET_GROUPS:
+            res["meets_target"] = bool(res["p95_ms"] <= TARGET_P95_MS and res["rps"] >= TARGET_RPS
+                                       and not res["errors"])
+        out[name] = res
+    return out
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -178,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--duration", type=float, default=DEFAULT_DURATION_S, help="seconds counted per group")
     ap.add_argument("--warmup", type=float, default=DEFAULT_WARMUP_S)
     ap.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY)
+    ap.add_argument("--generator", choices=("httpx", "wrk"), default="httpx",
+                    help="wrk (Debian's package) costs the machine far less CPU than the Python client")
+    ap.add_argument("--server-pid", type=int, help="with wrk: report the server's CPU ms per request")
     ap.add_argument("--tiny", action="store_true", help="serve a tiny SQLite database and load reports, exports")
     args = ap.parse_args(argv)
     groups = [g for g in args.groups.split(",") if g]
@@ -185,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown groups {unknown}; known: {sorted(GROUPS)}", file=sys.stderr)
         return 2
     server = None
-    meta: dict[str, Any] = {"python": platform.python_version(), "cpus": os.cpu_count(),
+    meta: dict[str, Any] = {"python": platform.python_version(), "cpus": os.cpu_count(), "generator": args.generator,
                             "load_before": os.getloadavg()[0], "concurrency": args.concurrency,
                             "duration_s": args.duration}
     with tempfile.TemporaryDirectory(prefix="bantin-load-") as tmp:
@@ -203,8 +222,12 @@ def main(argv: list[str] | None = None) -> int:
             print("needs --base-url and --token (or BANTIN_BENCH_TOKEN), or --tiny", file=sys.stderr)
             return 2
         try:
-            results = asyncio.run(run(args.base_url, args.token, groups, args.duration, args.warmup,
-                                      args.concurrency))
+            if args.generator == "wrk":
+                results = run_with_wrk(args.base_url, args.token, groups, args.duration, args.warmup,
+                                       args.concurrency, args.server_pid or (server.pid if server else None))
+            else:
+                results = asyncio.run(run(args.base_url, args.token, groups, args.duration, args.warmup,
+                                          args.concurrency))
         finally:
             if server is not None:
                 server.terminate()

@@ -25,6 +25,9 @@ row), R = ceil(N/K) - 1 rounds, round r offsetting every id by r * OFFSET:
   reviewer accounts) and due dates that a working office would have (STATE_MIX, PRIORITY_MIX); the K real
   stories stay as ``admit()`` made them (``new``); history rows (``story_events``) are not replicated.
 
+``coverage_days`` (the reports' rollup) is not copied: its triggers count every copied article and
+classification as they are inserted (on PostgreSQL they are ``ENABLE ALWAYS``: they fire under the replica role).
+
 Not replicated: ``article_bands`` (64 near-duplicate LSH rows per article, read only by ingest's duplicate
 lookup, which the benchmark does not exercise), story history and notes. The last round copies only as
 many articles as N needs (its clusters are those of the copied articles). ANALYZE at the end.

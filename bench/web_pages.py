@@ -44,7 +44,12 @@ def pages(story_ids: list[int]) -> dict[str, list[str]]:
         "queue_filtered": list(QUEUE_FILTERS),
         "story": [f"/stories/{sid}" for sid in story_ids] or ["/stories/1"],
         "search_no_diacritics": [f"/search?q={q.replace(' ', '+')}" for q in SEARCHES],
-        "reports": ["/reports"],
+        # the archive's last month and a year (bench/build_archive.py ends on 2026-09-01): ranges with data
+        "reports": ["/reports", "/reports?from=2026-08-01&to=2026-08-31",
+                    "/reports?from=2026-08-01&to=2026-08-31&by=outlet",
+                    "/reports?from=2025-09-01&to=2026-08-31&by=language&relevance=all"],
+        "report_chart": ["/reports/coverage.svg?from=2026-08-01&to=2026-08-31",
+                         "/reports/origin.svg?from=2026-08-01&to=2026-08-31"],
     }
 
 

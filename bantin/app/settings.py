@@ -92,6 +92,8 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True
     smtp_timeout_s: float = DEFAULT_SMTP_TIMEOUT_S
     mail_from: str | None = None  # "Sở TT&TT <bantin@example.gov.vn>": the From of every email
+    # --- the daily digest (bantin.digest) ---
+    digest_docx_template: Path | None = None  # the office's own DOCX template; unset: the shipped one
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -5,7 +5,8 @@ Owns: drawing (matplotlib's ``Figure`` and SVG backend directly, never pyplot's 
 colour-blind-safe palette, the fonts that carry Vietnamese, the bounds of what a chart accepts, and the
 accessible name (``<title>``/``<desc>``) of every SVG. Imports nothing of bantin: callers (``web``, and
 the daily digest of issue #11) pass plain Python data, series of ``(label, values)``, with titles and axis
-labels already translated, and get deterministic SVG bytes back (the same data gives the same bytes).
+labels already translated, and get deterministic SVG bytes back (the same data gives the same bytes), or
+PNG bytes with ``fmt="png"`` (the digest's email, which needs an inline PNG).
 """
 
 from bantin.charts.bars import day_bars, hbars

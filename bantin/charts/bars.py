@@ -21,8 +21,8 @@ from bantin.charts.style import (
     PALETTE,
     drawing,
     new_figure,
+    output,
     style_axes,
-    to_svg,
     vi_number,
 )
 
@@ -67,16 +67,16 @@ def _legend(fig: Figure, ax: Any, n: int) -> None:
 
 def day_bars(days: Sequence[str], series: Series, *, title: str, desc: str, ylabel: str = "",
              stacked: bool = True, grey: Sequence[str] = (), empty_text: str = EMPTY_TEXT,
-             number: Number = vi_number, heading: bool = True) -> bytes:
+             number: Number = vi_number, heading: bool = True, fmt: str = "svg") -> bytes:
     """One bar per day (``days`` are the labels, e.g. "01/11"), the series stacked (or side by side).
     ``heading=False`` leaves the title out of the drawing (a page that shows it above the image); the
-    SVG's <title> has it either way."""
+    SVG's <title> has it either way. ``fmt="png"`` gives PNG bytes instead of SVG (the digest's email)."""
     check(days, series, MAX_POINTS, "days")
     with drawing():
         fig = new_figure()
         if not days or not _has_data(series):
             _empty(fig, title if heading else "", empty_text)
-            return to_svg(fig, title, desc)
+            return output(fig, fmt, title, desc)
         ax = fig.add_subplot()
         style_axes(ax)
         n, k = len(days), max(1, len(series))
@@ -99,20 +99,21 @@ def day_bars(days: Sequence[str], series: Series, *, title: str, desc: str, ylab
         ax.set_ylabel(ylabel)
         ax.set_title(title if heading else "")
         _legend(fig, ax, len(series))
-        return to_svg(fig, title, desc)
+        return output(fig, fmt, title, desc)
 
 
 def hbars(categories: Sequence[str], series: Series, *, title: str, desc: str, xlabel: str = "",
           grey: Sequence[str] = (), empty_text: str = EMPTY_TEXT, number: Number = vi_number,
-          heading: bool = True) -> bytes:
+          heading: bool = True, fmt: str = "svg", figsize: tuple[float, float] | None = None) -> bytes:
     """One row per category (top to bottom in the given order), one bar per series in each row, the value
-    written at the bar's end; a missing value (None) draws no bar."""
+    written at the bar's end; a missing value (None) draws no bar. ``figsize`` (inches at 100 px each)
+    replaces the page column's size: the digest's email draws it at its 632 px column, so text stays legible."""
     check(categories, series, MAX_CATEGORIES, "categories")
     with drawing():
-        fig = new_figure()
+        fig = new_figure(figsize)
         if not categories or not _has_data(series, zero_counts=True):
             _empty(fig, title if heading else "", empty_text)
-            return to_svg(fig, title, desc)
+            return output(fig, fmt, title, desc)
         ax = fig.add_subplot()
         style_axes(ax)
         n, k = len(categories), max(1, len(series))
@@ -130,7 +131,7 @@ def hbars(categories: Sequence[str], series: Series, *, title: str, desc: str, x
         ax.set_xlabel(xlabel)
         ax.set_title(title if heading else "")
         _legend(fig, ax, len(series))
-        return to_svg(fig, title, desc)
+        return output(fig, fmt, title, desc)
 
 
 FONT_SIZE_LABEL = 10  # values at the bars' ends: a step below the axis text, still readable

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import typer
 
+from bantin.cli.alerts import alerts_app
 from bantin.cli.articles import articles_app
 from bantin.cli.crawl import crawl_cmd
 from bantin.cli.db import db_app
 from bantin.cli.demo import demo_cmd
+from bantin.cli.digest import digest_app
 from bantin.cli.errors import BantinGroup
 from bantin.cli.extract_cmd import extract_cmd
 from bantin.cli.model import classify_cmd, label_cmd, model_app
@@ -28,12 +30,14 @@ app = typer.Typer(cls=BantinGroup, help="bantin — theo dõi báo chí cho tỉ
 app.add_typer(db_app, name="db")
 app.add_typer(sources_app, name="sources")
 app.add_typer(articles_app, name="articles")
+app.add_typer(alerts_app, name="alerts")
 app.add_typer(model_app, name="model")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(subscriptions_app, name="subscriptions")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(digest_app, name="digest")
 app.command("crawl")(crawl_cmd)
 app.command("extract")(extract_cmd)
 app.command("replay")(replay_cmd)

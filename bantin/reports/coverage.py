@@ -2,8 +2,12 @@
 
 Counted: articles whose ``published_at`` falls in the range (an undated article has no day and is not
 counted), by default only those relevant to the province (``relevance`` "province": primary or mention).
+The counts come from the daily rollup ``coverage_days`` (``bantin.store.rollup``: one row per day and
+relevance, top topic, outlet and language, kept by database triggers), so a year's report sums tens of
+thousands of rows instead of grouping up to a million articles; the rollup's "none" sentinels come back
+as None.
 
-Domestic and foreign (``domestic_foreign``), by the article's outlet (``sources``):
+Domestic and foreign (``domestic_foreign``), by the article's outlet (``sources``, joined when read):
 - domestic: the outlet's country is "VN"; or no country is recorded and the language (the outlet's, else
   the article's) is Vietnamese ("vi") — a Vietnamese-language outlet of unknown country is taken as domestic;
 - foreign: a country is recorded and it is not "VN" (whatever the language: BBC Tiếng Việt is foreign);
@@ -18,8 +22,9 @@ from typing import Any, Literal
 from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from bantin.reports.days import as_date, day_range, vn_day
-from bantin.store.schema import Article, Classification, Source
+from bantin.reports.days import as_date, day_range
+from bantin.store.rollup import NO_VALUE, CoverageDay
+from bantin.store.schema import Source
 
 By = Literal["topic", "outlet", "language"]
 Relevance = Literal["province", "primary", "all"]
@@ -30,44 +35,44 @@ _RELEVANCE_SETS: dict[str, tuple[str, ...] | None] = {"province": ("primary", "m
                                                       "all": None}
 
 
-def _base(session: Session, frm: date, to: date, relevance: str, cols: list[Any], *, topics: bool = False,
-          outlets: bool = False) -> Any:
-    """The counted articles; classifications and sources are joined only where a filter or key needs them
-    (each join is one primary-key lookup per counted article)."""
+def _counted(frm: date, to: date, relevance: str, cols: list[Any], *, outlets: bool = False) -> Any:
+    """The rollup's rows of the counted articles (the outlet joined where a key needs it: a few hundred
+    outlets, one primary-key lookup per rollup row)."""
     if relevance not in _RELEVANCE_SETS:
         raise ValueError(f"unknown relevance {relevance!r}")
-    start, end = day_range(frm, to)
+    day_range(frm, to)  # the range's checks (length, order, the fixed-offset era); the rollup is by day
     keep = _RELEVANCE_SETS[relevance]
-    q = select(*cols).select_from(Article)
+    cd = CoverageDay
+    q = select(*cols).select_from(cd).where(cd.day >= frm, cd.day <= to)
     if keep is not None:
-        q = q.join(Classification, Classification.article_id == Article.id).where(Classification.relevance.in_(keep))
-    elif topics:
-        q = q.outerjoin(Classification, Classification.article_id == Article.id)
+        q = q.where(cd.relevance.in_(keep))
     if outlets:
-        q = q.outerjoin(Source, Source.id == Article.source_id)
-    return q.where(Article.published_at >= start, Article.published_at < end)
+        q = q.outerjoin(Source, Source.id == cd.source_id)
+    return q
+
+
+def _none(value: Any) -> Any:
+    return None if value == NO_VALUE else value
 
 
 def coverage(session: Session, frm: date, to: date, by: str = "topic",
              relevance: str = "province") -> list[dict[str, Any]]:
     """Rows ``{day, key, count}`` ordered by day then key; ``key`` is the topic key (``top_topic``), the
     outlet's name or the language code, None where unknown. Days without articles have no row."""
-    keys = {"topic": Classification.top_topic, "outlet": Source.name, "language": Article.language}
+    keys = {"topic": CoverageDay.top_topic, "outlet": Source.name, "language": CoverageDay.language}
     if by not in keys:
         raise ValueError(f"unknown grouping {by!r}")
-    day = vn_day(session, Article.published_at).label("day")
-    key = keys[by].label("key")
-    q = _base(session, frm, to, relevance, [day, key, func.count().label("n")], topics=by == "topic",
-              outlets=by == "outlet")
-    rows = session.execute(q.group_by(literal_column("day"), literal_column("key"))).all()
-    out = [{"day": as_date(d), "key": k, "count": int(n)} for d, k, n in rows]
+    n = func.sum(CoverageDay.n)
+    q = _counted(frm, to, relevance, [CoverageDay.day, keys[by].label("key"), n.label("n")], outlets=by == "outlet")
+    rows = session.execute(q.group_by(CoverageDay.day, literal_column("key")).having(n > 0)).all()
+    out = [{"day": as_date(d), "key": _none(k), "count": int(c)} for d, k, c in rows]
     out.sort(key=lambda r: (r["day"], r["key"] is None, r["key"] or ""))
     return out
 
 
 def _origin_class() -> Any:
     country = Source.country
-    language = func.coalesce(Source.language, Article.language)
+    language = func.coalesce(Source.language, CoverageDay.language)  # NO_VALUE is not "vi", as None is not
     return case(
         (country == literal_column("'VN'"), literal_column("'domestic'")),
         (and_(country.is_(None), language == literal_column("'vi'")), literal_column("'domestic'")),
@@ -79,11 +84,10 @@ def _origin_class() -> Any:
 def domestic_foreign(session: Session, frm: date, to: date,
                      relevance: str = "province") -> list[dict[str, Any]]:
     """Per day ``{day, domestic, foreign, unknown}`` (the rule is in this module's docstring)."""
-    day = vn_day(session, Article.published_at).label("day")
-    origin = _origin_class().label("origin")
-    q = _base(session, frm, to, relevance, [day, origin, func.count().label("n")], outlets=True)
+    n = func.sum(CoverageDay.n)
+    q = _counted(frm, to, relevance, [CoverageDay.day, _origin_class().label("origin"), n.label("n")], outlets=True)
     per_day: dict[date, dict[str, Any]] = {}
-    for d, o, n in session.execute(q.group_by(literal_column("day"), literal_column("origin"))).all():
+    for d, o, c in session.execute(q.group_by(CoverageDay.day, literal_column("origin")).having(n > 0)).all():
         row = per_day.setdefault(as_date(d), {"day": as_date(d), "domestic": 0, "foreign": 0, "unknown": 0})
-        row[str(o)] += int(n)
+        row[str(o)] += int(c)
     return [per_day[d] for d in sorted(per_day)]

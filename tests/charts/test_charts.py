@@ -113,3 +113,17 @@ def test_a_chart_without_heading_keeps_its_accessible_title() -> None:
     root = ET.fromstring(svg)
     assert root.find(f"{NS}title").text == "Số bài theo chủ đề"  # type: ignore[union-attr]
     assert _texts(svg).count("Số bài theo chủ đề") == 1  # only in <title>, not drawn
+
+
+def test_png_output_is_a_deterministic_png_of_the_asked_size() -> None:
+    import struct
+
+    a = charts.hbars(["kinh tế – đầu tư", "du lịch"], [("Ngày 20/11", [3, 1]), ("Trung bình", [1.5, 0.2])],
+                     title="Số bài", desc="d", fmt="png", figsize=(6.4, 2.4))
+    assert a[:8] == b"\x89PNG\r\n\x1a\n" and a[12:16] == b"IHDR"
+    assert struct.unpack(">II", a[16:24]) == (960, 360)  # 6.4 x 2.4 in at 150 dpi
+    assert a == charts.hbars(["kinh tế – đầu tư", "du lịch"], [("Ngày 20/11", [3, 1]), ("Trung bình", [1.5, 0.2])],
+                             title="Số bài", desc="d", fmt="png", figsize=(6.4, 2.4))
+    assert charts.day_bars(DAYS, SERIES, title="Tin", desc="d", fmt="png")[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(ValueError, match="unknown chart format"):
+        charts.day_bars(DAYS, SERIES, title="Tin", desc="d", fmt="gif")

@@ -1,7 +1,7 @@
 """delivery: subscriptions, webhook endpoints and the transactional outbox (store/delivery.py)
 
-Revision ID: 0008_delivery
-Revises: 0007_search
+Revision ID: 0009_delivery
+Revises: 0008_coverage_days
 Create Date: 2026-12-01
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from bantin.store.types import UTCDateTime
 
-revision = "0008_delivery"
-down_revision = "0007_search"
+revision = "0009_delivery"
+down_revision = "0008_coverage_days"
 branch_labels = None
 depends_on = None
 
