@@ -1,6 +1,7 @@
 """Periodic jobs of `bantin serve`, on one background thread (never the event loop): tracking published
 responses' originals (:mod:`bantin.responses.tracking`), pruning expired web sessions, and delivering the
-outbox (:func:`bantin.delivery.sender.deliver_due`).
+outbox (:func:`bantin.delivery.sender.deliver_due`) and queueing the morning digest
+(:func:`bantin.app.digests.digest_job`).
 
 A job that fails is logged in one line and tried again at its next turn; it never stops the others.
 """
@@ -49,12 +50,14 @@ def prune_expired_sessions(ctx: AppContext) -> int:
 
 
 def default_jobs(ctx: AppContext) -> list[Job]:
+    from bantin.app.digests import DIGEST_CHECK_INTERVAL_S, digest_job
     from bantin.delivery.sender import deliver_due
     from bantin.responses import tracking
 
     return [Job("sessions.prune", SESSION_PRUNE_INTERVAL_S, lambda: prune_expired_sessions(ctx)),
             Job("responses.tracking", TRACKING_INTERVAL_S, lambda: tracking.run_tracking(ctx)),
-            Job("outbox.deliver", OUTBOX_INTERVAL_S, lambda: deliver_due(ctx))]
+            Job("outbox.deliver", OUTBOX_INTERVAL_S, lambda: deliver_due(ctx)),
+            Job("digest.daily", DIGEST_CHECK_INTERVAL_S, lambda: digest_job(ctx))]
 
 
 class JobRunner:

@@ -48,6 +48,8 @@ DEFAULT_SMTP_PORT = 587
 # One SMTP command's wait: servers answer in seconds; 30 s rides out a slow greeting without letting a hung
 # server hold the outbox job (each message's lease is far longer: bantin.delivery.sender.LEASE).
 DEFAULT_SMTP_TIMEOUT_S = 30.0
+# The morning digest goes out at 07:00 Vietnam time, before the office's working day (07:30).
+DEFAULT_DIGEST_HOUR = 7
 # Upper bound on any retention: a century is "keep forever" for an office, and keeps cutoffs inside datetime.
 MAX_RETENTION_DAYS = 36_500
 
@@ -94,6 +96,7 @@ class Settings(BaseSettings):
     mail_from: str | None = None  # "Sở TT&TT <bantin@example.gov.vn>": the From of every email
     # --- the daily digest (bantin.digest) ---
     digest_docx_template: Path | None = None  # the office's own DOCX template; unset: the shipped one
+    digest_hour: int = DEFAULT_DIGEST_HOUR  # Asia/Ho_Chi_Minh hour at which `bantin serve` sends yesterday's digest
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
@@ -135,6 +138,8 @@ class Settings(BaseSettings):
                 raise ValueError(f"BANTIN_CORS_ORIGINS: {origin!r} is not an origin (https://host[:port]; '*' is refused)")
 
     def _check_mail(self) -> None:
+        if not 0 <= self.digest_hour <= 23:
+            raise ValueError(f"BANTIN_DIGEST_HOUR={self.digest_hour} is not an hour (0-23, Vietnam time)")
         if not 1 <= self.smtp_port <= 65535:
             raise ValueError(f"BANTIN_SMTP_PORT={self.smtp_port} is not a TCP port (1-65535)")
         if self.smtp_timeout_s <= 0:

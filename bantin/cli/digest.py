@@ -1,8 +1,8 @@
 """`bantin digest ...`: the daily digest ("điểm báo") of a Vietnamese calendar day, rendered to a file.
 
 A render is an export of the queue's stories: it is audited, the audit row committed, before the digest is
-read and the file written (docs/principles.md, principle 3). ``bantin digest send`` (delivery) is wired
-by the delivery package.
+read and the file written (docs/principles.md, principle 3). ``bantin digest send`` queues the
+day's digest for every daily subscriber through the outbox (bantin.app.digests) and delivers it.
 """
 
 from __future__ import annotations
@@ -103,3 +103,36 @@ def digest_render(
         fail(f"không ghi được tệp (cannot write the output) {output}: {exc.strerror or exc}", 2)
     err.print(f"Đã ghi (written) {output}: điểm báo ngày {day:%d/%m/%Y}, {len(digest.stories)} tin, "
               f"{digest.total_today} bài.", highlight=False, soft_wrap=True)
+
+
+@digest_app.command("send")
+def digest_send(
+    date_: Annotated[str, typer.Option("--date", help="ngày (Vietnamese calendar day) YYYY-MM-DD")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="chỉ liệt kê người nhận (list the recipients only)")] = False,
+) -> None:
+    """Gửi điểm báo của một ngày (queue the day's digest for every daily subscriber, then deliver the outbox
+    once); a second run for the day sends nothing new. Audited first."""
+    from bantin.app.audit import cli_actor
+    from bantin.app.digests import queue_digests
+    from bantin.cli.common import expected_errors, open_cli_app, out
+    from bantin.delivery.sender import deliver_due
+
+    day = parse_day(date_)
+    with expected_errors():
+        app_ = open_cli_app()
+        try:
+            run = queue_digests(app_, day, actor=cli_actor(), dry_run=dry_run)
+            counts = {} if dry_run else deliver_due(app_)
+        finally:
+            app_.engine.dispose()
+    if dry_run:
+        out.print(f"Điểm báo ngày {day:%d/%m/%Y} sẽ gửi cho (would go to) {len(run.recipients)} người nhận; "
+                  f"đã gửi trước đó (queued before): {run.already}", highlight=False, soft_wrap=True)
+        for email in run.recipients:
+            out.print(f"  {email}", highlight=False)
+        return
+    sent = counts.get("delivery/email_sent", 0)
+    waiting = counts.get("delivery/email_waiting_no_smtp", 0)
+    out.print(f"Điểm báo ngày {day:%d/%m/%Y}: xếp hàng (queued) {run.queued}, đã có từ trước (already) {run.already}; "
+              f"đã gửi (sent) {sent}" + (f", chờ máy chủ thư (waiting for BANTIN_SMTP_HOST) {waiting}" if waiting else ""),
+              highlight=False, soft_wrap=True)

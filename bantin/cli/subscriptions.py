@@ -44,17 +44,26 @@ def subscriptions_add(
         name: Annotated[str | None, typer.Option("--name", help="tên hiển thị (display name)")] = None,
         digest: Annotated[str, typer.Option("--digest", help="none | daily")] = "none",
         rule: Annotated[list[str] | None, typer.Option("--rule", help="tên quy tắc cảnh báo (alert rule), repeatable")] = None,
+        topic: Annotated[list[str] | None, typer.Option("--topic", help="chủ đề của điểm báo (digest topic key), "
+                                                        "repeatable; default every topic")] = None,
 ) -> None:
     """Thêm người nhận (add a subscription)."""
+    from bantin.classify.topics.taxonomy import TOPIC_KEYS
+
+    unknown = sorted({t for t in topic or [] if t not in TOPIC_KEYS})
+    if unknown:
+        fail(f"chủ đề không có (unknown topics) {', '.join(t[:40] for t in unknown[:5])}; "
+             f"dùng (use): {', '.join(TOPIC_KEYS)}")
     from bantin.delivery.subscriptions import add_subscription
     from bantin.delivery.unsubscribe import unsubscribe_url
 
     with delivery_session() as s:
         from bantin.cli.common import current_actor
 
-        sub = add_subscription(s, email, name=name, digest=digest, rules=rule or [], created_by=current_actor())
+        sub = add_subscription(s, email, name=name, digest=digest, rules=rule or [], topics=topic or [],
+                               created_by=current_actor())
         record_audit(s, "subscriptions.add", audit_target=f"subscription:{sub.id}", email=sub.email,
-                     digest=sub.digest, rules=rule or [])
+                     digest=sub.digest, rules=rule or [], topics=topic or [])
         s.commit()
         from bantin.app.settings import get_settings
 
@@ -66,12 +75,12 @@ def subscriptions_add(
 @subscriptions_app.command("list")
 def subscriptions_list(as_json: JsonOpt = False) -> None:
     """Liệt kê người nhận (list subscriptions; flagged addresses need an admin's look)."""
-    from bantin.delivery.subscriptions import list_subscriptions, rule_names
+    from bantin.delivery.subscriptions import list_subscriptions, rule_names, topic_keys
 
     with delivery_session() as s:
         subs = list_subscriptions(s, MAX_LISTED)
         rows: list[dict[str, Any]] = [{"id": x.id, "email": x.email, "name": x.name, "digest": x.digest, "rules": rule_names(x),
-                 "active": x.active, "unsubscribed_at": x.unsubscribed_at.isoformat() if x.unsubscribed_at else None,
+                 "topics": topic_keys(x), "active": x.active, "unsubscribed_at": x.unsubscribed_at.isoformat() if x.unsubscribed_at else None,
                  "flagged_at": x.flagged_at.isoformat() if x.flagged_at else None, "flag_reason": x.flag_reason,
                  "_unsub": x.unsubscribed_at, "_flag": x.flagged_at} for x in subs]
     if as_json:

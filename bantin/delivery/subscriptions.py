@@ -47,12 +47,16 @@ def normalize_email(email: str) -> str:
 
 
 def add_subscription(session: Session, email: str, *, name: str | None = None, digest: str = "none",
-                     rules: Sequence[str] = (), created_by: str) -> Subscription:
+                     rules: Sequence[str] = (), topics: Sequence[str] = (), created_by: str) -> Subscription:
+    """A new subscription; ``topics`` (the digest's topic keys, checked by the caller against the taxonomy)
+    narrow the daily digest, none means every topic."""
     address = normalize_email(email)
     if digest not in DIGEST_CHOICES:
         raise SubscriptionError(f"--digest must be one of {', '.join(DIGEST_CHOICES)}, not {digest!r}", "digest")
     clean_rules = sorted({r.strip() for r in rules if r.strip()})
-    if len(clean_rules) > MAX_RULES or any(len(r) > MAX_RULE_CHARS for r in clean_rules):
+    clean_topics = sorted({t.strip() for t in topics if t.strip()})
+    if len(clean_rules) > MAX_RULES or any(len(r) > MAX_RULE_CHARS for r in (*clean_rules, *clean_topics)) \
+            or len(clean_topics) > MAX_RULES:
         raise SubscriptionError(f"at most {MAX_RULES} rules of {MAX_RULE_CHARS} characters each", "rules")
     if name is not None and (len(name) > MAX_NAME_CHARS or any(ord(c) < 32 or ord(c) == 127 for c in name)):
         raise SubscriptionError(f"the name must be one line of at most {MAX_NAME_CHARS} characters", "name")
@@ -61,7 +65,7 @@ def add_subscription(session: Session, email: str, *, name: str | None = None, d
         state = "đã hủy đăng ký (unsubscribed)" if not existing.active else "đang nhận (active)"
         raise SubscriptionError(f"{address} đã có (already subscribed): {state}", "duplicate")
     sub = Subscription(email=address, name=(name or "").strip() or None, digest=digest,
-                       rules=json.dumps(clean_rules, ensure_ascii=False),
+                       rules=json.dumps(clean_rules, ensure_ascii=False), topics=json.dumps(clean_topics),
                        token=secrets.token_urlsafe(UNSUBSCRIBE_TOKEN_BYTES), created_by=created_by)
     session.add(sub)
     session.flush()
@@ -111,3 +115,8 @@ def unsubscribe(sub: Subscription, now: datetime | None = None) -> bool:
 
 def rule_names(sub: Subscription) -> list[str]:
     return list(json.loads(sub.rules or "[]"))
+
+
+def topic_keys(sub: Subscription) -> list[str]:
+    """The digest's topics for ``sub``; empty: every topic."""
+    return list(json.loads(sub.topics or "[]"))

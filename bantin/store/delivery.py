@@ -37,6 +37,7 @@ class Subscription(Base):
     name: Mapped[str | None] = mapped_column(String(200))
     digest: Mapped[str] = mapped_column(String(10), default="none")  # one of DIGEST_CHOICES
     rules: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of alert rule names
+    topics: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of the digest's topic keys; []: every topic
     # A random URL-safe token: the credential of the one-click unsubscribe link (RFC 8058). Kept in clear
     # because every message rebuilds the link from it; it allows nothing but unsubscribing this address.
     token: Mapped[str] = mapped_column(String(64), unique=True)

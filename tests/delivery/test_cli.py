@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from bantin.app.settings import get_settings
 from bantin.cli.main import app
 from bantin.store.db import make_engine, session_factory
-from bantin.store.delivery import Subscription, WebhookEndpoint
+from bantin.store.delivery import OutboxMessage, Subscription, WebhookEndpoint
 from bantin.store.schema import AuditEvent
 from tests.delivery.conftest import PUBLIC_URL
 
@@ -114,3 +114,22 @@ def test_outbox_deliver_without_smtp_leaves_emails_waiting(cli: Any) -> None:
     listed = cli("outbox", "list", "--state", "queued")
     assert listed.exit_code == 0 and "Hộp thư đi (outbox): 1" in listed.output
     assert "Hộp thư đi (outbox): 0" in cli("outbox", "list", "--state", "sent").output
+
+
+def test_digest_send_queues_once_per_day_and_dry_run_only_lists(cli: Any) -> None:
+    assert cli("subscriptions", "add", "giam.doc@example.gov.vn", "--digest", "daily", "--topic", "tourism").exit_code == 0
+    dry = cli("digest", "send", "--date", "2026-12-01", "--dry-run")
+    assert dry.exit_code == 0 and "giam.doc@example.gov.vn" in dry.output and rows(cli.db_url, OutboxMessage) == []
+    first = cli("digest", "send", "--date", "2026-12-01")
+    assert first.exit_code == 0, first.output
+    assert "queued) 1" in first.output and "waiting for BANTIN_SMTP_HOST) 1" in first.output
+    second = cli("digest", "send", "--date", "2026-12-01")
+    assert "queued) 0" in second.output and "already) 1" in second.output
+    assert len(rows(cli.db_url, OutboxMessage)) == 1
+    [sub] = rows(cli.db_url, Subscription)
+    assert json.loads(sub.topics) == ["tourism"]
+
+
+def test_an_unknown_digest_topic_is_refused(cli: Any) -> None:
+    result = cli("subscriptions", "add", "a@example.gov.vn", "--topic", "chinh-tri")
+    assert result.exit_code == 1 and "unknown topics" in result.output and rows(cli.db_url, Subscription) == []

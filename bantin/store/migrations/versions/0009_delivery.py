@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=True),
         sa.Column("digest", sa.String(length=10), nullable=False),
         sa.Column("rules", sa.Text(), nullable=False),
+        sa.Column("topics", sa.Text(), nullable=False),
         sa.Column("token", sa.String(length=64), nullable=False),
         sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("unsubscribed_at", UTCDateTime(timezone=True), nullable=True),
