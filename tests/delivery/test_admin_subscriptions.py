@@ -19,13 +19,15 @@ def test_an_admin_adds_lists_and_removes_subscriptions(web: Web) -> None:
     assert page.status_code == 200 and "Người nhận bản tin" in page.text and "Chưa có người nhận nào." in page.text
     r = admin.post("/admin/subscriptions", data={"csrf_token": admin.csrf, "email": "Pho.Chanh@NgheAn.gov.vn",
                                                  "name": "Phó Chánh Văn phòng", "digest": "daily",
-                                                 "rules": "Thiên tai, Báo nước ngoài"})
+                                                 "rules": "Thiên tai, Báo nước ngoài",
+                                                 "topics": ["tourism", "economy"]})
     assert r.status_code == 303 and r.headers["location"] == "/admin/subscriptions?done=added"
     listed = admin.get(r.headers["location"]).text
     assert "Đã thêm người nhận." in listed and "pho.chanh@nghean.gov.vn" in listed
-    assert "Báo nước ngoài, Thiên tai" in listed and "đang nhận" in listed
+    assert "Báo nước ngoài, Thiên tai" in listed and "đang nhận" in listed and "du lịch" in listed
     with web.ctx.sessions() as s:
         sub = s.scalars(select(Subscription)).one()
+    assert sub.topics == '["economy", "tourism"]'
     r = admin.post(f"/admin/subscriptions/{sub.id}/remove", data={"csrf_token": admin.csrf})
     assert r.status_code == 303 and "pho.chanh@" not in admin.get("/admin/subscriptions").text
     with web.ctx.sessions() as s:

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from bantin.api.deps import CurrentUser, SessionDep
 from bantin.app import audit
+from bantin.classify.topics.taxonomy import TOPIC_KEYS, TOPICS
 from bantin.delivery.subscriptions import (
     MAX_NAME_CHARS,
     MAX_RULE_CHARS,
@@ -19,11 +20,13 @@ from bantin.delivery.subscriptions import (
     add_subscription,
     list_subscriptions,
     rule_names,
+    topic_keys,
 )
 from bantin.store.delivery import DIGEST_CHOICES, EMAIL_MAX, Subscription
 from bantin.web import i18n
 from bantin.web.guard import page
 from bantin.web.routes.admin import MAX_LISTED
+from bantin.web.routes.analysts import topic_name
 from bantin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -50,11 +53,11 @@ def _refused(exc: SubscriptionError) -> str:
 
 def _page(request: Request, s: Any, status: int = 200, **ctx: Any) -> Response:
     subs = [{"id": x.id, "email": x.email, "name": x.name, "digest": x.digest, "rules": rule_names(x),
-             "active": x.active, "unsubscribed_at": x.unsubscribed_at, "flagged_at": x.flagged_at,
+             "topics": [topic_name(t) for t in topic_keys(x)], "active": x.active, "unsubscribed_at": x.unsubscribed_at, "flagged_at": x.flagged_at,
              "flag_reason": x.flag_reason} for x in list_subscriptions(s, MAX_LISTED)]
     return render(request, "admin_subscriptions.html", status_code=status, subs=subs, tab="subscriptions",
                   digests=DIGEST_CHOICES, max_email=EMAIL_MAX, max_name=MAX_NAME_CHARS,
-                  max_rules=MAX_RULES_FIELD_CHARS, **ctx)
+                  max_rules=MAX_RULES_FIELD_CHARS, topics=TOPICS, topic_name=topic_name, **ctx)
 
 
 @router.get("/admin/subscriptions", dependencies=[page("admin")])
@@ -66,16 +69,19 @@ def subscriptions_page(request: Request, s: SessionDep, done: str | None = None)
 def add(request: Request, s: SessionDep, me: CurrentUser, email: Annotated[str, Form(max_length=EMAIL_MAX)] = "",
         name: Annotated[str, Form(max_length=MAX_NAME_CHARS)] = "",
         digest: Annotated[str, Form(max_length=10)] = "daily",
-        rules: Annotated[str, Form(max_length=MAX_RULES_FIELD_CHARS)] = "") -> Response:
+        rules: Annotated[str, Form(max_length=MAX_RULES_FIELD_CHARS)] = "",
+        topics: Annotated[list[str], Form(max_length=len(TOPIC_KEYS))] = []) -> Response:  # noqa: B006 (FastAPI copies)
     names = [r.strip() for r in rules.split(",") if r.strip()]
+    keys = [t for t in topics if t in TOPIC_KEYS]  # the form offers only the taxonomy's keys
     try:
-        sub = add_subscription(s, email, name=name or None, digest=digest, rules=names, created_by=me.actor)
+        sub = add_subscription(s, email, name=name or None, digest=digest, rules=names, topics=keys,
+                               created_by=me.actor)
     except SubscriptionError as exc:
         s.rollback()
-        form = {"email": email, "name": name, "digest": digest, "rules": rules}
+        form = {"email": email, "name": name, "digest": digest, "rules": rules, "topics": keys}
         return _page(request, s, 422, error=_refused(exc), form=form)
     audit.record(s, me.actor, "subscriptions.add", audit_target=f"subscription:{sub.id}", email=sub.email,
-                 digest=sub.digest, rules=names)
+                 digest=sub.digest, rules=names, topics=keys)
     s.commit()
     return RedirectResponse("/admin/subscriptions?done=added", status_code=303)
 
