@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.web.conftest import browser_page, chromium, live, web  # noqa: F401 - the web UI's fixtures, for the pages
+from tests.web.conftest import web  # noqa: F401 - the web UI's app fixture, for the unsubscribe pages
 
 PUBLIC_URL = "https://bantin.example.gov.vn"
 MAIL_FROM = "Sở Thông tin và Truyền thông <bantin@example.gov.vn>"
