@@ -179,6 +179,7 @@ def _english_then_sign_out(page: Any, web: Web, base: str, sid: int) -> None:
     times = page.locator("table.times tbody td:first-child").all_inner_texts()
     assert sorted(times) == ["high", "low", "normal", "urgent"]  # words, not "priority low"
     shown = page.locator("main").inner_text()
+    assert "mentions the province" in shown  # the new rule's relevance choices
     assert not [w for w in ("priority low", "priority normal", "relevance mention", "relevance primary") if w in shown]
     screenshot(page, "journey-admin-rules-en", db)
     page.click("header .tools button[name=lang][value=vi]")
