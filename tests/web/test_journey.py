@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bantin.store.office import ResponseCase, Story, User
+from bantin.store.office import ResponseCase, User
 from bantin.store.schema import AuditEvent, Label
 from tests.api.conftest import PASSWORD
 from tests.search.realnews import import_lines
@@ -70,7 +70,7 @@ def _reviewer_works_the_story(page: Any, web: Web, base: str, sid: int) -> None:
     facts = page.locator(".story-head .facts").inner_text()
     assert "tiếng Việt" in facts and "mới" in facts  # the language by name, not "vi"
     history = page.locator("#history").inner_text()
-    assert "Đưa vào hàng đợi (mức liên quan: liên quan trực tiếp)" in history
+    assert "Đưa vào hàng đợi (mức liên quan: chủ yếu về tỉnh)" in history
     assert "relevance:" not in history
     screenshot(page, "journey-story", db)
 
@@ -161,7 +161,7 @@ def _english_then_sign_out(page: Any, web: Web, base: str, sid: int) -> None:
     assert page.locator("html").get_attribute("lang") == "en"
     facts = page.locator(".story-head .facts").inner_text()
     assert "Languages" in facts and "Vietnamese" in facts and "assigned" in facts
-    assert "Entered the queue (relevance: primary)" in page.locator("#history").inner_text()
+    assert "Entered the queue (relevance: mainly about the province)" in page.locator("#history").inner_text()
     assert page.locator("#labels h2").inner_text() == "Topics and relevance"
     screenshot(page, "journey-story-en", db)
     page.goto(base + "/reports")
