@@ -32,6 +32,9 @@ MAX_DAY_TICKS = 16
 LEGEND_COLUMNS = 4
 # Narrower bars than this (in points of the 960 px figure) lose the white line between stacked parts.
 MIN_EDGE_POINTS = 60
+# Stacked days beyond this are drawn as filled steps (one path per series): a year as bars is ~3,000
+# rectangles, a 0.5 MB SVG that took 1-4.5 s to draw; as steps 0.2-0.4 s at half the size (bench: reports).
+MAX_BAR_DAYS = 92
 Number = Callable[[float], str]
 
 
@@ -85,6 +88,12 @@ def day_bars(days: Sequence[str], series: Series, *, title: str, desc: str, ylab
         bottom = [0.0] * n
         for i, ((label, values), colour) in enumerate(zip(series, _colours(series, grey), strict=True)):
             vals = [float(v or 0) for v in values]
+            if stacked and n > MAX_BAR_DAYS:  # one filled step outline per series, not n rectangles
+                tops = [b + v for b, v in zip(bottom, vals, strict=True)]
+                ax.stairs(tops, [x - 0.5 for x in range(n + 1)], baseline=bottom, fill=True, color=colour,
+                          label=short(label), linewidth=0)
+                bottom = tops
+                continue
             xs = list(range(n)) if stacked else [x - 0.4 + width * (i + 0.5) for x in range(n)]
             ax.bar(xs, vals, width, bottom=bottom if stacked else None, label=short(label), color=colour,
                    edgecolor="#ffffff", linewidth=edge)

@@ -80,7 +80,7 @@ def test_an_admin_adds_a_site_by_its_home_page_and_sees_the_feed_found(web: Web)
     off = admin.post(f"/sources/{sid}/enabled", data={"csrf_token": admin.csrf, "enabled": "false"})  # type: ignore[attr-defined]
     assert off.status_code == 303
     page = admin.get("/sources").text
-    assert "đã tắt" in page and ">Bật lại<" in page
+    assert "đã tắt" in page and ">Bật lại<" in page  # "Enable": one wording with the admin pages
     admin.post(f"/sources/{sid}/enabled", data={"csrf_token": admin.csrf, "enabled": "true"})  # type: ignore[attr-defined]
     with web.ctx.sessions() as s:
         assert s.get(Source, sid).enabled is True  # type: ignore[union-attr]

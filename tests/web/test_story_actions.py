@@ -119,7 +119,7 @@ def test_an_analyst_confirms_the_relevance_through_htmx_and_gets_the_block(web: 
                     data={"kind": "relevance", "value": "primary", "csrf_token": client.csrf})  # type: ignore[attr-defined]
     assert r.status_code == 200
     assert r.text.lstrip().startswith('<section id="labels"') and "<html" not in r.text
-    assert "Đã lưu nhãn." in r.text and "liên quan trực tiếp (mức liên quan) — analyst," in text_of(r.text)
+    assert "Đã lưu nhãn." in r.text and "chủ yếu về tỉnh (mức liên quan) — analyst," in text_of(r.text)
     with web.ctx.sessions() as s:
         [label] = s.scalars(select(Label))
         assert (label.kind, label.value, label.province, label.labeller) == (
@@ -148,7 +148,7 @@ def test_dismiss_and_reopen_with_their_reasons_in_the_history(web: Web) -> None:
     text = text_of(client.get(f"/stories/{sid}").text)
     assert "Trạng thái: mới → đã bỏ qua; lý do: Tin cũ, đã xử lý" in text
     assert "Trạng thái: đã bỏ qua → mới; lý do: Báo đăng lại" in text
-    assert "Đưa vào hàng đợi (mức liên quan: liên quan trực tiếp)" in text
+    assert "Đưa vào hàng đợi (mức liên quan: chủ yếu về tỉnh)" in text
 
 
 def test_posting_to_an_unknown_story_is_the_404_page(web: Web) -> None:

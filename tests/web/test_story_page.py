@@ -29,7 +29,7 @@ def test_the_page_shows_the_origin_text_every_copy_the_topic_and_the_places(web:
     assert "style=" not in page.text  # CSP: no inline styles
     # topics by their taxonomy names, relevance and the places found
     assert "hạ tầng – giao thông" in text
-    assert "liên quan trực tiếp" in text
+    assert "chủ yếu về tỉnh" in text
     assert "Nghệ An (tỉnh" in text and "TP Vinh" in text
     assert audits(web, "story.read") == [("user:viewer", f"story:{ids['bridge']}")]
 

@@ -31,6 +31,13 @@ def channel_name(channel: str | None) -> str:
     return names.get(channel or "", channel or "—")
 
 
+def relevance_name(value: str | None) -> str:
+    """A province relevance (classify.labels.RELEVANCE_VALUES) in words, as templates/words.html names it."""
+    names = {"primary": _("mainly about the province"), "mention": _("mentions the province"),
+             "none": _("not about the province")}
+    return names.get(value or "", value or "—")
+
+
 def actor_name(actor: str | None) -> str:
     """``user:NAME`` → NAME; the system's own changes are "hệ thống"."""
     if not actor:
@@ -55,7 +62,7 @@ def entry_reason(entered_by: str | None) -> str:
     if not entered_by:
         return "—"
     if entered_by.startswith("relevance:"):
-        return _("relevance: %(value)s", value=_(entered_by.removeprefix("relevance:")))
+        return _("relevance: %(value)s", value=relevance_name(entered_by.removeprefix("relevance:")))
     if entered_by.startswith("rule:"):
         return _("rule %(name)s", name=entered_by.removeprefix("rule:"))
     return entered_by
