@@ -22,7 +22,7 @@ from bantin.store.alerting import AlertEvent
 from bantin.store.delivery import OutboxMessage
 from bantin.store.office import Story
 from bantin.store.schema import Article, Classification, Feed, Source
-from tests.delivery.conftest import PUBLIC_URL, ScriptedHandler, ctx, smtp  # noqa: F401 - fixtures
+from tests.delivery.conftest import PUBLIC_URL, ScriptedHandler
 from tests.queue.newsroom import BRIDGE, FLOOD, RATES, T0, Newsroom, syndicated
 
 Smtp = tuple[ScriptedHandler, Any]
