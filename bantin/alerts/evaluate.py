@@ -23,6 +23,7 @@ from bantin.alerts.detector import BASELINE_WEEKS, detect
 from bantin.alerts.explain import VIETNAM
 from bantin.alerts.grid import STEP, build, floor_step
 from bantin.alerts.rules import list_rules, topic_list
+from bantin.app import audit
 from bantin.app.context import AppContext
 from bantin.queue.admission import HOME_COUNTRY
 from bantin.sources.schedule import QUIET_AFTER
@@ -179,9 +180,11 @@ def _insert(s: Session, rule: AlertRule, c: Candidate) -> AlertEvent | None:
     return None if new_id is None else s.get(AlertEvent, new_id)
 
 
-def evaluate_rules(ctx: AppContext, now: datetime | None = None) -> list[Fired]:
+def evaluate_rules(ctx: AppContext, now: datetime | None = None, *, actor: str = "system") -> list[Fired]:
     """Evaluate every enabled rule once; the alerts that fired now for the first time (with their messages
-    queued in the same transaction)."""
+    queued in the same transaction). Principle 3 (docs/principles.md): an alert's messages carry the queue's
+    stories out of the office, so each alert is audited (``alerts.fire``) in the transaction that queues them,
+    committed before anything is sent."""
     from bantin.alerts.deliver import enqueue_alert
 
     now = now or utcnow()
@@ -197,6 +200,8 @@ def evaluate_rules(ctx: AppContext, now: datetime | None = None) -> list[Fired]:
                 alert = _insert(s, rule, c)
                 if alert is not None:
                     emails, hooks = enqueue_alert(s, rule, alert, ctx.settings)
+                    audit.record(s, actor, "alerts.fire", audit_target=f"alert:{alert.id}", rule=rule.name,
+                                 key=alert.key, story_ids=json.loads(alert.story_ids), emails=emails, webhooks=hooks)
                     fired.append(Fired(alert.id, rule.name, rule.kind, alert.key, alert.why,
                                        tuple(json.loads(alert.story_ids)), emails, hooks))
                 s.commit()  # the alert and its messages together, or neither

@@ -96,7 +96,7 @@ def alerts_run(as_json: JsonOpt = False) -> None:
     with expected_errors():
         ctx = open_cli_app()
         try:
-            fired = evaluate_rules(ctx)
+            fired = evaluate_rules(ctx, actor=current_actor())
             counts = deliver_due(ctx)
         finally:
             ctx.engine.dispose()

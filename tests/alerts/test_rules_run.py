@@ -21,7 +21,7 @@ from bantin.sources.schedule import DEAD_AFTER_FAILURES, on_failure
 from bantin.store.alerting import AlertEvent
 from bantin.store.delivery import OutboxMessage
 from bantin.store.office import Story
-from bantin.store.schema import Article, Classification, Feed, Source
+from bantin.store.schema import Article, AuditEvent, Classification, Feed, Source
 from tests.delivery.conftest import PUBLIC_URL, ScriptedHandler
 from tests.queue.newsroom import BRIDGE, FLOOD, RATES, T0, Newsroom, syndicated
 
@@ -85,7 +85,9 @@ def test_a_new_primary_story_fires_one_alert_and_one_email_per_subscriber_once(c
     deliver_due(ctx)
     assert len(handler.messages) == 2 and len(outbox(ctx)) == 3  # ...and sends nothing new
     with ctx.sessions() as s:
-        assert len(list(s.scalars(select(AlertEvent)))) == 1
+        [alert] = s.scalars(select(AlertEvent))
+        [audited] = s.scalars(select(AuditEvent).where(AuditEvent.action == "alerts.fire"))
+    assert audited.target == f"alert:{alert.id}" and json.loads(audited.detail or "{}")["emails"] == 2
 
 
 def test_a_foreign_copy_fires_the_foreign_rule(ctx: Any, smtp: Smtp) -> None:
