@@ -10,6 +10,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bantin.alerts.evaluate import evaluate_rules
@@ -175,3 +176,63 @@ def test_a_dead_feed_fires_once(ctx: Any, smtp: Smtp) -> None:
     [fired] = evaluate_rules(ctx)
     assert fired.why.startswith("Nguồn Báo Khác không tải được") and "10 lần lỗi liên tiếp" in fired.why
     assert evaluate_rules(ctx) == []
+
+
+def test_a_quiet_feed_fires_once_and_again_after_it_recovered_and_went_quiet(ctx: Any, smtp: Smtp) -> None:
+    from bantin.sources.schedule import QUIET_AFTER, on_success
+
+    rule(ctx, "Nguồn tin", "source_quiet")
+    Newsroom(ctx)
+    start = datetime.now(UTC)
+    with ctx.sessions() as s:
+        feed = s.scalars(select(Feed).join(Source).where(Source.name == "Báo Thử")).one()
+        on_success(feed, start + QUIET_AFTER + timedelta(hours=1), new_items=0)
+        assert feed.health == "quiet"
+        s.commit()
+    [fired] = evaluate_rules(ctx)
+    assert fired.why.startswith("Nguồn Báo Thử không có bài mới từ khi được thêm, lâu hơn 3 ngày")
+    assert evaluate_rules(ctx) == []
+    with ctx.sessions() as s:
+        feed = s.scalars(select(Feed).join(Source).where(Source.name == "Báo Thử")).one()
+        on_success(feed, start + timedelta(days=4), new_items=3)  # back
+        on_success(feed, start + timedelta(days=8), new_items=0)  # quiet again: a new episode
+        assert feed.health == "quiet"
+        s.commit()
+    [again] = evaluate_rules(ctx)
+    assert again.key != fired.key and "không có bài mới từ" in again.why
+
+
+def test_an_alert_and_its_messages_commit_together_or_not_at_all(ctx: Any, smtp: Smtp, monkeypatch: Any) -> None:
+    import bantin.alerts.deliver as deliver
+
+    rule(ctx, "Tin tỉnh", "new_primary_story")
+    follow(ctx, "giam.doc@example.gov.vn", "Tin tỉnh")
+    news = Newsroom(ctx)
+    news.publish("Báo Thử", "cau", "Nghệ An khánh thành cầu Hưng Đức", BRIDGE)
+    news.classify()
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the outbox is unavailable")
+
+    monkeypatch.setattr(deliver, "enqueue_alert", broken)
+    with pytest.raises(RuntimeError):
+        evaluate_rules(ctx)
+    with ctx.sessions() as s:
+        assert list(s.scalars(select(AlertEvent))) == []
+    assert outbox(ctx) == []
+    monkeypatch.undo()
+    [fired] = evaluate_rules(ctx)  # the next run fires it, with its email
+    assert fired.emails == 1 and len(outbox(ctx)) == 1
+
+
+def test_serve_evaluates_the_rules_every_minute(ctx: Any, smtp: Smtp) -> None:
+    from bantin.app.jobs import default_jobs
+
+    rule(ctx, "Tin tỉnh", "new_primary_story")
+    news = Newsroom(ctx)
+    news.publish("Báo Thử", "cau", "Nghệ An khánh thành cầu Hưng Đức", BRIDGE)
+    news.classify()
+    job = next(j for j in default_jobs(ctx) if j.name == "alerts.evaluate")
+    assert job.interval_s == 60.0
+    [fired] = job.run()
+    assert fired.rule == "Tin tỉnh"
