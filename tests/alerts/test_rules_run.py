@@ -236,3 +236,26 @@ def test_serve_evaluates_the_rules_every_minute(ctx: Any, smtp: Smtp) -> None:
     assert job.interval_s == 60.0
     [fired] = job.run()
     assert fired.rule == "Tin tỉnh"
+
+
+def test_alerts_past_retention_are_pruned_and_the_rule_stays(ctx: Any, smtp: Smtp) -> None:
+    from sqlalchemy import update
+
+    from bantin.app.retention import run_prune
+    from bantin.store.alerting import AlertRule
+
+    rule(ctx, "Nguồn tin", "source_quiet")
+    Newsroom(ctx)
+    with ctx.sessions() as s:
+        feed = s.scalars(select(Feed).join(Source).where(Source.name == "Báo Khác")).one()
+        for i in range(DEAD_AFTER_FAILURES):
+            on_failure(feed, datetime.now(UTC) + timedelta(hours=5 * i), "connection refused")
+        s.commit()
+    assert len(evaluate_rules(ctx)) == 1
+    with ctx.sessions() as s:
+        s.execute(update(AlertEvent).values(fired_at=datetime.now(UTC) - timedelta(days=ctx.settings.retention_days
+                                                                                   + 1)))
+        s.commit()
+    assert run_prune(ctx.settings, ctx.engine).deleted["alerts"] == 1
+    with ctx.sessions() as s:
+        assert list(s.scalars(select(AlertEvent))) == [] and len(list(s.scalars(select(AlertRule)))) == 1
