@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from bantin.alerts.detector import BASELINE_WEEKS, detect
@@ -97,7 +97,9 @@ def new_primary_story(s: Session, rule: AlertRule, now: datetime) -> list[Candid
 
 
 def foreign_coverage(s: Session, rule: AlertRule, now: datetime) -> list[Candidate]:
-    query = _story_query(rule).where(Story.updated_at >= _since(rule, now))
+    home_only = (json.dumps([HOME_LANGUAGE]), "[]")  # admission's summary: json.dumps of the languages
+    query = _story_query(rule).where(Story.updated_at >= _since(rule, now),
+                                     or_(Story.foreign_outlets > 0, Story.languages.not_in(home_only)))
     out = []
     for st in s.scalars(query):
         outlets = json.loads(st.outlets or "[]")
@@ -118,10 +120,10 @@ def volume_spike(s: Session, rule: AlertRule, now: datetime) -> list[Candidate]:
     topics = topic_list(rule)
     series = ",".join(topics) or "tỉnh"
     start = now - timedelta(weeks=BASELINE_WEEKS + 1)
+    coverage = Classification.top_topic.in_(topics) if topics else \
+        Classification.relevance.in_(("primary", "mention"))
     query = (select(Article.published_at).join(Classification, Classification.article_id == Article.id)
-             .where(Article.published_at >= start, Article.published_at < now).limit(MAX_SPIKE_ROWS))
-    query = query.where(Classification.top_topic.in_(topics)) if topics else \
-        query.where(Classification.relevance.in_(("primary", "mention")))
+             .where(Article.published_at >= start, Article.published_at < now, coverage).limit(MAX_SPIKE_ROWS))
     events = [(series, at) for at in s.scalars(query) if at is not None]
     if not events:
         return []
@@ -135,8 +137,9 @@ def volume_spike(s: Session, rule: AlertRule, now: datetime) -> list[Candidate]:
         if a.fired_at <= since or (last is not None and a.fired_at - last < cooldown):
             continue
         stories = list(s.scalars(select(Story.id).join(Article, Article.cluster_id == Story.cluster_id)
-                                 .where(Article.published_at >= a.window_start, Article.published_at < a.fired_at)
-                                 .distinct().limit(MAX_SPIKE_STORIES)))
+                                 .join(Classification, Classification.article_id == Article.id)
+                                 .where(Article.published_at >= a.window_start, Article.published_at < a.fired_at,
+                                        coverage).distinct().limit(MAX_SPIKE_STORIES)))
         out.append(Candidate(f"rule:{rule.id}:spike:{a.fired_at.astimezone(VIETNAM):%Y-%m-%dT%H:%M}", a.why,
                              a.fired_at, sorted(stories), a.count, a.expected, series))
         last = a.fired_at
