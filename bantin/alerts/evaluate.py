@@ -4,7 +4,7 @@
 under its stable ``key`` (UNIQUE, ON CONFLICT DO NOTHING) and committed in ONE transaction with its outgoing
 messages (``alerts.deliver``): running twice fires nothing new and sends nothing new.
 
-Imports: ``store`` (stories, articles, classifications, sources, the alert tables), ``delivery`` (through
+Imports: ``queue`` (the home country, a story's copies, a saved search's filters as criteria), ``store`` (stories, articles, classifications, sources, the alert tables), ``delivery`` (through
 ``alerts.deliver``), ``sources`` (the feeds' health states and their thresholds), and the pure detector.
 """
 
@@ -25,11 +25,12 @@ from bantin.alerts.grid import STEP, build, floor_step
 from bantin.alerts.rules import list_rules, topic_list
 from bantin.app import audit
 from bantin.app.context import AppContext
-from bantin.queue.admission import HOME_COUNTRY
+from bantin.queue.admission import HOME_COUNTRY, cluster_copies
+from bantin.queue.rules import search_criteria
 from bantin.sources.schedule import QUIET_AFTER
 from bantin.store.alerting import AlertEvent, AlertRule
 from bantin.store.db import dialect_insert
-from bantin.store.office import Story
+from bantin.store.office import SavedSearch, Story
 from bantin.store.schema import Article, Classification, Feed, Source
 from bantin.store.types import utcnow
 
@@ -90,18 +91,36 @@ def _title(story: Story) -> str:
     return (story.title or f"#{story.id}")[:200]
 
 
+def _in_saved_search(s: Session, rule: AlertRule) -> Callable[[Story], bool]:
+    """The rule's saved search narrows its stories as it narrows a queue rule's (queue/rules.py): one copy
+    must match the search's filters (relevance, topic, source, language; its full-text query is not
+    matched, as for queue rules)."""
+    if rule.saved_search_id is None:
+        return lambda story: True
+    criteria = search_criteria(s.scalar(select(SavedSearch.filters).where(SavedSearch.id == rule.saved_search_id)))
+
+    def ok(story: Story) -> bool:
+        copies = cluster_copies(s, [story.cluster_id]).get(story.cluster_id, []) if story.cluster_id else []
+        return any(criteria.matches(c.facts()) for c in copies)
+    return ok
+
+
 def new_primary_story(s: Session, rule: AlertRule, now: datetime) -> list[Candidate]:
     query = _story_query(rule).where(Story.relevance == "primary", Story.created_at >= _since(rule, now))
+    ok = _in_saved_search(s, rule)
     return [Candidate(f"rule:{rule.id}:story:{st.id}", f"Tin mới nói chủ yếu về tỉnh: «{_title(st)}» "
-                      f"({', '.join(json.loads(st.outlets or '[]'))})", now, [st.id]) for st in s.scalars(query)]
+                      f"({', '.join(json.loads(st.outlets or '[]'))})", now, [st.id])
+            for st in s.scalars(query) if ok(st)]
 
 
 def foreign_coverage(s: Session, rule: AlertRule, now: datetime) -> list[Candidate]:
     home_only = (json.dumps([HOME_LANGUAGE]), "[]")  # admission's summary: json.dumps of the languages
     query = _story_query(rule).where(Story.updated_at >= _since(rule, now),
                                      or_(Story.foreign_outlets > 0, Story.languages.not_in(home_only)))
-    out = []
+    out, ok = [], _in_saved_search(s, rule)
     for st in s.scalars(query):
+        if not ok(st):
+            continue
         outlets = json.loads(st.outlets or "[]")
         foreign = list(s.scalars(select(Source.name).where(Source.name.in_(outlets),
                                                            Source.country != HOME_COUNTRY)))

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bantin.store.alerting import RULE_KINDS, AlertRule
+from bantin.store.office import SavedSearch
 
 MAX_NAME_CHARS = 200
 # A rule narrows to a handful of topics; the taxonomy has about twenty.
@@ -51,6 +52,8 @@ def add_rule(session: Session, name: str, kind: str, *, topics: Sequence[str] = 
                         f"dùng (use): {', '.join(TOPIC_KEYS)}")
     if not 0 <= cooldown_minutes <= MAX_COOLDOWN_MINUTES:
         raise RuleError(f"--cooldown phải từ 0 đến {MAX_COOLDOWN_MINUTES} phút (minutes)")
+    if saved_search_id is not None and session.get(SavedSearch, saved_search_id) is None:
+        raise RuleError(f"không có tìm kiếm đã lưu (no saved search) số {saved_search_id}")
     if find_rule(session, clean) is not None:
         raise RuleError(f"quy tắc {clean!r} đã có (a rule of that name exists)")
     rule = AlertRule(name=clean, kind=kind, topics=json.dumps(keys), cooldown_minutes=cooldown_minutes,

@@ -41,15 +41,17 @@ def rules_add(
         topic: Annotated[list[str] | None, typer.Option("--topic", help="chủ đề (topic key), repeatable")] = None,
         cooldown: Annotated[int | None, typer.Option("--cooldown", help="phút im lặng sau một cảnh báo "
                                                      "(minutes of silence after an alert)")] = None,
+        saved_search: Annotated[int | None, typer.Option("--saved-search", help="số tìm kiếm đã lưu: lọc tin "
+                                                         "(saved search id: its filters narrow the stories)")] = None,
 ) -> None:
     """Thêm quy tắc cảnh báo (add an alert rule)."""
     from bantin.alerts.rules import DEFAULT_COOLDOWN_MINUTES, add_rule
 
     with rules_session() as s:
-        rule = add_rule(s, name, kind, topics=topic or [], created_by=current_actor(),
+        rule = add_rule(s, name, kind, topics=topic or [], created_by=current_actor(), saved_search_id=saved_search,
                         cooldown_minutes=DEFAULT_COOLDOWN_MINUTES if cooldown is None else cooldown)
         record_audit(s, "alert_rules.add", audit_target=f"alert_rule:{rule.id}", name=rule.name, kind=rule.kind,
-                     topics=topic or [], cooldown_minutes=rule.cooldown_minutes)
+                     topics=topic or [], cooldown_minutes=rule.cooldown_minutes, saved_search_id=saved_search)
         s.commit()
         out.print(f"Đã thêm quy tắc (added rule) [bold]{escape(rule.name)}[/] ({rule.kind}), id {rule.id}")
 
@@ -61,7 +63,7 @@ def rules_list(as_json: JsonOpt = False) -> None:
 
     with rules_session() as s:
         rows: list[dict[str, Any]] = [{"id": r.id, "name": r.name, "kind": r.kind, "topics": topic_list(r), "enabled": r.enabled,
-                 "cooldown_minutes": r.cooldown_minutes, "last_evaluated_at": r.last_evaluated_at,
+                 "cooldown_minutes": r.cooldown_minutes, "saved_search_id": r.saved_search_id, "last_evaluated_at": r.last_evaluated_at,
                  "created_by": r.created_by} for r in list_rules(s)]
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=1, default=str))

@@ -38,6 +38,8 @@ def test_rules_refusals_are_one_line(cli: Any) -> None:
     assert cli("alerts", "rules", "add", "X", "--kind", "volume_spike").exit_code == 0
     again = cli("alerts", "rules", "add", "X", "--kind", "volume_spike")
     assert again.exit_code == 1 and "đã có" in again.output
+    no_search = cli("alerts", "rules", "add", "Z", "--kind", "new_primary_story", "--saved-search", "999")
+    assert no_search.exit_code == 1 and "không có tìm kiếm đã lưu" in no_search.output
     missing = cli("alerts", "rules", "remove", "Y")
     assert missing.exit_code == 1 and "không có quy tắc" in missing.output
 

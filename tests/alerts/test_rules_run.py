@@ -125,6 +125,29 @@ def test_topics_narrow_a_rule(ctx: Any, smtp: Smtp) -> None:
     assert sorted(f.story_ids for f in fired if f.rule == "Mọi chủ đề") == sorted((st.id,) for st in stories)
 
 
+
+def test_a_saved_search_narrows_a_story_rule(ctx: Any, smtp: Smtp) -> None:
+    from bantin.store.office import SavedSearch, User
+
+    news = Newsroom(ctx)
+    news.publish("Báo Thử", "cau", "Nghệ An khánh thành cầu Hưng Đức", BRIDGE)
+    news.publish("Báo Khác", "lu", "Lũ quét cuốn trôi nhà ở xã Mường Típ", FLOOD, T0 + timedelta(hours=1))
+    news.classify()
+    flood = next(st for st in primary_stories(ctx) if "Lũ" in (st.title or ""))
+    with ctx.sessions() as s:
+        other = s.scalars(select(Source.id).where(Source.name == "Báo Khác")).one()
+        user = User(name="analyst", role="analyst")
+        s.add(user)
+        s.flush()
+        search = SavedSearch(user_id=user.id, name="Báo Khác", filters=json.dumps({"source_id": other}))
+        s.add(search)
+        s.flush()
+        add_rule(s, "Chỉ Báo Khác", "new_primary_story", saved_search_id=search.id, created_by="test")
+        s.commit()
+    [fired] = evaluate_rules(ctx)
+    assert fired.story_ids == (flood.id,)
+
+
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 
 
