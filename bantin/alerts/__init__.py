@@ -8,6 +8,8 @@ recent days, sliding 1 h and 2 h windows, minimum count, cool-down) and the aler
 (``published``, ``topics``/``label``, ``source``, ``language``) into events and counts the bad ones.
 The method and its numbers are documented in ``docs/alerts.md``.
 
-May import: numpy and the standard library; of bantin nothing (``text``/``classify`` names if ever needed).
-Storing rules and alerts and delivering them is the job of later code that calls this package.
+The detector modules above may import numpy and the standard library, of bantin nothing. The DB-facing part
+is apart: ``rules`` (alert rules: ``store``, ``classify``'s taxonomy keys), ``evaluate`` (which rules fire:
+``store``, ``queue``'s home country, ``sources``' health thresholds, ``app``'s audit) and ``deliver`` (the
+alerts' emails and webhooks: ``delivery``, ``store``, ``app``'s settings); docs/alerts.md.
 """

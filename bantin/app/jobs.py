@@ -1,6 +1,7 @@
 """Periodic jobs of `bantin serve`, on one background thread (never the event loop): tracking published
 responses' originals (:mod:`bantin.responses.tracking`), pruning expired web sessions, and delivering the
-outbox (:func:`bantin.delivery.sender.deliver_due`) and queueing the morning digest
+outbox (:func:`bantin.delivery.sender.deliver_due`), evaluating the alert rules
+(:func:`bantin.alerts.evaluate.evaluate_rules`) and queueing the morning digest
 (:func:`bantin.app.digests.digest_job`).
 
 A job that fails is logged in one line and tried again at its next turn; it never stops the others.
@@ -25,6 +26,8 @@ TRACKING_INTERVAL_S = 300.0
 SESSION_PRUNE_INTERVAL_S = 3600.0
 # The issue: `bantin serve` delivers the outbox every minute (an alert reaches the office within minutes).
 OUTBOX_INTERVAL_S = 60.0
+# Alert rules are evaluated every minute: with delivery every minute, an alert reaches the office within two.
+ALERTS_INTERVAL_S = 60.0
 # How long stop() waits for a running job to end before leaving the (daemon) thread behind.
 JOIN_TIMEOUT_S = 10.0
 
@@ -50,12 +53,14 @@ def prune_expired_sessions(ctx: AppContext) -> int:
 
 
 def default_jobs(ctx: AppContext) -> list[Job]:
+    from bantin.alerts.evaluate import evaluate_rules
     from bantin.app.digests import DIGEST_CHECK_INTERVAL_S, digest_job
     from bantin.delivery.sender import deliver_due
     from bantin.responses import tracking
 
     return [Job("sessions.prune", SESSION_PRUNE_INTERVAL_S, lambda: prune_expired_sessions(ctx)),
             Job("responses.tracking", TRACKING_INTERVAL_S, lambda: tracking.run_tracking(ctx)),
+            Job("alerts.evaluate", ALERTS_INTERVAL_S, lambda: evaluate_rules(ctx)),
             Job("outbox.deliver", OUTBOX_INTERVAL_S, lambda: deliver_due(ctx)),
             Job("digest.daily", DIGEST_CHECK_INTERVAL_S, lambda: digest_job(ctx))]
 

@@ -106,3 +106,9 @@ def backtest_cmd(
         out.print(f"{a.fired_at.astimezone(VIETNAM):%Y-%m-%d %H:%M}  {a.series}  {a.why}", highlight=False)
     bad_text = ", ".join(f"{k} {v}" for k, v in sorted(bad.items())) or "0"
     out.print(f"{len(alerts)} cảnh báo (alerts); dòng lỗi (bad rows): {bad_text}", highlight=False)
+
+
+from bantin.cli.alert_rules import alerts_run, rules_app  # noqa: E402 - the rules' commands live there
+
+alerts_app.add_typer(rules_app, name="rules")
+alerts_app.command("run")(alerts_run)

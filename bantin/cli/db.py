@@ -30,7 +30,8 @@ PRUNE_TABLES = (("frontier", "frontier"), ("fetch_log", "fetch_log"), ("labels",
 # The office's tables (store/prune_office.py), listed after the clusters when the run deletes some of them.
 OFFICE_PRUNE_TABLES = (("web_sessions", "web_sessions"), ("tracking_checks", "articles"),
                        ("tracked_originals", "articles"), ("story_events", "articles"), ("story_notes", "articles"),
-                       ("responses", "articles"), ("stories", "articles"), ("outbox", "articles"))
+                       ("responses", "articles"), ("stories", "articles"), ("outbox", "articles"),
+                       ("alerts", "articles"))
 
 
 @db_app.command("prune")

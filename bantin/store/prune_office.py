@@ -20,10 +20,12 @@ in its bounded batches (a dry run counts the same rows, each once). The rules:
 - **Outbox messages** (``outbox``) that are finished (``sent`` or ``dead``) and were queued more than
   ``BANTIN_RETENTION_DAYS`` ago are deleted: they hold the emails' bytes (the digest's text). Messages still
   waiting (queued, sending, failed) stay; they are given up after two days anyway (bantin.delivery.sender).
+- **Alerts** (``alerts``) fired more than ``BANTIN_RETENTION_DAYS`` ago are deleted: their why quotes the
+  stories' titles. The alert rules are configuration and stay.
 - The **audit log** keeps what happened: the audit rows of every change to a deleted story stay (their
   ``target`` is ``story:ID``) until the audit retention, which is the longest; nothing here edits them.
 
-Users, API tokens, saved searches, queue rules and response times are the office's configuration, not data
+Users, API tokens, saved searches, queue rules, alert rules and response times are the office's configuration, not data
 that ages: they stay until an admin removes them.
 """
 
@@ -53,6 +55,8 @@ def prune_office_before(p: Pruner) -> None:
     p.by_key("tracked_originals", stopped, tree=True)
     ob = p.t("outbox")
     p.by_key("outbox", ob.c.state.in_(FINISHED_MESSAGES) & (ob.c.created_at < cutoff))
+    al = p.t("alerts")
+    p.by_key("alerts", al.c.fired_at < cutoff)
 
 
 def prune_stories(p: Pruner) -> None:

@@ -269,6 +269,7 @@ class Classification(Base):
 
 
 # The office's tables share this metadata (migrations and the schema check see one model).
+from bantin.store import alerting as _alerting  # noqa: E402,F401
 from bantin.store import delivery as _delivery  # noqa: E402,F401
 from bantin.store import office as _office  # noqa: E402,F401
 from bantin.store import rollup as _rollup  # noqa: E402,F401
