@@ -12,25 +12,19 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from bantin.cli.common import JsonOpt, current_actor, expected_errors, fail, fmt_time, out, record_audit
+from bantin.cli.common import JsonOpt, current_actor, expected_errors, fmt_time, out, record_audit
 
 rules_app = typer.Typer(help="Quy tắc cảnh báo (alert rules).", no_args_is_help=True)
 
 
 @contextmanager
 def rules_session() -> Iterator[Any]:
+    """A write session; refusals of alert rules (a bad kind or topic, a duplicate name) are one line, exit 1."""
     from bantin.alerts.rules import RuleError
-    from bantin.cli.common import open_cli_app
+    from bantin.cli.common import refusing_session
 
-    with expected_errors():
-        ctx = open_cli_app()
-        try:
-            with ctx.sessions() as s:
-                yield s
-        except RuleError as exc:
-            fail(str(exc))
-        finally:
-            ctx.engine.dispose()
+    with refusing_session(RuleError) as s:
+        yield s
 
 
 @rules_app.command("add")

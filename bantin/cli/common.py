@@ -77,3 +77,18 @@ def open_cli_app() -> Any:
     from bantin.app.context import open_app
 
     return open_app(seed_sources=False)
+
+
+@contextmanager
+def refusing_session(*refusals: type[Exception]) -> Iterator[Any]:
+    """A write session on the configured database; the ``refusals`` (a domain's own errors: a duplicate, an
+    unknown name) become one line and exit 1, other expected errors as ``expected_errors`` says."""
+    with expected_errors():
+        ctx = open_cli_app()
+        try:
+            with ctx.sessions() as s:
+                yield s
+        except refusals as exc:
+            fail(str(exc))
+        finally:
+            ctx.engine.dispose()

@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from bantin.cli.common import JsonOpt, expected_errors, fail, fmt_time, out, record_audit
+from bantin.cli.common import JsonOpt, fail, fmt_time, out, record_audit
 
 subscriptions_app = typer.Typer(help="Đăng ký nhận bản tin và cảnh báo (subscriptions).", no_args_is_help=True)
 
@@ -23,19 +23,12 @@ MAX_LISTED = 10_000
 @contextmanager
 def delivery_session() -> Iterator[Any]:
     """A write session; refusals of delivery (a bad address, a duplicate, an unknown name) are one line, exit 1."""
-    from bantin.cli.common import open_cli_app
+    from bantin.cli.common import refusing_session
     from bantin.delivery.subscriptions import SubscriptionError
     from bantin.delivery.webhooks import WebhookError
 
-    with expected_errors():
-        ctx = open_cli_app()
-        try:
-            with ctx.sessions() as s:
-                yield s
-        except (SubscriptionError, WebhookError) as exc:
-            fail(str(exc))
-        finally:
-            ctx.engine.dispose()
+    with refusing_session(SubscriptionError, WebhookError) as s:
+        yield s
 
 
 @subscriptions_app.command("add")

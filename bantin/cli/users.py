@@ -16,7 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from bantin.cli.common import JsonOpt, expected_errors, fail, fmt_time, out, record_audit
+from bantin.cli.common import JsonOpt, fail, fmt_time, out, record_audit
 
 users_app = typer.Typer(help="Người dùng và quyền (staff accounts and roles).", no_args_is_help=True)
 
@@ -40,17 +40,10 @@ def read_password() -> str:
 def account_session() -> Iterator[Any]:
     """A write session on the configured database; account errors become one line and exit 1."""
     from bantin.accounts.users import AccountError
-    from bantin.cli.common import open_cli_app
+    from bantin.cli.common import refusing_session
 
-    with expected_errors():
-        ctx = open_cli_app()
-        try:
-            with ctx.sessions() as s:
-                yield s
-        except AccountError as exc:
-            fail(str(exc))
-        finally:
-            ctx.engine.dispose()
+    with refusing_session(AccountError) as s:
+        yield s
 
 
 @users_app.command("create")
