@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +10,7 @@ from sqlalchemy import select
 from bantin.store.office import User
 from bantin.store.schema import AuditEvent
 from tests.api.conftest import Api
-from tests.queue.newsroom import BRIDGE, FLOOD, RATES, T0, Newsroom, syndicated
+from tests.queue.newsroom import two_province_stories
 
 URL = "/api/v1/stories"
 
@@ -19,13 +18,7 @@ URL = "/api/v1/stories"
 @pytest.fixture(name="queue")
 def queue_fixture(api: Api) -> Api:
     """Two province stories (the bridge with a foreign copy, the flood) and an unrelated article."""
-    news = Newsroom(api.ctx)
-    news.publish("Báo Thử", "cau", "Nghệ An khánh thành cầu Hưng Đức", BRIDGE)
-    news.publish("Báo Thử", "lai-suat", "Điều chỉnh lãi suất điều hành", RATES)
-    news.classify()
-    news.publish("Foreign Daily", "bridge", "Cầu mới ở miền Trung", syndicated(BRIDGE), T0 + timedelta(hours=3))
-    news.publish("Báo Khác", "lu", "Lũ quét cuốn trôi nhà ở xã Mường Típ", FLOOD, T0 + timedelta(hours=1))
-    news.classify()
+    two_province_stories(api.ctx)
     return api
 
 

@@ -144,3 +144,15 @@ class Newsroom:
         from bantin.app.crawl import classify_new
 
         return classify_new(self.app, _Cache(clf or classifier()))  # type: ignore[arg-type]
+
+
+def two_province_stories(app: AppContext) -> None:
+    """The queue most tests read: two province stories (the bridge in Báo Thử with a copy in Foreign Daily
+    three hours later, the flood in Báo Khác) and an unrelated article (interest rates)."""
+    news = Newsroom(app)
+    news.publish("Báo Thử", "cau", "Nghệ An khánh thành cầu Hưng Đức", BRIDGE)
+    news.publish("Báo Thử", "lai-suat", "Điều chỉnh lãi suất điều hành", RATES)
+    news.classify()
+    news.publish("Foreign Daily", "bridge", "Cầu mới ở miền Trung", syndicated(BRIDGE), T0 + timedelta(hours=3))
+    news.publish("Báo Khác", "lu", "Lũ quét cuốn trôi nhà ở xã Mường Típ", FLOOD, T0 + timedelta(hours=1))
+    news.classify()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
 from typing import Any, TypeVar
 
 import pytest
@@ -14,7 +13,7 @@ from sqlalchemy import select
 
 from bantin.store.office import Story, StoryEvent
 from bantin.store.schema import AuditEvent
-from tests.queue.newsroom import BRIDGE, FLOOD, RATES, T0, Newsroom, syndicated
+from tests.queue.newsroom import two_province_stories
 from tests.web.conftest import Web
 
 T = TypeVar("T")
@@ -39,13 +38,7 @@ def build_queue_in_thread(web: Web) -> Web:
 
 def build_queue(web: Web) -> Web:
     """The bridge (Báo Thử, with a copy in Foreign Daily) and the flood (Báo Khác); an unrelated article."""
-    news = Newsroom(web.ctx)
-    news.publish("Báo Thử", "cau", "Nghệ An khánh thành cầu Hưng Đức", BRIDGE)
-    news.publish("Báo Thử", "lai-suat", "Điều chỉnh lãi suất điều hành", RATES)
-    news.classify()
-    news.publish("Foreign Daily", "bridge", "Cầu mới ở miền Trung", syndicated(BRIDGE), T0 + timedelta(hours=3))
-    news.publish("Báo Khác", "lu", "Lũ quét cuốn trôi nhà ở xã Mường Típ", FLOOD, T0 + timedelta(hours=1))
-    news.classify()
+    two_province_stories(web.ctx)
     return web
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bantin import reports
 from bantin.reports.days import VN_TZ
 from bantin.store.schema import AuditEvent
-from tests.queue.newsroom import BRIDGE, FLOOD, RATES, T0, Newsroom, syndicated
+from tests.queue.newsroom import T0, two_province_stories
 from tests.web.conftest import Web
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -25,13 +25,7 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 @pytest.fixture
 def newsroom(web: Web) -> Web:
     """Two province stories (the bridge with a foreign copy, the flood) and an unrelated article."""
-    news = Newsroom(web.ctx)
-    news.publish("Báo Thử", "cau", "Nghệ An khánh thành cầu Hưng Đức", BRIDGE)
-    news.publish("Báo Thử", "lai-suat", "Điều chỉnh lãi suất điều hành", RATES)
-    news.classify()
-    news.publish("Foreign Daily", "bridge", "Cầu mới ở miền Trung", syndicated(BRIDGE), T0 + timedelta(hours=3))
-    news.publish("Báo Khác", "lu", "Lũ quét cuốn trôi nhà ở xã Mường Típ", FLOOD, T0 + timedelta(hours=1))
-    news.classify()
+    two_province_stories(web.ctx)
     return web
 
 
