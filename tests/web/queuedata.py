@@ -4,9 +4,7 @@ and readers of what the page shows."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import select
@@ -22,18 +20,7 @@ ROW = re.compile(r'<tr data-story="(\d+)"')
 
 @pytest.fixture(name="queue")
 def queue_fixture(web: Web) -> Web:
-    return build_queue_in_thread(web)
-
-
-def in_thread(fn: Callable[..., T], *args: Any) -> T:
-    """``fn(*args)`` in a thread of its own: the extraction step runs ``asyncio.run``, which refuses to
-    start beside the event loop Playwright leaves in the main thread once a browser test has run."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(fn, *args).result()
-
-
-def build_queue_in_thread(web: Web) -> Web:
-    return in_thread(build_queue, web)
+    return build_queue(web)
 
 
 def build_queue(web: Web) -> Web:

@@ -20,7 +20,6 @@ from tests.api.conftest import PASSWORD
 from tests.search.realnews import import_lines
 from tests.web.browser import screenshot, sign_in
 from tests.web.conftest import Web, db_name
-from tests.web.queuedata import in_thread
 from tests.web.storydata import BRIDGE_TITLE, newsroom_queue, story
 from tests.web.test_search_page import nghe_an_lines
 
@@ -226,7 +225,7 @@ def test_the_issues_journey_from_triage_to_sign_out(browser_page: Any, live: tup
                                                     shared_data: Path) -> None:
     web, base = live
     page = browser_page
-    sid = in_thread(_build, web, shared_data)
+    sid = _build(web, shared_data)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(f"{m.text} ({page.url})") if m.type == "error" else None)
     _reviewer_works_the_story(page, web, base, sid)

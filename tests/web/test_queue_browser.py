@@ -9,7 +9,7 @@ from typing import Any
 from tests.api.conftest import PASSWORD
 from tests.web.browser import artifacts_dir, sign_in
 from tests.web.conftest import Web, db_name
-from tests.web.queuedata import build_queue_in_thread, stories
+from tests.web.queuedata import build_queue, stories
 
 
 def screenshot(page: Any, name: str, db: str) -> None:
@@ -27,7 +27,7 @@ def test_empty_queue_shows_the_first_steps(browser_page: Any, live: tuple[Web, s
 
 def test_keyboard_selection_and_bulk_triage(browser_page: Any, live: tuple[Web, str]) -> None:
     web, base = live
-    build_queue_in_thread(web)
+    build_queue(web)
     page = browser_page
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bantin.store.schema import Source
 from tests.queue.newsroom import T0, Newsroom
 from tests.web.conftest import Web
-from tests.web.queuedata import audits, in_thread, queue_fixture, rows  # noqa: F401 - the fixture
+from tests.web.queuedata import audits, queue_fixture, rows  # noqa: F401 - the fixture
 
 API = "/api/v1/stories"
 
@@ -177,11 +177,11 @@ def test_an_empty_database_shows_what_to_do_next(web: Web) -> None:
     html = client.get("/").text
     assert "Chưa có tin nào." in html and "Bước 1/3" in html and "bantin sources add URL" in html
     assert "bantin replay ../shared/data/crawl" in html and "Offline demo" in html
-    news = in_thread(Newsroom, web.ctx)  # outlets, no article yet
+    news = Newsroom(web.ctx)  # outlets, no article yet
     html = client.get("/").text
     assert "Bước 2/3" in html and "bantin articles import --input FILE.jsonl.gz" in html
     assert "trong vòng 5 phút" in html and "bantin crawl --once" in html
-    in_thread(news.publish, "Báo Thử", "lai-suat", "Điều chỉnh lãi suất điều hành", "Ngân hàng Nhà nước điều chỉnh lãi suất.")
+    news.publish("Báo Thử", "lai-suat", "Điều chỉnh lãi suất điều hành", "Ngân hàng Nhà nước điều chỉnh lãi suất.")
     html = client.get("/").text
     assert "Bước 3/3" in html and 'href="/search"' in html
     assert 'role="search"' not in html  # nothing to filter yet: the next step comes first

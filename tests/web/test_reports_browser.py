@@ -11,26 +11,6 @@ from tests.web.browser import screenshot, sign_in
 from tests.web.conftest import Web, db_name
 
 
-def _fill(web: Web) -> None:
-    """The newsroom's articles and stories, in a thread: its extraction runs asyncio, and Playwright's sync
-    API holds this thread's event loop."""
-    import threading
-
-    failures: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            _publish(web)
-        except BaseException as exc:  # re-raised in the test's thread
-            failures.append(exc)
-
-    worker = threading.Thread(target=run)
-    worker.start()
-    worker.join()
-    if failures:
-        raise failures[0]
-
-
 def _publish(web: Web) -> None:
     from datetime import timedelta
 
@@ -75,7 +55,7 @@ def _charts_loaded(page: Any) -> list[int]:
 
 def test_reports_page_draws_its_charts(browser_page: Any, live: tuple[Web, str]) -> None:
     web, base = live
-    _fill(web)
+    _publish(web)
     errors: list[str] = []
     browser_page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     sign_in(browser_page, base, "viewer", PASSWORD.format(role="viewer"))

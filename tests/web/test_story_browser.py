@@ -4,8 +4,6 @@ changed text shows as a diff. Screenshots ``story`` and ``story-response`` for p
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 from bantin.fetch.oneoff import FetchResult
@@ -18,21 +16,10 @@ from tests.web.storydata import BRIDGE_TITLE, newsroom_queue, story
 from tests.web.test_story_responses import NEW, OLD
 
 
-def _in_thread(fn: Callable[[], Any]) -> Any:
-    """Run ``fn`` in a thread: the Newsroom's extraction calls asyncio.run, and Playwright's sync API keeps
-    an event loop running in this one."""
-    out: list[Any] = []
-    worker = threading.Thread(target=lambda: out.append(fn()))
-    worker.start()
-    worker.join()
-    assert out, "the Newsroom failed (see the thread's traceback above)"
-    return out[0]
-
-
 def test_working_a_story_in_the_browser(browser_page: Any, live: tuple[Web, str]) -> None:
     web, base = live
     page = browser_page
-    sid = _in_thread(lambda: newsroom_queue(web))["bridge"]
+    sid = newsroom_queue(web)["bridge"]
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     sign_in(page, base, "analyst", PASSWORD.format(role="analyst"))
