@@ -27,6 +27,7 @@ from bantin.app import audit
 from bantin.app.context import AppContext
 from bantin.queue.admission import HOME_COUNTRY, cluster_copies
 from bantin.queue.rules import search_criteria
+from bantin.search.match import matching_ids
 from bantin.sources.schedule import QUIET_AFTER
 from bantin.store.alerting import AlertEvent, AlertRule
 from bantin.store.db import dialect_insert
@@ -93,15 +94,19 @@ def _title(story: Story) -> str:
 
 def _in_saved_search(s: Session, rule: AlertRule) -> Callable[[Story], bool]:
     """The rule's saved search narrows its stories as it narrows a queue rule's (queue/rules.py): one copy
-    must match the search's filters (relevance, topic, source, language; its full-text query is not
-    matched, as for queue rules)."""
+    must match the search's filters (relevance, topic, source, language) and its full-text query (the search
+    index answers, as in the search box: search/match.py)."""
     if rule.saved_search_id is None:
         return lambda story: True
-    criteria = search_criteria(s.scalar(select(SavedSearch.filters).where(SavedSearch.id == rule.saved_search_id)))
+    saved = s.execute(select(SavedSearch.filters, SavedSearch.query)
+                      .where(SavedSearch.id == rule.saved_search_id)).first()
+    criteria = search_criteria(saved.filters if saved else None)
+    query = saved.query if saved and saved.query and saved.query.strip() else None
 
     def ok(story: Story) -> bool:
         copies = cluster_copies(s, [story.cluster_id]).get(story.cluster_id, []) if story.cluster_id else []
-        return any(criteria.matches(c.facts()) for c in copies)
+        hits = matching_ids(s, query, [c.article_id for c in copies]) if query else set()
+        return any(criteria.matches(c.facts()) and (query is None or c.article_id in hits) for c in copies)
     return ok
 
 

@@ -148,6 +148,28 @@ def test_a_saved_search_narrows_a_story_rule(ctx: Any, smtp: Smtp) -> None:
     assert fired.story_ids == (flood.id,)
 
 
+def test_a_saved_searchs_words_narrow_a_story_rule(ctx: Any, smtp: Smtp) -> None:
+    """Typed without diacritics, "cau hung duc" finds the bridge story only; the flood story is not alerted."""
+    from bantin.store.office import SavedSearch, User
+
+    news = Newsroom(ctx)
+    news.publish("Báo Thử", "cau", "Nghệ An khánh thành cầu Hưng Đức", BRIDGE)
+    news.publish("Báo Khác", "lu", "Lũ quét cuốn trôi nhà ở xã Mường Típ", FLOOD, T0 + timedelta(hours=1))
+    news.classify()
+    bridge = next(st for st in primary_stories(ctx) if "cầu" in (st.title or ""))
+    with ctx.sessions() as s:
+        user = User(name="analyst", role="analyst")
+        s.add(user)
+        s.flush()
+        search = SavedSearch(user_id=user.id, name="cầu", query='"cau hung duc"', filters="{}")
+        s.add(search)
+        s.flush()
+        add_rule(s, "Cầu Hưng Đức", "new_primary_story", saved_search_id=search.id, created_by="test")
+        s.commit()
+    [fired] = evaluate_rules(ctx)
+    assert fired.story_ids == (bridge.id,) and "Hưng Đức" in fired.why
+
+
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 
 
