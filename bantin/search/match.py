@@ -5,7 +5,9 @@ so a rule admits exactly what the saved search lists."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
+from sqlalchemy import false
 from sqlalchemy.orm import Session
 
 from bantin.search.listing import ArticleFilters, article_query
@@ -27,3 +29,16 @@ def matching_ids(session: Session, query_text: str | None, article_ids: Collecti
     stmt = article_query(ArticleFilters(q=query_text), session.get_bind().dialect.name, query=q)
     stmt = stmt.where(Article.id.in_(sorted(article_ids)))
     return {row.id for row in session.execute(stmt)}
+
+
+def matching_clause(query_text: str, dialect: str) -> Any:
+    """``articles.id IN (the query's matches)``, for a count over many articles (a volume rule on a saved
+    search); a query over its bounds or without any word: a clause that is never true."""
+    try:
+        q = parse(query_text)
+    except QueryError:
+        return false()
+    if q.empty:
+        return false()
+    ids = article_query(ArticleFilters(q=query_text), dialect, query=q).with_only_columns(Article.id)
+    return Article.id.in_(ids.order_by(None))

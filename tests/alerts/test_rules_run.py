@@ -173,13 +173,16 @@ def test_a_saved_searchs_words_narrow_a_story_rule(ctx: Any, smtp: Smtp) -> None
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 
 
-def _articles(ctx: Any, times: list[datetime], tag: str) -> None:
+def _articles(ctx: Any, times: list[datetime], tag: str, title: str = "Bài") -> None:
+    from bantin.search.index import index_articles
+
     with ctx.sessions() as s:
         for i, when in enumerate(times):
-            a = Article(canonical_url=f"http://spike.example.test/{tag}/{i}", title=f"Bài {tag} {i}", text="x",
+            a = Article(canonical_url=f"http://spike.example.test/{tag}/{i}", title=f"{title} {tag} {i}", text="x",
                         published_at=when, language="vi", content_hash=hashlib.sha256(f"{tag}-{i}".encode()).hexdigest())
             s.add(a)
             s.flush()
+            index_articles(s, [a])
             s.add(Classification(article_id=a.id, topics="{}", top_topic="economy", relevance="primary",
                                  relevance_score=1.0, province="Nghệ An", places="[]", language="vi"))
         s.commit()
@@ -206,6 +209,33 @@ def test_a_burst_of_articles_fires_one_volume_alert_with_the_why(ctx: Any, smtp:
     assert evaluate_rules(ctx, NOW) == []  # the same run again: nothing new
     _articles(ctx, [NOW + timedelta(minutes=i) for i in range(12)], "more")  # the burst goes on
     assert evaluate_rules(ctx, NOW + timedelta(minutes=30)) == []  # within the cool-down: silent
+
+
+def test_a_volume_rule_on_a_saved_search_counts_only_what_the_search_finds(ctx: Any, smtp: Smtp) -> None:
+    """The same burst as above, but of articles about something else: a rule on the search "lu lut" stays
+    silent, then fires when the burst is about floods (found without diacritics)."""
+    from bantin.store.office import SavedSearch, User
+
+    with ctx.sessions() as s:
+        user = User(name="analyst", role="analyst")
+        s.add(user)
+        s.flush()
+        search = SavedSearch(user_id=user.id, name="lũ", query='"lu lut"', filters="{}")
+        s.add(search)
+        s.flush()
+        add_rule(s, "Lũ lụt tăng vọt", "volume_spike", saved_search_id=search.id, created_by="test")
+        s.commit()
+    history = [NOW - timedelta(weeks=5) + timedelta(hours=4 * i, minutes=7) for i in range(5 * 7 * 6)]
+    _articles(ctx, [t for t in history if t < NOW - timedelta(hours=2)], "base", "Lũ lụt ở miền núi")
+    _articles(ctx, [NOW - timedelta(minutes=50) + timedelta(minutes=3 * i) for i in range(15)], "burst",
+              "Giá xăng tăng")
+    assert evaluate_rules(ctx, NOW) == []
+    _articles(ctx, [NOW + timedelta(minutes=10 + 3 * i) for i in range(15)], "flood", "Lũ lụt cuốn trôi cầu")
+    [fired] = evaluate_rules(ctx, NOW + timedelta(hours=1, minutes=10))
+    assert fired.kind == "volume_spike" and " bài trong " in fired.why
+    with ctx.sessions() as s:
+        [row] = s.scalars(select(AlertEvent))
+    assert row.count is not None and 8 <= row.count <= 15 + 2  # the floods, not the fuel prices
 
 
 def test_a_dead_feed_fires_once(ctx: Any, smtp: Smtp) -> None:
