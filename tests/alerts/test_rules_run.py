@@ -253,6 +253,34 @@ def test_a_dead_feed_fires_once(ctx: Any, smtp: Smtp) -> None:
     assert evaluate_rules(ctx) == []
 
 
+def test_a_source_rule_on_a_saved_search_watches_only_its_outlets(ctx: Any, smtp: Smtp) -> None:
+    from bantin.store.office import SavedSearch, User
+
+    Newsroom(ctx)
+    with ctx.sessions() as s:
+        sources = dict(s.execute(select(Source.name, Source.id)).tuples().all())
+        user = User(name="analyst", role="analyst")
+        s.add(user)
+        s.flush()
+        search = SavedSearch(user_id=user.id, name="Báo Thử", filters=json.dumps({"source_id": sources["Báo Thử"]}))
+        s.add(search)
+        s.flush()
+        add_rule(s, "Nguồn Báo Thử", "source_quiet", saved_search_id=search.id, created_by="test")
+        feed = s.scalars(select(Feed).where(Feed.source_id == sources["Báo Khác"])).one()
+        start = datetime.now(UTC)
+        for i in range(DEAD_AFTER_FAILURES):
+            on_failure(feed, start + timedelta(hours=5 * i), "connection refused")
+        s.commit()
+    assert evaluate_rules(ctx) == []  # Báo Khác died, but the rule watches Báo Thử only
+    with ctx.sessions() as s:
+        feed = s.scalars(select(Feed).where(Feed.source_id == sources["Báo Thử"])).one()
+        for i in range(DEAD_AFTER_FAILURES):
+            on_failure(feed, start + timedelta(hours=5 * i), "connection refused")
+        s.commit()
+    [fired] = evaluate_rules(ctx)
+    assert fired.why.startswith("Nguồn Báo Thử không tải được")
+
+
 def test_a_quiet_feed_fires_once_and_again_after_it_recovered_and_went_quiet(ctx: Any, smtp: Smtp) -> None:
     from bantin.sources.schedule import QUIET_AFTER, on_success
 
