@@ -121,3 +121,12 @@ def test_an_officer_is_refused_and_a_form_without_the_csrf_token_changes_nothing
     forged = admin.post("/admin/webhooks", data={"csrf_token": "forged", "name": "x", "url": "https://x.vn/h"})
     assert forged.status_code == 403 and "whsec_" not in forged.text
     assert endpoints(web) == [] and audited(web) == []
+
+
+def test_masked_urls_hide_credentials_query_values_and_token_segments() -> None:
+    from bantin.delivery.webhooks import masked_url
+
+    assert masked_url("https://bot:pw@chat.example.gov.vn:8443/h?k=v#frag") == "https://***@chat.example.gov.vn:8443/h?k=***#***"
+    assert masked_url("https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX") == (
+        "https://hooks.slack.com/services/T00000000/B00000000/***")
+    assert masked_url("http://10.0.0.5/hook") == "http://10.0.0.5/hook"  # nothing secret: shown as it is
