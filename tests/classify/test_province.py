@@ -116,12 +116,26 @@ def test_reader_signature_is_a_mention(na: ProvinceMatcher) -> None:
     assert r.relevance == "mention"
 
 
-def test_club_named_only_in_the_lead_is_a_mention(na: ProvinceMatcher) -> None:
+def test_match_report_with_the_club_as_one_side_is_primary(na: ProvinceMatcher) -> None:
+    # issue #12: a match report with the province's club as one of the two sides is the province's story
+    assert na.match("Tiến Linh ghi bàn đầu tiên", summary="Công an TP HCM thắng SLNA 3-1.").relevance == "primary"
     assert (
-        na.match("Tiến Linh ghi bàn đầu tiên", summary="Công an TP HCM thắng SLNA 3-1.").relevance
-        == "mention"
+        na.match(
+            "Hà Nội thắng đậm trên sân khách",
+            summary="CLB Hà Nội đánh bại Sông Lam Nghệ An 3-0 ở vòng 12 V-League.",
+        ).relevance
+        == "primary"
     )
     assert na.match("Highlight SLNA 2-1 Nam Định", None).relevance == "primary"
+
+
+def test_round_summary_or_table_naming_the_club_is_a_mention(na: ProvinceMatcher) -> None:
+    r = na.match(
+        "U.17 HAGL thua đậm trận ra quân",
+        summary="Lượt trận đầu tiên của các bảng B và C: PVF-CAND, SLNA và Hà Nội đều giành trọn 3 điểm.",
+    )
+    assert r.relevance == "mention"
+    assert na.match("Bảng xếp hạng V-League mới nhất: SLNA tạm thoát hiểm", None).relevance == "mention"
 
 
 def test_ha_tinh_works_by_configuration() -> None:
@@ -157,7 +171,10 @@ def test_matcher_beats_substring_baseline_on_dev_set(shared_data: Path) -> None:
 
     labels = load_labels()
     assert len({lab["url"] for lab in labels if lab["province"] == "Nghệ An"}) >= 300
+    for province in ("Hà Tĩnh", "Hưng Yên"):
+        assert len({lab["url"] for lab in labels if lab["province"] == province}) >= 130, province
+    # the tune half only: the held-out half is looked at by `python -m bench.relevance --heldout`, counted
     result = evaluate(labels, join_articles(labels, shared_data / "news" / "rss_articles.jsonl.gz"))
     for province in ("Nghệ An", "Hà Tĩnh", "Hưng Yên"):
-        res = json.loads(json.dumps(result[province]))
+        res = json.loads(json.dumps(result[province]))["tune"]
         assert res["matcher"]["primary"]["f1"] > res["baseline"]["primary"]["f1"], province
