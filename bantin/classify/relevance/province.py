@@ -8,7 +8,7 @@ or the first tokens of the text, where the dateline "(NLĐO) - Sáng 12-3, tại
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bantin.classify.relevance import data as gd
@@ -19,6 +19,7 @@ from bantin.classify.relevance.gazetteer import (
     Gazetteer,
     build_gazetteer,
 )
+from bantin.classify.relevance.learned import learned_places
 from bantin.classify.relevance.placescan import Hit, PlaceScanner
 from bantin.text.vitext import key, prepare
 
@@ -80,11 +81,16 @@ class ProvinceMatcher:
     """Province relevance for one configured province; building the gazetteer happens once per process."""
 
     def __init__(
-        self, province: str = "Nghệ An", include_legacy: bool = True, include_merged: bool = True
+        self,
+        province: str = "Nghệ An",
+        include_legacy: bool = True,
+        include_merged: bool = True,
+        learned: bool = True,
     ) -> None:
-        self.gazetteer = build_gazetteer(province, include_legacy, include_merged)
+        """``learned``: also use the landmarks learned from the archive (:mod:`.learned`)."""
+        self._scanner = _scanner(province, include_legacy, include_merged, learned)
+        self.gazetteer = self._scanner.gaz
         self.province = self.gazetteer.province
-        self._scanner = _scanner(province, include_legacy, include_merged)
         self._crowd = {**self.gazetteer.other_provinces, **{key(r): r for r in gd.REGIONS}}
         self._crowd_first = {k[0] for k in (*self._crowd, *self.gazetteer.places)}
 
@@ -229,5 +235,9 @@ def _summarise(hits: list[Hit]) -> tuple[MatchedPlace, ...]:
 
 
 @lru_cache(maxsize=8)
-def _scanner(province: str, include_legacy: bool, include_merged: bool) -> PlaceScanner:
-    return PlaceScanner(build_gazetteer(province, include_legacy, include_merged))
+def _scanner(province: str, include_legacy: bool, include_merged: bool, learned: bool) -> PlaceScanner:
+    gaz = build_gazetteer(province, include_legacy, include_merged)
+    if learned and (extra := learned_places(gaz)):
+        places = {**extra, **gaz.places}
+        gaz = replace(gaz, places=places, max_len=max(len(k) for k in places))
+    return PlaceScanner(gaz)
