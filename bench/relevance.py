@@ -110,8 +110,13 @@ def evaluate(
             }
             if part == "tune":
                 errors += [
-                    {"province": province, "gold": g, "pred": p, "title": articles[r["url"]]["title"],
-                     "note": r["note"]}
+                    {
+                        "province": province,
+                        "gold": g,
+                        "pred": p,
+                        "title": articles[r["url"]]["title"],
+                        "note": r["note"],
+                    }
                     for r, g, p in zip(rows, gold, ours, strict=True)
                     if g != p
                 ]

@@ -64,14 +64,19 @@ ENGLISH_ALIASES: dict[str, dict[str, float]] = {
     "Hưng Yên": {"Hung Yen": ALIAS_STRONG, "Pho Hien": ALIAS_STRONG, "Thai Binh": ALIAS_STRONG},
 }
 # Words that mark an unaccented field as English rather than Vietnamese written without diacritics.
-ENGLISH_WORDS: frozenset[str] = frozenset("the of in and to a on for with province city from at by is".split())
+ENGLISH_WORDS: frozenset[str] = frozenset(
+    "the of in and to a on for with province city from at by is".split()
+)
 # A field needs this many English function words to be read as English.
 ENGLISH_MIN_WORDS = 2
 
 # Words right before a province name that make it a person's origin, not the story's setting ("quê Nghệ An",
 # "người con xứ Nghệ", "gốc Hà Tĩnh"): a mention unless the story is set there too (issue #12's boundary rule).
 ORIGIN_CUES: frozenset[tuple[str, ...]] = frozenset(
-    tuple(w.split()) for w in "quê, quê ở, quê gốc, quê hương, gốc, người con, xuất thân từ, sinh ra ở, sinh ra tại".split(", ")
+    tuple(w.split())
+    for w in "quê, quê ở, quê gốc, quê hương, gốc, người con, xuất thân từ, sinh ra ở, sinh ra tại".split(
+        ", "
+    )
 )
 # Words opening a regional range ("từ Thanh Hoá đến Hà Tĩnh", "các tỉnh từ Nghệ An - Quảng Trị"): a place
 # inside the range is one of many, a mention.
@@ -84,7 +89,9 @@ RANGE_MAX_TOKENS = 16  # "từ nút giao Nghi Sơn (Thanh Hoá) đến nút giao
 # so the story is the province's (issue #12's boundary rule), even when the title names only the other team.
 MATCH_WORDS: frozenset[tuple[str, ...]] = frozenset(
     tuple(w.split())
-    for w in "thắng, thua, hoà, hòa, đánh bại, cầm hoà, cầm hòa, trận đấu, trận cầu, thất bại trước, chia điểm".split(", ")
+    for w in "thắng, thua, hoà, hòa, đánh bại, cầm hoà, cầm hòa, trận đấu, trận cầu, thất bại trước, chia điểm".split(
+        ", "
+    )
 )
 # ... unless it reads as a round summary or a table, where the club is one of many: a mention.
 ROUND_WORDS: frozenset[tuple[str, ...]] = frozenset(
@@ -95,8 +102,15 @@ ROUND_TITLE_PREFIXES: tuple[str, ...] = ("bảng xếp hạng",)
 
 # Aliases that name a sports club or its ground.
 CLUB_ALIASES: frozenset[str] = frozenset(
-    {"SLNA", "Sông Lam Nghệ An", "sân Vinh", "Hồng Lĩnh Hà Tĩnh", "CLB Hà Tĩnh", "Song Lam Nghe An",
-     "Hong Linh Ha Tinh"}
+    {
+        "SLNA",
+        "Sông Lam Nghệ An",
+        "sân Vinh",
+        "Hồng Lĩnh Hà Tĩnh",
+        "CLB Hà Tĩnh",
+        "Song Lam Nghe An",
+        "Hong Linh Ha Tinh",
+    }
 )
 
 # Macro-regions: a title or lead naming them next to the province is a regional roundup (counted as "others").

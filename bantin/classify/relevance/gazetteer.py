@@ -114,7 +114,7 @@ class _Builder:
         self.other_provinces: dict[tuple[str, ...], str] = {}
         self.elsewhere_major: set[tuple[str, ...]] = set()
         self.owners: dict[tuple[str, ...], set[str]] = {}
-        self.kinds_2025: dict[tuple[str, str], set[str]] = {}  # (kind, key) -> 2025 provinces
+        self.kinds_2025: dict[tuple[str, tuple[str, ...]], set[str]] = {}  # (kind, key) -> 2025 provinces
         self.ours_2025: dict[tuple[str, ...], set[str]] = {}  # our 2025 unit key -> its kinds
 
     def count_2025(self, name: str, kind: str, province: str, ours: bool) -> None:
@@ -258,7 +258,9 @@ def _english(province: str, places: dict[tuple[str, ...], Place]) -> dict[tuple[
     }
     for alias, weight in gd.ENGLISH_ALIASES.get(province, {}).items():
         kind = "club" if alias in gd.CLUB_ALIASES else "alias"
-        out[folded_key(alias)] = Place(alias, kind, province, weight, True)
+        out.setdefault(
+            folded_key(alias), Place(alias, kind, province, weight, True)
+        )  # "Nghe An" stays Nghệ An
     return out
 
 

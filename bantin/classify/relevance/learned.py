@@ -54,7 +54,10 @@ LANDMARK_HEADS: frozenset[tuple[str, ...]] = frozenset(
         "đập, hang, thác, chợ, làng, khu đô thị, đô thị, cửa khẩu, bến, suối, khu du lịch, cao tốc, đường"
     ).split(", ")
 )
-_ROAD_HEADS = {("cao", "tốc"), ("đường",)}  # "cao tốc Bãi Vọt - Hàm Nghi" names a road, learned only if unique
+_ROAD_HEADS = {
+    ("cao", "tốc"),
+    ("đường",),
+}  # "cao tốc Bãi Vọt - Hàm Nghi" names a road, learned only if unique
 
 
 def _candidates(toks: list[str], lows: list[str]) -> Iterator[tuple[str, ...]]:
@@ -114,9 +117,7 @@ def learn(items: list[tuple[str, str]], place: Callable[[str, str], str]) -> dic
             st[1] += where != "unplaced"
             st[2] += 1
     return {
-        " ".join(c): st
-        for c, st in stats.items()
-        if st[1] >= MIN_SUPPORT and st[0] / st[1] >= MIN_PRECISION
+        " ".join(c): st for c, st in stats.items() if st[1] >= MIN_SUPPORT and st[0] / st[1] >= MIN_PRECISION
     }
 
 
@@ -157,7 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     from bantin.classify.relevance.province import ProvinceMatcher
 
     root = Path(__file__).resolve().parents[3]
-    ap = argparse.ArgumentParser(description="Học địa danh từ kho tin (distant supervision) / learn landmarks")
+    ap = argparse.ArgumentParser(
+        description="Học địa danh từ kho tin (distant supervision) / learn landmarks"
+    )
     ap.add_argument("--province", required=True)
     ap.add_argument("--archive", type=Path, default=root.parent / "shared/data/news/rss_articles.jsonl.gz")
     ap.add_argument("--exclude-labelled", action="store_true", help="leave out the dev set's URLs")
@@ -168,7 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     exclude: set[str] = set()
     labels = root / "data/relevance/dev_labels.jsonl"
     if args.exclude_labelled and labels.is_file():
-        exclude = {json.loads(line)["url"] for line in labels.read_text(encoding="utf-8").splitlines() if line}
+        exclude = {
+            json.loads(line)["url"] for line in labels.read_text(encoding="utf-8").splitlines() if line
+        }
     try:
         matcher = ProvinceMatcher(args.province, learned=False)
     except ValueError as e:
@@ -191,7 +196,11 @@ def main(argv: list[str] | None = None) -> int:
     stored = dict(_stored())
     stored[matcher.province] = dict(sorted(names.items()))
     PATH.write_text(json.dumps(stored, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(json.dumps({"province": matcher.province, "items": len(items), "learned": len(names)}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {"province": matcher.province, "items": len(items), "learned": len(names)}, ensure_ascii=False
+        )
+    )
     return 0
 
 

@@ -30,8 +30,13 @@ MAX_BLOCKER_LEN = 4
 _SENTENCE_START = set(".!?:;\"'“”‘’-–—|()[]")
 _PERSONAL_KINDS = ("province", "alias", "club", "region")
 # Designators that say which kind of 2025 unit follows.
-_ADMIN_DESIGNATORS = {("xã",): "commune", ("x",): "commune", ("phường",): "ward", ("p",): "ward",
-                      ("đặc", "khu"): "special zone"}
+_ADMIN_DESIGNATORS = {
+    ("xã",): "commune",
+    ("x",): "commune",
+    ("phường",): "ward",
+    ("p",): "ward",
+    ("đặc", "khu"): "special zone",
+}
 # Kinds that name the province as a whole: never dropped for another province named nearby.
 _LEVEL = ("province", "province(merged)", "alias", "club", "region")
 
@@ -257,4 +262,3 @@ class PlaceScanner:
             return False
         inside = window[len(window) - 1 - window[::-1].index("(") :]
         return ")" not in inside and "tuổi" in inside
-
