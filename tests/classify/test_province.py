@@ -272,3 +272,16 @@ def test_match_report_with_song_lam_nghe_an_as_one_side_is_primary(na: ProvinceM
         summary="CLB Hà Nội giành chiến thắng 3-1 trên sân Sông Lam Nghệ An ở vòng 12 V-League.",
     )
     assert r.relevance == "primary"
+
+
+def test_dev_set_split_is_stable_and_gives_each_province_both_halves() -> None:
+    from bench.relevance import load_labels, part_of
+
+    labels = load_labels()
+    for province in ("Nghệ An", "Hà Tĩnh", "Hưng Yên"):
+        parts = [part_of(lab["url"]) for lab in labels if lab["province"] == province]
+        assert {"tune", "heldout"} == set(parts), province
+        assert min(parts.count("tune"), parts.count("heldout")) >= len(parts) // 3, province
+    # the half depends on the URL alone: the same URL lands in the same half in every province and every run
+    url = labels[0]["url"]
+    assert part_of(url) == part_of(str(url)) and part_of(url) in ("tune", "heldout")
