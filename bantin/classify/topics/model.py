@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.optimize import minimize_scalar
 from scipy.special import expit, log_softmax, softmax
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
@@ -105,6 +104,8 @@ class TopicModel(BaseEstimator):
 
     def _fit_temperature(self, texts: list[str], labels: list[str]) -> float:
         """T of softmax(decision / T) minimising the log loss on (texts, labels)."""
+        from scipy.optimize import minimize_scalar  # fitting only: loading a model for scoring stays lighter
+
         keep = [i for i, lab in enumerate(labels) if lab in set(self.classes_)]
         if not keep:
             return 1.0
