@@ -22,7 +22,9 @@ The crawl runs as shipped: extraction in worker processes, one per usable core (
 extracts on the reactor thread instead, as before the pool existed; the per-stage extraction timings below
 are only seen then). The Twisted reactor runs once per process, so the crawl runs once. ratio = pipeline
 pages/s over bare pages/s, bare taken from the mean of the two bare wall times (load drift on a shared
-machine hits both). CPU ratios count the workers' CPU too (read from /proc before the pool shuts down).
+machine hits both). CPU ratios count the workers' CPU too (read from /proc before the pool shuts down); the
+fork server they are forked from (imports and warm-up, once per crawler process) is reported apart, not counted,
+as bare trafilatura's imports and first call are not.
 
 Usage: ``python bench/throughput.py [--extract-workers N] [--fundus-per-country N] [--profile FILE.prof]``;
 prints one JSON object.
