@@ -34,12 +34,9 @@ MAX_AUTO_WORKERS = 4
 EXTRACT_TIMEOUT_S = 60.0
 # Workers are replaced after this many pages: bounds slow growth in lxml/trafilatura caches.
 TASKS_PER_WORKER = 2000
-# What the fork server imports once, so that new workers start warm.
-PRELOAD = ["bantin.extract.article"]
-# A tiny page run once by each new worker: first-call initialisation is not charged to a real page.
-WARM_PAGE = (b"<html><head><title>Kh\xe1\xbb\x9fi \xc4\x91\xe1\xbb\x99ng</title></head><body><article>"
-             b"<p>Xin ch\xc3\xa0o, \xc4\x91\xc3\xa2y l\xc3\xa0 trang kh\xe1\xbb\x9fi \xc4\x91\xe1\xbb\x99ng.</p>"
-             b"</article></body></html>")
+# What the fork server imports once, so that new workers start warm: the extraction modules and their lazily
+# built state (bantin.extract.warm runs two tiny pages at import), inherited by every worker forked from it.
+PRELOAD = ["bantin.extract.article", "bantin.extract.warm"]
 
 
 class ExtractionFailed(Exception):
@@ -63,7 +60,9 @@ def _exit_with_parent() -> None:
 
 def _start_worker() -> None:
     threading.Thread(target=_exit_with_parent, name="bantin-parent-watch", daemon=True).start()
-    extract_article(WARM_PAGE, "http://warm.invalid/", "text/html; charset=utf-8")
+    from bantin.extract.warm import warm  # imported (and run) by the fork server already: then a no-op
+
+    warm()
 
 
 def extract_counted(body: bytes, url: str, content_type: str | None, hint: dict[str, Any],
