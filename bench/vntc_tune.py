@@ -211,14 +211,36 @@ def report(name: str, dec: np.ndarray, part: str, m: dict[str, np.ndarray], base
             "n_fit": len(tr), "n_eval": len(te), "seconds": round(seconds, 1)}
 
 
+def on_split(split: str, views: list[str], m: dict[str, np.ndarray]) -> dict:
+    """Views (or a+b ensembles) pooled over the folds of a bench/vntc_split.py split: not a tune or final part."""
+    y, gold, preds = m["label"], [], {v: [] for v in views}
+    for k, (tr, te) in enumerate(vs.splits(split, m)):
+        gold.append(y[te])
+        classes = np.unique(y[tr])
+        for v in views:
+            dec = 0
+            for part in v.split("+"):
+                path = vc.CACHE / f"dec_{split}{k}_{part}.npy"
+                if not path.exists():
+                    np.save(path, VIEWS[part](tr, te, y))
+                dec = dec + np.load(path)
+            preds[v].append(classes[np.argmax(dec, axis=1)])
+    g = np.concatenate(gold)
+    return {"split": split, **{v: vs.score(g, np.concatenate(p)) for v, p in preds.items()}}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--view", action="append", default=[], choices=sorted(VIEWS))
     ap.add_argument("--ensemble", action="append", default=[], help="views joined by + (decision scores summed)")
     ap.add_argument("--part", choices=[*TUNE_SOURCES, "final"], default="tn",
                     help="tune part (tn, nld) or the final part (count every look at it)")
+    ap.add_argument("--on-split", choices=vs.NAMES, help="pool the views over a split's folds instead")
     args = ap.parse_args()
     m = vc.meta()
+    if args.on_split:
+        print(json.dumps(on_split(args.on_split, args.view + args.ensemble, m)))
+        return
     part = args.part
     base = decisions("plain", part, m)
     for v in args.view:
