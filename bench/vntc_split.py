@@ -78,7 +78,6 @@ def neardup_groups(m: dict[str, np.ndarray]) -> np.ndarray:
         for b in members[1:]:
             if find(a) != find(b) and np.mean(sigs[a] == sigs[b]) >= VERIFY_JACCARD:
                 parent[find(b)] = find(a)
-    groups = np.array([find(i) for i in range(len(sigs))])
     # exact duplicates (identical text, e.g. the two-label texts) always share a cluster
     for ids in _by_key(m["exact"]).values():
         for b in ids[1:]:

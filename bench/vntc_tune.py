@@ -1,6 +1,7 @@
 """Tuning on the chosen official-test-like VNTC split (#12): every idea on a tune part, the winner on a final part.
 
     PYTHONPATH=. python -m bench.vntc_tune --view NAME [--view NAME ...] [--ensemble A+B] [--part tn|nld|final]
+    PYTHONPATH=. python -m bench.vntc_tune --on-split random_grouped --view plain --ensemble A+B
 
 The chosen split (bench/vntc_split.py, ``CHOSEN``: Tuổi Trẻ held out) holds out its validation part; that
 part is the *final* part here, looked at only with ``--part final``. Tuning happens inside its training side
