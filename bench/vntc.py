@@ -1,6 +1,11 @@
 """VNTC figures for the text classifier: honest 5-fold CV, training time, size, speed vs the baseline.
 
     .venv/bin/python -m bench.vntc [--folds 5] [--plain] [--limit N]     (prints JSON)
+    PYTHONPATH=. .venv/bin/python -m bench.vntc --split leave_tt_out      (one split of bench/vntc_split.py)
+
+``--split NAME`` trains the plain baseline, bantin's TextClassifier and the #12 model
+(bantin.classify.topics.vntc_model) on the split's training side, from the texts, and reports all three on
+its validation part (accuracy, macro-F1, accuracy at the official test's label mix), the baseline beside.
 
 Reads ../shared/data/vntc/train.jsonl.gz in place. CV folds are grouped by exact text
 (StratifiedGroupKFold) so duplicated texts - including the 49 texts carrying two labels - never
@@ -158,6 +163,34 @@ def topics_bench(test_share: float = 0.15) -> dict:
     }
 
 
+def split_bench(name: str) -> dict:
+    """The three models on one split of bench/vntc_split.py (the chosen one: ``leave_tt_out``)."""
+    from bantin.classify.topics.vntc_model import VntcTextModel
+    from bench import vntc_cache, vntc_split
+
+    m = vntc_cache.meta()
+    texts = vntc_cache.texts()
+    out: dict = {"split": name, "folds": []}
+    for tr, te in vntc_split.splits(name, m):
+        train, test, y = [texts[i] for i in tr], [texts[i] for i in te], m["label"]
+        fold: dict = {"n_train": len(tr), "n_test": len(te)}
+        models = {"baseline": make_pipeline(TfidfVectorizer(**vntc_cache.BASELINE), LinearSVC()),
+                  "bantin_textmodel": TextClassifier(calibrate=False), "vntc_model": VntcTextModel()}
+        for key, model in models.items():
+            t0 = time.perf_counter()
+            model.fit(train, y[tr])
+            fit_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            pred = model.predict(test)
+            fold[key] = {**vntc_split.score(y[te], pred), "fit_s": round(fit_s, 1),
+                         "predict_docs_per_s": round(len(test) / (time.perf_counter() - t0), 1)}
+        for key in ("bantin_textmodel", "vntc_model"):
+            fold[key]["gain_vs_baseline"] = round(fold[key]["accuracy"] - fold["baseline"]["accuracy"], 2)
+        out["folds"].append(fold)
+        print(json.dumps({"progress": fold}), flush=True)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--folds", type=int, default=5)
@@ -165,7 +198,15 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--skip-cv", action="store_true")
     ap.add_argument("--topics", action="store_true", help="only the taxonomy TopicModel figures")
+    ap.add_argument("--split", help="phép chia của bench/vntc_split.py (a split name, e.g. leave_tt_out)")
     args = ap.parse_args()
+    if args.split:
+        from bench.vntc_split import NAMES
+
+        if args.split not in NAMES:
+            raise SystemExit(f"không có phép chia '{args.split}' (unknown split); có: {', '.join(NAMES)}")
+        print(json.dumps(split_bench(args.split), ensure_ascii=False, indent=1))
+        return
     if args.topics:
         print(json.dumps(topics_bench(), ensure_ascii=False, indent=1))
         return
