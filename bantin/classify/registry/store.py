@@ -140,14 +140,32 @@ def versions(session: Session, name: str | None = None) -> list[ModelVersion]:
 
 
 def get_version(session: Session, name: str, version: int | None = None) -> ModelVersion:
-    """``version`` of ``name``, or (None) its promoted version; RegistryError when there is none."""
-    q = select(ModelVersion).where(ModelVersion.name == name)
-    q = q.where(ModelVersion.version == version) if version is not None else q.where(ModelVersion.status == PROMOTED)
-    mv = session.scalar(q)
-    if mv is None:
-        what = f"version {version}" if version is not None else "promoted version"
-        raise RegistryError(f"mô hình {name!r} không có phiên bản (model has no {what}); see `bantin model list`")
-    return mv
+    """``version`` of ``name``, or (None) its promoted version; RegistryError (one line saying which of the
+    three is missing: the name, the version, a promoted version) when there is none."""
+    rows = {mv.version: mv for mv in session.scalars(select(ModelVersion).where(ModelVersion.name == name))}
+    if not rows:
+        raise RegistryError(f"không có mô hình (no model) {name!r}; see `bantin model list`")
+    if version is not None:
+        if version not in rows:
+            known = ", ".join(str(v) for v in sorted(rows))
+            raise RegistryError(f"mô hình {name!r} không có phiên bản (has no version) {version}; versions: {known}")
+        return rows[version]
+    live = next((mv for mv in rows.values() if mv.status == PROMOTED), None)
+    if live is None:
+        newest = max(rows)
+        raise RegistryError(f"mô hình {name!r} chưa có phiên bản được dùng (has no promoted version): "
+                            f"`bantin model promote {name}`, or pick one with --model {name}@{newest}")
+    return live
+
+
+def parse_ref(ref: str) -> tuple[str, int | None]:
+    """``NAME`` or ``NAME@VERSION`` (a positive integer) as (name, version or None); RegistryError otherwise."""
+    name, sep, raw = ref.strip().partition("@")
+    if not sep:
+        return check_name(name), None
+    if not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+        raise RegistryError(f"--model {ref!r}: expected NAME or NAME@VERSION with VERSION a number ≥ 1")
+    return check_name(name), int(raw)
 
 
 def promoted(session: Session, name: str) -> ModelVersion | None:
