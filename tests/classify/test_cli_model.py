@@ -132,7 +132,7 @@ def test_a_new_names_first_version_classifies_at_once_and_name_at_version_picks_
     assert len(audits(db_url, "model.promote")) == 1  # the second version waits for the gate
     assert [r["label"] for r in _classified(env, texts, "--model", "fresh")[0]] == list(VOCAB)
     out, stderr = _classified(env, texts, "--model", "fresh@2")
-    assert [r["label"] for r in out] == [r[1] for r in swapped([(t, k) for t, k in zip(texts, VOCAB)])]
+    assert [r["label"] for r in out] == [lab for _, lab in swapped(list(zip(texts, VOCAB, strict=True)))]
     assert "label: fresh v2" in stderr
     listed = json.loads(run("model", "list", "fresh", "--json").stdout)
     assert [(r["version"], r["status"]) for r in listed] == [(1, "promoted"), (2, "candidate")]

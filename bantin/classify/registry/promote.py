@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -83,7 +84,7 @@ def promote(
     session.flush()
     target.status, target.promoted_at, target.promoted_by = PROMOTED, utcnow(), actor
     target.forced, target.notes = force, (reason if force else target.notes)
-    extra = {"first_version": True} if first else {}
+    extra: dict[str, Any] = {"first_version": True} if first else {}
     audit.record(session, actor, "model.promote", name=name, version=target.version, forced=force, reason=reason,
                  previous=current.version if current else None, new_macro_f1=new_score, previous_macro_f1=cur_score,
                  **extra)
