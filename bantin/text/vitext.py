@@ -47,15 +47,25 @@ def prepare(text: str) -> tuple[list[str], list[str]]:
         text = unicodedata.normalize("NFC", text)
     toks = _TOKEN.findall(text)
     low = text.lower()
-    lows = _TOKEN.findall(low)
-    if len(lows) != len(toks):  # a rare character whose lowercase form splits a token
-        lows = [t.lower() for t in toks]
+    if len(low) == len(text) and "\u03a3" not in text:
+        # lower() went character by character (Σ is its one context rule) and no character changes class
+        # (\w, \s, other) when lowercased, so the tokens of ``low`` are the lowered tokens: lower and retone
+        # them as one string (whitespace never occurs inside a token). ~1.5x faster on full articles.
+        lows = _TONE_HINT.sub(_retone_match, "\n".join(toks).lower()).split("\n") if toks else []
+    else:
+        lows = _TOKEN.findall(low)
+        if len(lows) != len(toks):  # a rare character whose lowercase form splits a token
+            lows = [t.lower() for t in toks]
+        if _TONE_HINT.search(low):
+            lows = [_TONE_MAP.get(t[-2:], "") and _retone(t) or t for t in lows]
     if _ABBREV_HINT.search(text):
         keep = [i for i, t in enumerate(toks) if not (t == "." and i and toks[i - 1] in _ABBREVS)]
         toks, lows = [toks[i] for i in keep], [lows[i] for i in keep]
-    if _TONE_HINT.search(low):
-        lows = [_TONE_MAP.get(t[-2:], "") and _retone(t) or t for t in lows]
     return toks, lows
+
+
+def _retone_match(m: re.Match[str]) -> str:
+    return _TONE_MAP[m.group(0)]
 
 
 def tokens(text: str) -> list[str]:
