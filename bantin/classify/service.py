@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -52,22 +54,40 @@ class Classifier:
     _detect: Callable[[str], str] = field(default=lambda t: "other", repr=False)
 
     def classify(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """One result per row (rows must have text): label/scores, topics, province, language."""
+        """One result per row (rows must have text): label/scores, topics, province, language.
+
+        The two models run in a second thread (:func:`_model_thread`) while this one matches places and
+        detects languages: vectorising and scoring are numpy/scipy loops that release the GIL, the matcher is
+        Python, so on two cores the two halves overlap. Each result is the same as computed one after the other.
+        """
         texts = [row_text(r) or "" for r in rows]
-        topics = topic_scores(self.topic_model, texts) if self.topic_model is not None else [{} for _ in texts]
-        extra = label_scores(self.extra.model, texts) if self.extra is not None else None
+        models = _model_thread().submit(self._model_scores, texts)
+        places, languages = [], []
+        for row, text in zip(rows, texts, strict=True):
+            places.append(self.matcher.match(
+                title=_s(row.get("title")), text=_s(row.get("text")), summary=_s(row.get("summary"))).to_dict())
+            stored = row.get("language")  # the article's stored answer of the same detector: never a second opinion
+            languages.append(stored if stored in LANGUAGES else self._detect(text))
+        topics, extra = models.result()
         results = []
-        for i, (row, text) in enumerate(zip(rows, texts, strict=True)):
+        for i in range(len(rows)):
             res: dict[str, Any] = {}
             if extra is not None:
                 res["label"], res["scores"] = extra[i]
-            res["topics"] = topics[i]
-            res["province"] = self.matcher.match(
-                title=_s(row.get("title")), text=_s(row.get("text")), summary=_s(row.get("summary"))).to_dict()
-            stored = row.get("language")  # the article's stored answer of the same detector: never a second opinion
-            res["language"] = stored if stored in LANGUAGES else self._detect(text)
+            res["topics"], res["province"], res["language"] = topics[i], places[i], languages[i]
             results.append(res)
         return results
+
+    def _model_scores(self, texts: list[str]) -> tuple[list[dict[str, float]], list[tuple[str, dict[str, float]]] | None]:
+        topics = topic_scores(self.topic_model, texts) if self.topic_model is not None else [{} for _ in texts]
+        extra = label_scores(self.extra.model, texts) if self.extra is not None else None
+        return topics, extra
+
+
+@lru_cache(maxsize=1)
+def _model_thread() -> ThreadPoolExecutor:
+    """One worker thread per process for the models' part of every batch (see Classifier.classify)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="classify-models")
 
 
 def _s(value: Any) -> str | None:
@@ -131,13 +151,24 @@ class LazyMatcher:
     @property
     def matcher(self) -> Any:
         if self._matcher is None:
+            from bantin.classify.relevance import gazetteer_cache
             from bantin.classify.relevance.province import ProvinceMatcher
 
+            gazetteer_cache.use_directory(_cache_dir())  # a second start reads the built gazetteer from there
             self._matcher = ProvinceMatcher(self.province)
         return self._matcher
 
     def match(self, title: str | None = None, text: str | None = None, summary: str | None = None) -> Any:
         return self.matcher.match(title=title, text=text, summary=summary)
+
+
+def _cache_dir() -> Path | None:
+    from bantin.app.settings import get_settings
+
+    try:
+        return get_settings().cache_dir
+    except ValueError:  # settings that do not validate: the command reports them; the gazetteer is only slower
+        return None
 
 
 def build_classifier(

@@ -107,14 +107,18 @@ def test_an_unwritable_cache_directory_only_costs_the_build(tmp_path: Path, capl
 def test_the_real_gazetteer_read_back_from_the_settings_cache_equals_the_built_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from bantin.classify.service import LazyMatcher
+
     monkeypatch.setenv("BANTIN_DATA_DIR", str(tmp_path / "data"))
     get_settings.cache_clear()
     try:
+        assert LazyMatcher(PROVINCE).matcher.province == PROVINCE  # points the cache at settings.cache_dir
         before = gc.stats.copy()
         built = build_gazetteer.__wrapped__(PROVINCE)  # type: ignore[attr-defined]  # past the in-process lru_cache
         again = build_gazetteer.__wrapped__(PROVINCE)  # type: ignore[attr-defined]
     finally:
+        gc.use_directory(None)
         get_settings.cache_clear()
-    assert (gc.stats - before) == {"built": 1, "loaded": 1}
+    assert (gc.stats - before) in ({"built": 1, "loaded": 1}, {"loaded": 2})  # (the matcher may have built it)
     assert again == built and len(again.places) > 100 and again.max_len == built.max_len
     assert list(tmp_path.glob("data/cache/gazetteer-nghean-11-*.json"))

@@ -1,7 +1,8 @@
 """The built gazetteer, cached on disk: building it reads the whole country's units (1-3 s); the cache reads in
 about a tenth of that.
 
-The cache file lives in ``settings.cache_dir`` and is keyed by everything the build reads: the versions of the
+The cache file lives in the directory :func:`use_directory` names (``settings.cache_dir``, set by
+``classify.service``; without one nothing is cached) and is keyed by everything the build reads: the versions of the
 packages it is built from (vietnam-provinces, vietnamadminunits, underthesea for the Viet74K word list), the
 sha256 of bantin's own gazetteer code and data (every file of ``bantin/classify/relevance/`` and the text
 helpers it keys names with) and the build's arguments. An edit to any of them gives another key, so a stale
@@ -84,15 +85,14 @@ def cache_file(directory: Path, province: str, include_legacy: bool, include_mer
     return directory / f"{_slug(province, include_legacy, include_merged)}-{key[:24]}.json"
 
 
-def default_directory() -> Path | None:
-    """``settings.cache_dir``; None (no caching) when the settings cannot be read."""
-    try:
-        from bantin.app.settings import get_settings
+def use_directory(directory: Path | None) -> None:
+    """Where gazetteers are cached from now on in this process (None: nowhere). Set by whoever knows the
+    settings (``classify.service`` sets ``settings.cache_dir``): this package reads no settings itself."""
+    global _directory
+    _directory = directory
 
-        return get_settings().cache_dir
-    except Exception as exc:  # noqa: BLE001 - a bad setting elsewhere must not stop place matching
-        log.warning("gazetteer cache off: settings unreadable (%s)", type(exc).__name__)
-        return None
+
+_directory: Path | None = None
 
 
 def cached_build(
@@ -100,7 +100,7 @@ def cached_build(
     directory: Path | None = None,
 ) -> Any:
     """The gazetteer from its cache file when there is a good one, else ``build()`` (then written for next time)."""
-    directory = directory if directory is not None else default_directory()
+    directory = directory if directory is not None else _directory
     if directory is None:
         stats["built"] += 1
         return build()
