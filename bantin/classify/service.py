@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -54,40 +52,34 @@ class Classifier:
     _detect: Callable[[str], str] = field(default=lambda t: "other", repr=False)
 
     def classify(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """One result per row (rows must have text): label/scores, topics, province, language.
-
-        The two models run in a second thread (:func:`_model_thread`) while this one matches places and
-        detects languages: vectorising and scoring are numpy/scipy loops that release the GIL, the matcher is
-        Python, so on two cores the two halves overlap. Each result is the same as computed one after the other.
-        """
+        """One result per row (rows must have text): label/scores, topics, province, language."""
         texts = [row_text(r) or "" for r in rows]
-        models = _model_thread().submit(self._model_scores, texts)
-        places, languages = [], []
-        for row, text in zip(rows, texts, strict=True):
-            places.append(self.matcher.match(
-                title=_s(row.get("title")), text=_s(row.get("text")), summary=_s(row.get("summary"))).to_dict())
-            stored = row.get("language")  # the article's stored answer of the same detector: never a second opinion
-            languages.append(stored if stored in LANGUAGES else self._detect(text))
-        topics, extra = models.result()
+        topics = topic_scores(self.topic_model, texts) if self.topic_model is not None else [{} for _ in texts]
+        extra = label_scores(self.extra.model, texts) if self.extra is not None else None
         results = []
-        for i in range(len(rows)):
+        for i, (row, text) in enumerate(zip(rows, texts, strict=True)):
             res: dict[str, Any] = {}
             if extra is not None:
                 res["label"], res["scores"] = extra[i]
-            res["topics"], res["province"], res["language"] = topics[i], places[i], languages[i]
+            res["topics"] = topics[i]
+            res["province"] = self.matcher.match(
+                title=_s(row.get("title")), text=_s(row.get("text")), summary=_s(row.get("summary"))).to_dict()
+            stored = row.get("language")  # the article's stored answer of the same detector: never a second opinion
+            res["language"] = stored if stored in LANGUAGES else self._detect(text)
             results.append(res)
         return results
 
-    def _model_scores(self, texts: list[str]) -> tuple[list[dict[str, float]], list[tuple[str, dict[str, float]]] | None]:
-        topics = topic_scores(self.topic_model, texts) if self.topic_model is not None else [{} for _ in texts]
-        extra = label_scores(self.extra.model, texts) if self.extra is not None else None
-        return topics, extra
 
+def widened(model: Any) -> Any:
+    """``model`` with float16 coefficients held as float32: every batch's ``decision_function`` converts them to
+    float32 (3.5 M values for the topic model, 13 ms per batch of 256 rows); converting once gives the very same
+    float32 values (float16 → float32 is exact), so every score is unchanged. Costs ~2x their memory (~14 MB)."""
+    import numpy as np
 
-@lru_cache(maxsize=1)
-def _model_thread() -> ThreadPoolExecutor:
-    """One worker thread per process for the models' part of every batch (see Classifier.classify)."""
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="classify-models")
+    coef = getattr(model, "coef_", None)
+    if isinstance(coef, np.ndarray) and coef.dtype == np.float16:
+        model.coef_ = coef.astype(np.float32)
+    return model
 
 
 def _s(value: Any) -> str | None:
@@ -178,6 +170,8 @@ def build_classifier(
     """The classifier of the promoted models, plus ``model_name`` (its promoted version, or ``model_version``);
     raises RegistryError/ArtifactError when that model cannot load."""
     extra = load(session, models_dir, model_name, model_version) if model_name else None
+    if extra is not None:
+        extra.model = widened(extra.model)
     topic_mv = promoted(session, TOPIC_MODEL_NAME)
     if topic_mv is not None:
         loaded = load(session, models_dir, TOPIC_MODEL_NAME, topic_mv.version)
@@ -185,6 +179,7 @@ def build_classifier(
     else:
         topic_model, version_id = default_topic_model(), None
         origin = "default" if topic_model is not None else "none"
+    topic_model = widened(topic_model) if topic_model is not None else None
     return Classifier(province, LazyMatcher(province), topic_model, version_id, origin, extra, language_detector())
 
 
