@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -32,7 +33,7 @@ from typing import Any
 log = logging.getLogger("bantin.classify")
 
 # Bumped when the file layout below changes: old files are then simply stale.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 # The packages the gazetteer is built from (their versions are part of the key).
 PACKAGES = ("vietnam-provinces", "vietnamadminunits", "underthesea")
 # bantin's own code and data the build depends on, beside this package's directory (hashed file by file).
@@ -165,14 +166,27 @@ def _encode(x: Any) -> Any:
     if isinstance(x, list):
         return {"L": [_encode(v) for v in x]}
     if isinstance(x, frozenset | set):
-        return {"F" if isinstance(x, frozenset) else "S": sorted((_encode(v) for v in x), key=_sort_key)}
+        tag = "F" if isinstance(x, frozenset) else "S"
+        if x and all(_is_words(v) for v in x):  # name keys: one string each, read back with one split
+            return {tag + "K": sorted(" ".join(v) for v in x)}
+        return {tag: sorted((_encode(v) for v in x), key=_sort_key)}
     if isinstance(x, dict):
+        if x and all(_is_words(k) for k in x):
+            return {"DK": [[" ".join(k), _encode(v)] for k, v in x.items()]}
         return {"D": [[_encode(k), _encode(v)] for k, v in x.items()]}
     cls = type(x)
     if dataclasses.is_dataclass(x) and cls.__module__.startswith(ALLOWED_MODULE_PREFIX):
         return {"C": f"{cls.__module__}:{cls.__qualname__}",
                 "f": {f.name: _encode(getattr(x, f.name)) for f in dataclasses.fields(x) if f.init}}
     raise TypeError(f"cannot cache a {cls.__module__}.{cls.__qualname__}")
+
+
+def _is_words(v: Any) -> bool:
+    """A non-empty tuple of non-empty strings without whitespace: a name key, joinable by spaces and back."""
+    return type(v) is tuple and bool(v) and all(type(t) is str and _WORD.fullmatch(t) for t in v)
+
+
+_WORD = re.compile(r"\S+")
 
 
 def _sort_key(v: Any) -> str:
@@ -188,6 +202,8 @@ def _decode(x: Any) -> Any:
         return tuple(_decode(v) for v in x)
     if not isinstance(x, dict) or len(x) not in (1, 2):
         raise CacheFormatError(f"unexpected {type(x).__name__}")
+    if "FK" in x or "SK" in x or "DK" in x:
+        return _decode_keyed(x)
     if "L" in x:
         return [_decode(v) for v in _list(x["L"])]
     if "F" in x:
@@ -202,6 +218,19 @@ def _decode(x: Any) -> Any:
     if "C" in x and isinstance(x.get("f"), dict):
         return _construct(str(x["C"]), {str(k): _decode(v) for k, v in x["f"].items()})
     raise CacheFormatError(f"unknown tag {sorted(x)}")
+
+
+def _decode_keyed(x: dict[str, Any]) -> Any:
+    (tag, items), = x.items()
+    items = _list(items)
+    if tag == "DK":
+        if not all(isinstance(p, list) and len(p) == 2 and type(p[0]) is str for p in items):
+            raise CacheFormatError("a keyed dict entry is not a [name, value] pair")
+        return {tuple(k.split(" ")): _decode(v) for k, v in items}
+    if not all(type(v) is str for v in items):
+        raise CacheFormatError("a keyed set holds a non-string")
+    keys = (tuple(v.split(" ")) for v in items)
+    return frozenset(keys) if tag == "FK" else set(keys)
 
 
 def _list(v: Any) -> list[Any]:
