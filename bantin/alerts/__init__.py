@@ -10,6 +10,7 @@ The method and its numbers are documented in ``docs/alerts.md``.
 
 The detector modules above may import numpy and the standard library, of bantin nothing. The DB-facing part
 is apart: ``rules`` (alert rules: ``store``, ``classify``'s taxonomy keys), ``evaluate`` (which rules fire:
-``store``, ``queue``'s home country, ``sources``' health thresholds, ``app``'s audit) and ``deliver`` (the
-alerts' emails and webhooks: ``delivery``, ``store``, ``app``'s settings); docs/alerts.md.
+``store``, ``queue``'s home country and rule criteria, ``search``'s query match, ``sources``' health thresholds,
+``app``'s audit) and ``deliver`` (the alerts' emails and webhooks: ``delivery``, ``store``, ``app``'s settings);
+docs/alerts.md.
 """

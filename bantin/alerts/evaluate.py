@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from bantin.alerts.detector import BASELINE_WEEKS, detect
@@ -26,7 +26,8 @@ from bantin.alerts.rules import list_rules, topic_list
 from bantin.app import audit
 from bantin.app.context import AppContext
 from bantin.queue.admission import HOME_COUNTRY, cluster_copies
-from bantin.queue.rules import search_criteria
+from bantin.queue.rules import Criteria, search_criteria
+from bantin.search.match import matching_clause, matching_ids
 from bantin.sources.schedule import QUIET_AFTER
 from bantin.store.alerting import AlertEvent, AlertRule
 from bantin.store.db import dialect_insert
@@ -93,16 +94,40 @@ def _title(story: Story) -> str:
 
 def _in_saved_search(s: Session, rule: AlertRule) -> Callable[[Story], bool]:
     """The rule's saved search narrows its stories as it narrows a queue rule's (queue/rules.py): one copy
-    must match the search's filters (relevance, topic, source, language; its full-text query is not
-    matched, as for queue rules)."""
+    must match the search's filters (relevance, topic, source, language) and its full-text query (the search
+    index answers, as in the search box: search/match.py)."""
     if rule.saved_search_id is None:
         return lambda story: True
-    criteria = search_criteria(s.scalar(select(SavedSearch.filters).where(SavedSearch.id == rule.saved_search_id)))
+    criteria, query = _saved_criteria(s, rule)
 
     def ok(story: Story) -> bool:
         copies = cluster_copies(s, [story.cluster_id]).get(story.cluster_id, []) if story.cluster_id else []
-        return any(criteria.matches(c.facts()) for c in copies)
+        hits = matching_ids(s, query, [c.article_id for c in copies]) if query else set()
+        return any(criteria.matches(c.facts()) and (query is None or c.article_id in hits) for c in copies)
     return ok
+
+
+def _saved_criteria(s: Session, rule: AlertRule) -> tuple[Criteria, str | None]:
+    """The rule's saved search as criteria and its full-text query (none: match anything)."""
+    if rule.saved_search_id is None:
+        return Criteria(), None
+    saved = s.execute(select(SavedSearch.filters, SavedSearch.query)
+                      .where(SavedSearch.id == rule.saved_search_id)).first()
+    query = saved.query if saved and saved.query and saved.query.strip() else None
+    return search_criteria(saved.filters if saved else None), query
+
+
+def _search_clauses(s: Session, rule: AlertRule) -> list[Any]:
+    """The saved search as SQL over articles and their classification, for the volume rule's counts."""
+    crit, query = _saved_criteria(s, rule)
+    out: list[Any] = []
+    for column, allowed in ((Classification.relevance, crit.relevance), (Classification.top_topic, crit.topics),
+                            (Article.source_id, crit.source_ids), (Article.language, crit.languages)):
+        if allowed:
+            out.append(column.in_(sorted(allowed)))
+    if query is not None:
+        out.append(matching_clause(query, s.get_bind().dialect.name))
+    return out
 
 
 def new_primary_story(s: Session, rule: AlertRule, now: datetime) -> list[Candidate]:
@@ -139,8 +164,8 @@ def volume_spike(s: Session, rule: AlertRule, now: datetime) -> list[Candidate]:
     topics = topic_list(rule)
     series = ",".join(topics) or "tỉnh"
     start = now - timedelta(weeks=BASELINE_WEEKS + 1)
-    coverage = Classification.top_topic.in_(topics) if topics else \
-        Classification.relevance.in_(("primary", "mention"))
+    coverage = and_(Classification.top_topic.in_(topics) if topics else
+                    Classification.relevance.in_(("primary", "mention")), *_search_clauses(s, rule))
     query = (select(Article.published_at).join(Classification, Classification.article_id == Article.id)
              .where(Article.published_at >= start, Article.published_at < now, coverage).limit(MAX_SPIKE_ROWS))
     events = [(series, at) for at in s.scalars(query) if at is not None]
@@ -168,8 +193,10 @@ def volume_spike(s: Session, rule: AlertRule, now: datetime) -> list[Candidate]:
 def source_quiet(s: Session, rule: AlertRule, now: datetime) -> list[Candidate]:
     """Feeds the health roll-up (sources/schedule.py) calls dead or quiet: once per episode (the key carries
     the last success / last new item, so a feed that recovers and dies again fires again)."""
+    sources = _saved_criteria(s, rule)[0].source_ids
     rows = s.execute(select(Feed, Source).join(Source, Source.id == Feed.source_id)
-                     .where(Feed.enabled, Source.enabled, Feed.health.in_(("dead", "quiet")))
+                     .where(Feed.enabled, Source.enabled, Feed.health.in_(("dead", "quiet")),
+                            Source.id.in_(sorted(sources)) if sources else true())
                      .order_by(Feed.id).limit(MAX_ALERTS_PER_RULE))
     out = []
     for feed, source in rows:

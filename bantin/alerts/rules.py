@@ -28,7 +28,12 @@ MAX_LISTED = 1000
 
 
 class RuleError(ValueError):
-    """A rule refused on its merits (a bad name or kind, an unknown topic, a duplicate): one line."""
+    """A rule refused on its merits (a bad name or kind, an unknown topic, a duplicate): one line; ``code``
+    says which, for pages that word it in the reader's language (web/routes/admin_alerts.py)."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code  # name | kind | topics | cooldown | saved_search | duplicate | unknown
 
 
 def topic_list(rule: AlertRule) -> list[str]:
@@ -42,20 +47,20 @@ def add_rule(session: Session, name: str, kind: str, *, topics: Sequence[str] = 
 
     clean = name.strip()
     if not clean or len(clean) > MAX_NAME_CHARS or any(ord(c) < 32 for c in clean):
-        raise RuleError(f"tên quy tắc phải là một dòng 1–{MAX_NAME_CHARS} ký tự (the name must be one line)")
+        raise RuleError(f"tên quy tắc phải là một dòng 1–{MAX_NAME_CHARS} ký tự (the name must be one line)", "name")
     if kind not in RULE_KINDS:
-        raise RuleError(f"loại không hợp lệ (unknown kind) {kind[:40]!r}; dùng (use): {', '.join(RULE_KINDS)}")
+        raise RuleError(f"loại không hợp lệ (unknown kind) {kind[:40]!r}; dùng (use): {', '.join(RULE_KINDS)}", "kind")
     keys = sorted({t.strip() for t in topics if t.strip()})
     unknown = [t for t in keys if t not in TOPIC_KEYS]
     if unknown or len(keys) > MAX_TOPICS:
         raise RuleError(f"chủ đề không có (unknown topics) {', '.join(t[:40] for t in unknown[:5])}; "
-                        f"dùng (use): {', '.join(TOPIC_KEYS)}")
+                        f"dùng (use): {', '.join(TOPIC_KEYS)}", "topics")
     if not 0 <= cooldown_minutes <= MAX_COOLDOWN_MINUTES:
-        raise RuleError(f"--cooldown phải từ 0 đến {MAX_COOLDOWN_MINUTES} phút (minutes)")
+        raise RuleError(f"--cooldown phải từ 0 đến {MAX_COOLDOWN_MINUTES} phút (minutes)", "cooldown")
     if saved_search_id is not None and session.get(SavedSearch, saved_search_id) is None:
-        raise RuleError(f"không có tìm kiếm đã lưu (no saved search) số {saved_search_id}")
+        raise RuleError(f"không có tìm kiếm đã lưu (no saved search) số {saved_search_id}", "saved_search")
     if find_rule(session, clean) is not None:
-        raise RuleError(f"quy tắc {clean!r} đã có (a rule of that name exists)")
+        raise RuleError(f"quy tắc {clean!r} đã có (a rule of that name exists)", "duplicate")
     rule = AlertRule(name=clean, kind=kind, topics=json.dumps(keys), cooldown_minutes=cooldown_minutes,
                      saved_search_id=saved_search_id, enabled=True, created_by=created_by)
     session.add(rule)
@@ -78,6 +83,15 @@ def remove_rule(session: Session, name: str) -> AlertRule:
     """Delete the rule; its alerts stay as history (rule_id SET NULL)."""
     rule = find_rule(session, name)
     if rule is None:
-        raise RuleError(f"không có quy tắc (no rule named) {name.strip()[:100]!r}")
+        raise RuleError(f"không có quy tắc (no rule named) {name.strip()[:100]!r}", "unknown")
     session.delete(rule)
+    return rule
+
+
+def set_enabled(session: Session, name: str, enabled: bool) -> AlertRule:
+    """Turn a rule off (it is not evaluated; its alerts and followers stay) or on again."""
+    rule = find_rule(session, name)
+    if rule is None:
+        raise RuleError(f"không có quy tắc (no rule named) {name.strip()[:100]!r}", "unknown")
+    rule.enabled = enabled
     return rule

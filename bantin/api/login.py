@@ -1,5 +1,6 @@
 """Signing in, for the API's JSON login and the web's login form alike: the throttle (per account and per
-address, api/throttle.py), the password check, the new session, and their audit rows."""
+address, api/throttle.py: it counts the ``auth.login_failed`` audit rows written here), the password check,
+the new session, and their audit rows."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def try_login(request: Request, s: Session, name: str, password: str) -> tuple[U
     throttled, even with the right password; 401 for a wrong name or password)."""
     throttle = login_throttle(request.app)
     address = client_address(request)
-    wait = throttle.retry_after(name, address)
+    wait = throttle.retry_after(s, name, address)
     if wait is not None:
         audit.record(s, f"anonymous:{address}", "auth.login_throttled", audit_target=f"user:{name}")
         s.commit()
@@ -39,11 +40,9 @@ def try_login(request: Request, s: Session, name: str, password: str) -> tuple[U
                                 f"retry after {wait} s)", wait)
     user = verify_login(s, name, password)
     if user is None:
-        throttle.failed(name, address)
         audit.record(s, f"anonymous:{address}", "auth.login_failed", audit_target=f"user:{name}")
         s.commit()
         raise LoginRefused(401, "sai tên đăng nhập hoặc mật khẩu (wrong name or password)")
-    throttle.succeeded(name)
     ws, cookie = start_session(s, user, request.app.state.ctx.settings.session_hours)
     audit.record(s, f"user:{user.name}", "auth.login", audit_target=f"user:{user.name}")
     s.commit()

@@ -43,7 +43,8 @@ class Principal:
 
 class RoleGuard:
     """The dependency behind :func:`requires`: authenticates, checks the role and CSRF, and leaves the
-    principal on ``request.state.principal`` (None for anonymous routes without credentials)."""
+    principal on ``request.state.principal`` (None for anonymous routes without credentials). The web's
+    PageGuard (web/guard.py) runs the same steps (:meth:`checked`) and answers them as pages."""
 
     def __init__(self, role: str) -> None:
         if role not in RANK:
@@ -51,20 +52,40 @@ class RoleGuard:
         self.role = role
 
     def __call__(self, request: Request) -> Principal | None:
+        principal = self.signed_in(request)
+        if self.needs_csrf(request, principal):
+            self.check_csrf(principal, request.headers.get(CSRF_HEADER))  # type: ignore[arg-type]
+        return self.checked(request, principal)
+
+    def signed_in(self, request: Request) -> Principal | None:
         from bantin.api.auth import authenticate
 
         principal = authenticate(request)
         request.state.principal = principal
+        return principal
+
+    def needs_csrf(self, request: Request, principal: Principal | None) -> bool:
+        return (self.role != ANONYMOUS and principal is not None and principal.via == "session"
+                and request.method in UNSAFE_METHODS)
+
+    def check_csrf(self, principal: Principal, sent: str | None) -> None:
+        if not sent or sent != principal.csrf_token:
+            raise HTTPException(403, f"thiếu hoặc sai mã CSRF (missing or wrong {CSRF_HEADER} header)")
+
+    def not_signed_in(self, request: Request) -> Exception:
+        return HTTPException(401, "chưa đăng nhập (not authenticated)", headers={"WWW-Authenticate": "Bearer"})
+
+    def role_too_low(self) -> Exception:
+        return HTTPException(403, f"cần quyền {self.role} (needs the {self.role} role)")
+
+    def checked(self, request: Request, principal: Principal | None) -> Principal | None:
+        """The principal when it may call the route (CSRF already checked); else the refusal is raised."""
         if self.role == ANONYMOUS:
             return principal
         if principal is None:
-            raise HTTPException(401, "chưa đăng nhập (not authenticated)", headers={"WWW-Authenticate": "Bearer"})
-        if principal.via == "session" and request.method in UNSAFE_METHODS:
-            sent = request.headers.get(CSRF_HEADER)
-            if not sent or sent != principal.csrf_token:
-                raise HTTPException(403, f"thiếu hoặc sai mã CSRF (missing or wrong {CSRF_HEADER} header)")
+            raise self.not_signed_in(request)
         if not principal.has(self.role):
-            raise HTTPException(403, f"cần quyền {self.role} (needs the {self.role} role)")
+            raise self.role_too_low()
         return principal
 
 

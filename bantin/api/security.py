@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import time
 from collections.abc import Callable
 from typing import Any
@@ -152,7 +153,8 @@ class SecurityHeadersMiddleware:
 def install_security(app: FastAPI, settings: Settings) -> None:
     """Wire the protections in; the last added middleware runs first (outermost: the headers)."""
     app.state.login_throttle = LoginThrottle(settings)
-    app.add_middleware(RateLimitMiddleware, limit=settings.rate_limit_per_minute)
+    # each of N API processes counts on its own: each allows 1/N, so a client never gets more than the limit
+    app.add_middleware(RateLimitMiddleware, limit=max(1, math.ceil(settings.rate_limit_per_minute / settings.api_workers)))
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_request_bytes)
     origins = settings.cors_origin_list
     if origins:  # closed unless BANTIN_CORS_ORIGINS names origins ('*' is refused by the settings)

@@ -1,8 +1,11 @@
-"""In-process counters for the login throttle and the rate limit.
+"""The login throttle (counted in the database: every API process sees every failure) and the in-process
+sliding log behind the rate limit.
 
-They live in this process's memory, bounded in size (MAX_TRACKED_KEYS): bantin serves the API from one server
-process (``bantin serve``), so one process sees every request. Several processes would each count on their
-own (the limits would multiply by the number of processes); a shared store would then be needed.
+Failed logins are already rows of the audit log (``auth.login_failed``, actor ``anonymous:ADDRESS``, target
+``user:NAME``), so the throttle counts those rows: with ``bantin serve --workers N`` every worker process sees
+the same count, and a restart forgets nothing. The rate limit stays in each process's memory, bounded in size
+(MAX_TRACKED_KEYS); with N workers each allows ``1/N`` of the limit (api/security.py), so a client never gets
+more than the limit in all.
 """
 
 from __future__ import annotations
@@ -12,8 +15,14 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bantin.app.settings import Settings
+from bantin.store.schema import AuditEvent
+from bantin.store.types import utcnow
 
 # Failed logins are counted over this window; an attacker gets LOGIN_MAX_FAILURES tries per 15 minutes,
 # an officer who mistyped waits at most a coffee break.
@@ -72,22 +81,34 @@ class SlidingLog:
 
 
 class LoginThrottle:
-    """Failed logins per account and per client address; over either limit every try waits (429), even one
-    with the right password, so guessing gains nothing. A successful login clears the account's count."""
+    """Failed logins per account and per client address within LOGIN_WINDOW_S, read from the audit log; over
+    either limit every try waits (429), even one with the right password, so guessing gains nothing. A
+    successful login clears the account's count (only failures after the last ``auth.login`` count)."""
 
-    def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] = utcnow) -> None:
         self.per_account = settings.login_max_failures
         self.per_address = settings.login_max_failures_per_address
-        self.log = SlidingLog(LOGIN_WINDOW_S, clock)
+        self.clock = clock
 
-    def retry_after(self, account: str, address: str) -> int | None:
-        waits = [w for w in (self.log.retry_after("account:" + account.lower(), self.per_account),
-                             self.log.retry_after("address:" + address, self.per_address)) if w is not None]
+    def retry_after(self, session: Session, account: str, address: str) -> int | None:
+        now = self.clock()
+        since = now - timedelta(seconds=LOGIN_WINDOW_S)
+        target = f"user:{account}"
+        last_ok = session.scalar(select(func.max(AuditEvent.at)).where(
+            AuditEvent.action == "auth.login", AuditEvent.target == target))
+        by_account = self._wait(session, now, AuditEvent.target == target,
+                                max(since, last_ok) if last_ok else since, self.per_account)
+        by_address = self._wait(session, now, AuditEvent.actor == f"anonymous:{address}", since,
+                                self.per_address)
+        waits = [w for w in (by_account, by_address) if w is not None]
         return max(waits) if waits else None
 
-    def failed(self, account: str, address: str) -> None:
-        self.log.add("account:" + account.lower(), self.per_account)
-        self.log.add("address:" + address, self.per_address)
-
-    def succeeded(self, account: str) -> None:
-        self.log.reset("account:" + account.lower())
+    @staticmethod
+    def _wait(session: Session, now: datetime, which: object, since: datetime, limit: int) -> int | None:
+        """Seconds until fewer than ``limit`` failures matching ``which`` lie in the window, or None."""
+        recent = session.scalars(select(AuditEvent.at).where(
+            AuditEvent.action == "auth.login_failed", which, AuditEvent.at > since)  # type: ignore[arg-type]
+            .order_by(AuditEvent.at.desc()).limit(limit)).all()
+        if len(recent) < limit:
+            return None
+        return max(1, math.ceil((recent[-1] + timedelta(seconds=LOGIN_WINDOW_S) - now).total_seconds()))

@@ -8,6 +8,7 @@ The listening socket is bound here, before anything starts, so a port in use is 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import socket
 import threading
@@ -137,9 +138,12 @@ def _one_process(ctx: AppContext, opts: ServeOptions, sock: socket.socket, super
 def _worker_processes(opts: ServeOptions, sock: socket.socket) -> Callable[[], bool]:
     """``opts.workers`` API processes on the one socket (uvicorn's supervisor: it restarts a dead or hung
     worker and stops them all on SIGINT / SIGTERM). Each worker opens the database from the same settings
-    (the environment) and has its own group committer, rate-limit and login-throttle counters."""
+    (the environment) and has its own group committer and rate-limit counters (each allowing 1/N of the limit);
+    the login throttle counts in the database, so all workers share it."""
     from uvicorn.supervisors import Multiprocess
 
+    # the workers build their settings from the environment: tell them how many share the rate limit
+    os.environ["BANTIN_API_WORKERS"] = str(opts.workers)
     multi = Multiprocess(_config(WORKER_APP, opts, factory=True, workers=opts.workers), sockets=[sock])
 
     def serve() -> bool:

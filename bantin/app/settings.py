@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     login_max_failures: int = DEFAULT_LOGIN_MAX_FAILURES
     login_max_failures_per_address: int = DEFAULT_LOGIN_MAX_FAILURES_PER_ADDRESS
     rate_limit_per_minute: int = DEFAULT_RATE_LIMIT_PER_MINUTE
+    # API processes serving this database: `bantin serve --workers N` sets it for its workers, each of which then
+    # allows 1/N of rate_limit_per_minute (api/security.py); 1 for a single process
+    api_workers: int = Field(default=1, ge=1, le=64)
     # --- delivery (bantin.delivery): email over SMTP; unset host: emails wait in the outbox ---
     smtp_host: str | None = None
     smtp_port: int = DEFAULT_SMTP_PORT

@@ -22,7 +22,7 @@ def serve_cmd(
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="0: any free port")] = 8000,
     crawl: Annotated[bool, typer.Option("--crawl/--no-crawl", help="also run the crawler (supervised)")] = True,
     workers: Annotated[int, typer.Option("--workers", min=1, max=MAX_WORKERS,
-                                         help="API processes (one per core; each counts its own rate limits)")] = 1,
+                                         help="API processes (one per core; they share the rate limit and the login throttle)")] = 1,
     forwarded_allow_ips: Annotated[str | None, typer.Option(
         "--forwarded-allow-ips",
         help="behind a reverse proxy: its IPs (comma-separated); X-Forwarded-* are trusted only from them")] = None,

@@ -17,13 +17,15 @@ import secrets
 import time
 import urllib.error
 import urllib.request
+from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bantin.delivery.outcome import Outcome, clip
-from bantin.store.delivery import WebhookEndpoint
+from bantin.store.delivery import OutboxMessage, WebhookEndpoint
 
 SECRET_PREFIX = "whsec_"
 # 24 random bytes (192 bits) of key: the spec asks for 24 to 64 bytes.
@@ -34,10 +36,20 @@ WEBHOOK_TIMEOUT_S = 10.0
 MAX_REPLY_BYTES = 2000
 MAX_NAME_CHARS = 200
 MAX_URL_CHARS = 2000
+# The disabled_reason of an endpoint an admin turned off (a 410 stores the receiver's reply instead).
+DISABLED_BY_ADMIN = "disabled by an admin"
+MASK = "***"
+# A path segment this long is a token (Slack's and Discord's hook URLs carry one there), not a word.
+SECRET_SEGMENT_CHARS = 20
 
 
 class WebhookError(ValueError):
-    """A refused request about endpoints (a bad URL, a duplicate or unknown name)."""
+    """A refused request about endpoints (a bad URL, a duplicate or unknown name); ``code`` says which, for
+    pages that word it in the reader's language (web/routes/admin_webhooks.py)."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code  # name | url | duplicate | unknown
 
 
 def new_secret() -> str:
@@ -55,11 +67,11 @@ def add_endpoint(session: Session, name: str, url: str, created_by: str) -> tupl
     """A new endpoint and its secret (the only time the secret is returned)."""
     name, url = name.strip(), url.strip()
     if not name or len(name) > MAX_NAME_CHARS:
-        raise WebhookError(f"the name must be 1 to {MAX_NAME_CHARS} characters")
+        raise WebhookError(f"the name must be 1 to {MAX_NAME_CHARS} characters", "name")
     if len(url) > MAX_URL_CHARS or not url.lower().startswith(("https://", "http://")):
-        raise WebhookError(f"not an http(s) URL: {url[:100]!r}")
+        raise WebhookError(f"not an http(s) URL: {url[:100]!r}", "url")
     if session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.name == name)).first() is not None:
-        raise WebhookError(f"a webhook named {name!r} exists already")
+        raise WebhookError(f"a webhook named {name!r} exists already", "duplicate")
     secret = new_secret()
     endpoint = WebhookEndpoint(name=name, url=url, secret=secret, created_by=created_by)
     session.add(endpoint)
@@ -70,8 +82,40 @@ def add_endpoint(session: Session, name: str, url: str, created_by: str) -> tupl
 def find_endpoint(session: Session, name: str) -> WebhookEndpoint:
     found = session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.name == name.strip())).first()
     if found is None:
-        raise WebhookError(f"no webhook named {name!r}")
+        raise WebhookError(f"no webhook named {name!r}", "unknown")
     return found
+
+
+def set_enabled(endpoint: WebhookEndpoint, enabled: bool, now: datetime) -> None:
+    """On again (clearing a 410's reason), or off by an admin: its queued messages are then not sent."""
+    endpoint.enabled = enabled
+    endpoint.disabled_at, endpoint.disabled_reason = (None, None) if enabled else (now, DISABLED_BY_ADMIN)
+
+
+def masked_url(url: str) -> str:
+    """The URL as lists show it: a user or password in it, every query value and every token-long path
+    segment hidden (chat bridges put their tokens there); scheme, host and the rest of the path kept so the
+    admin recognises the endpoint."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return MASK
+    netloc = (f"{MASK}@" if "@" in parts.netloc else "") + (f"[{host}]" if ":" in host else host) + port
+    query = urlencode([(k, MASK) for k, _v in parse_qsl(parts.query, keep_blank_values=True)], safe="*")
+    path = "/".join(MASK if len(seg) >= SECRET_SEGMENT_CHARS else seg for seg in parts.path.split("/"))
+    return urlunsplit((parts.scheme, netloc, path, query, MASK if parts.fragment else ""))
+
+
+def last_messages(session: Session, endpoint_ids: list[int]) -> dict[int, OutboxMessage]:
+    """Each endpoint's newest outbox row (its last delivery's outcome, or what waits), by endpoint id."""
+    if not endpoint_ids:
+        return {}
+    newest = (select(func.max(OutboxMessage.id)).where(OutboxMessage.endpoint_id.in_(endpoint_ids))
+              .group_by(OutboxMessage.endpoint_id))
+    rows = session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(newest)))
+    return {m.endpoint_id: m for m in rows if m.endpoint_id is not None}
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

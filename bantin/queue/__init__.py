@@ -6,5 +6,6 @@ A queue item is a story (a cluster), not one copy: copies joining a cluster upda
 Principle 2 (docs/principles.md): a story ends ``responded`` or ``dismissed`` with a reason; there is no
 state or label for dissent. Principle 3: every change and note writes an audit row in its own transaction.
 
-May import: ``store``, ``classify``, ``app.audit``, ``app.settings``. Never ``api`` or ``cli``.
+May import: ``store``, ``classify``, ``search`` (saved searches' queries), ``app.audit``, ``app.settings``.
+Never ``api`` or ``cli``.
 """

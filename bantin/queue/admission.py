@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from bantin.queue.due import due_for, stronger_priority
 from bantin.queue.merge import absorb_merged
 from bantin.queue.rules import ActiveRule, CopyFacts, active_rules
+from bantin.search.match import matching_ids
 from bantin.store.office import Story, StoryEvent
 from bantin.store.schema import Article, Classification, Cluster, Source
 from bantin.store.types import utcnow
@@ -71,7 +72,7 @@ class Copy:
     topics: str | None
 
     def facts(self) -> CopyFacts:
-        return CopyFacts(self.relevance, self.top_topic, self.source_id, self.language)
+        return CopyFacts(self.relevance, self.top_topic, self.source_id, self.language, self.article_id)
 
 
 def admit(session: Session, article_ids: Sequence[int], now: datetime | None = None) -> AdmitResult:
@@ -116,10 +117,13 @@ def cluster_copies(session: Session, cluster_ids: Sequence[int]) -> dict[int, li
     return out
 
 
-def entry(copies: list[Copy], rules: list[ActiveRule]) -> tuple[str, str] | None:
-    """(entered_by, priority) when the story qualifies for the queue, else None."""
+def entry(copies: list[Copy], rules: list[ActiveRule], session: Session | None = None) -> tuple[str, str] | None:
+    """(entered_by, priority) when the story qualifies for the queue, else None. ``session``: for the rules
+    on a saved search with a full-text query (asked of the search index; without a session they match nothing)."""
     facts = [c.facts() for c in copies]
-    matched = [r for r in rules if r.matches(facts)]
+    ids = [c.article_id for c in copies]
+    matched = [r for r in rules if r.matches(facts, matching_ids(session, r.query, ids)
+                                            if r.query is not None and session is not None else ())]
     priority = DEFAULT_PRIORITY
     for r in matched:
         priority = stronger_priority(priority, r.priority)
@@ -166,7 +170,7 @@ def _admit_cluster(session: Session, cluster: Cluster, copies: list[Copy], story
                    rules: list[ActiveRule], result: AdmitResult, now: datetime) -> None:
     cid = cluster.id
     if story is None:
-        found = entry(copies, rules)
+        found = entry(copies, rules, session)
         if found is None:
             return
         story = _create(session, cluster, copies, found, now)

@@ -3,14 +3,15 @@
 A rule matches a story when one of its copies matches every list the rule sets (an empty list matches
 anything): the copy's relevance, its best topic (``classifications.top_topic``), its outlet (source id)
 and its language. A rule may name a saved search: its filters (``relevance``, ``topic``/``topics``,
-``source_id``/``source_ids``, ``language``/``languages``) must then match the same copy too. The saved
-search's full-text ``query`` is not matched yet (search is another package's; when it lands, admission
-can ask it): a rule on a saved search matches on the search's filters only.
+``source_id``/``source_ids``, ``language``/``languages``) and its full-text ``query`` must then match the
+same copy too. The query is answered by the search index (``search.match``: the same index and language as
+the listing), so a rule admits what its saved search lists; a query without words matches nothing.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ class CopyFacts:
     topic: str | None
     source_id: int | None
     language: str | None
+    article_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,12 @@ class ActiveRule:
     name: str
     priority: str
     criteria: tuple[Criteria, ...]  # the rule's own, and its saved search's: all must match one copy
+    query: str | None = None  # the saved search's full-text query: it must match that same copy
 
-    def matches(self, copies: list[CopyFacts]) -> bool:
-        return any(all(k.matches(c) for k in self.criteria) for c in copies)
+    def matches(self, copies: list[CopyFacts], query_hits: Collection[int] = ()) -> bool:
+        """``query_hits``: the copies' article ids the query matches (``search.match.matching_ids``)."""
+        return any(all(k.matches(c) for k in self.criteria)
+                   and (self.query is None or c.article_id in query_hits) for c in copies)
 
 
 def _ok(allowed: frozenset[Any], value: Any) -> bool:
@@ -95,13 +100,14 @@ def search_criteria(filters_json: str | None) -> Criteria:
 
 def active_rules(session: Session) -> list[ActiveRule]:
     """The enabled rules, oldest first, with their saved searches' filters."""
-    rows = session.execute(select(QueueRule, SavedSearch.filters)
+    rows = session.execute(select(QueueRule, SavedSearch.filters, SavedSearch.query)
                            .outerjoin(SavedSearch, SavedSearch.id == QueueRule.saved_search_id)
                            .where(QueueRule.enabled.is_(True)).order_by(QueueRule.id)).all()
     out = []
-    for rule, filters in rows:
+    for rule, filters, query in rows:
         crit = [rule_criteria(rule)]
         if rule.saved_search_id is not None:
             crit.append(search_criteria(filters))
-        out.append(ActiveRule(rule.id, rule.name, rule.priority, tuple(crit)))
+        text = query if rule.saved_search_id is not None and query and query.strip() else None
+        out.append(ActiveRule(rule.id, rule.name, rule.priority, tuple(crit), text))
     return out

@@ -210,6 +210,9 @@ class AuditEvent(Base):
     # the item acted on or read ("story:12", "export:articles"), so admins can filter the log by item
     target: Mapped[str | None] = mapped_column(String(200), index=True)
 
+    # the login throttle counts recent ``auth.login_failed`` rows per address (api/throttle.py): by action and time
+    __table_args__ = (Index("ix_audit_log_action_at", "action", "at"),)
+
 
 class Label(Base):
     """An analyst's label on an article: a topic, or the province relevance (who and when are kept)."""

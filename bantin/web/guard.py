@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request
 
-from bantin.api.roles import ANONYMOUS, CSRF_HEADER, UNSAFE_METHODS, Principal, RoleGuard
+from bantin.api.roles import CSRF_HEADER, Principal, RoleGuard
 from bantin.web import csrf
 
 CSRF_FIELD = "csrf_token"
@@ -29,28 +29,30 @@ class LoginRequired(Exception):
 
 
 class PageGuard(RoleGuard):
-    async def __call__(self, request: Request) -> Principal | None:  # type: ignore[override]
-        from bantin.api.auth import authenticate
+    """RoleGuard's steps answered as pages: the login page instead of 401, the 403 page, and the CSRF token
+    from a plain form's field as well as the header."""
 
-        principal = authenticate(request)
-        request.state.principal = principal
-        if self.role == ANONYMOUS:
-            return principal
-        if principal is None:
-            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            raise LoginRequired(target if request.method == "GET" else "/")
-        if principal.via == "session" and request.method in UNSAFE_METHODS:
+    async def __call__(self, request: Request) -> Principal | None:  # type: ignore[override]
+        principal = self.signed_in(request)
+        if self.needs_csrf(request, principal):
             sent = request.headers.get(CSRF_HEADER)
             if not sent and request.headers.get("content-type", "").startswith(
                     ("application/x-www-form-urlencoded", "multipart/form-data")):
-                form = await request.form()
-                value = form.get(CSRF_FIELD)
+                value = (await request.form()).get(CSRF_FIELD)
                 sent = value if isinstance(value, str) else None
-            if not csrf.matches(sent, principal.csrf_token):
-                raise HTTPException(403, "csrf")
-        if not principal.has(self.role):
-            raise HTTPException(403, "role")
-        return principal
+            self.check_csrf(principal, sent)  # type: ignore[arg-type]
+        return self.checked(request, principal)
+
+    def check_csrf(self, principal: Principal, sent: str | None) -> None:
+        if not csrf.matches(sent, principal.csrf_token):
+            raise HTTPException(403, "csrf")
+
+    def not_signed_in(self, request: Request) -> Exception:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return LoginRequired(target if request.method == "GET" else "/")
+
+    def role_too_low(self) -> Exception:
+        return HTTPException(403, "role")
 
 
 def page(role: str) -> Any:

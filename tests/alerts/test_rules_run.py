@@ -148,16 +148,41 @@ def test_a_saved_search_narrows_a_story_rule(ctx: Any, smtp: Smtp) -> None:
     assert fired.story_ids == (flood.id,)
 
 
+def test_a_saved_searchs_words_narrow_a_story_rule(ctx: Any, smtp: Smtp) -> None:
+    """Typed without diacritics, "cau hung duc" finds the bridge story only; the flood story is not alerted."""
+    from bantin.store.office import SavedSearch, User
+
+    news = Newsroom(ctx)
+    news.publish("Báo Thử", "cau", "Nghệ An khánh thành cầu Hưng Đức", BRIDGE)
+    news.publish("Báo Khác", "lu", "Lũ quét cuốn trôi nhà ở xã Mường Típ", FLOOD, T0 + timedelta(hours=1))
+    news.classify()
+    bridge = next(st for st in primary_stories(ctx) if "cầu" in (st.title or ""))
+    with ctx.sessions() as s:
+        user = User(name="analyst", role="analyst")
+        s.add(user)
+        s.flush()
+        search = SavedSearch(user_id=user.id, name="cầu", query='"cau hung duc"', filters="{}")
+        s.add(search)
+        s.flush()
+        add_rule(s, "Cầu Hưng Đức", "new_primary_story", saved_search_id=search.id, created_by="test")
+        s.commit()
+    [fired] = evaluate_rules(ctx)
+    assert fired.story_ids == (bridge.id,) and "Hưng Đức" in fired.why
+
+
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 
 
-def _articles(ctx: Any, times: list[datetime], tag: str) -> None:
+def _articles(ctx: Any, times: list[datetime], tag: str, title: str = "Bài") -> None:
+    from bantin.search.index import index_articles
+
     with ctx.sessions() as s:
         for i, when in enumerate(times):
-            a = Article(canonical_url=f"http://spike.example.test/{tag}/{i}", title=f"Bài {tag} {i}", text="x",
+            a = Article(canonical_url=f"http://spike.example.test/{tag}/{i}", title=f"{title} {tag} {i}", text="x",
                         published_at=when, language="vi", content_hash=hashlib.sha256(f"{tag}-{i}".encode()).hexdigest())
             s.add(a)
             s.flush()
+            index_articles(s, [a])
             s.add(Classification(article_id=a.id, topics="{}", top_topic="economy", relevance="primary",
                                  relevance_score=1.0, province="Nghệ An", places="[]", language="vi"))
         s.commit()
@@ -186,6 +211,33 @@ def test_a_burst_of_articles_fires_one_volume_alert_with_the_why(ctx: Any, smtp:
     assert evaluate_rules(ctx, NOW + timedelta(minutes=30)) == []  # within the cool-down: silent
 
 
+def test_a_volume_rule_on_a_saved_search_counts_only_what_the_search_finds(ctx: Any, smtp: Smtp) -> None:
+    """The same burst as above, but of articles about something else: a rule on the search "lu lut" stays
+    silent, then fires when the burst is about floods (found without diacritics)."""
+    from bantin.store.office import SavedSearch, User
+
+    with ctx.sessions() as s:
+        user = User(name="analyst", role="analyst")
+        s.add(user)
+        s.flush()
+        search = SavedSearch(user_id=user.id, name="lũ", query='"lu lut"', filters="{}")
+        s.add(search)
+        s.flush()
+        add_rule(s, "Lũ lụt tăng vọt", "volume_spike", saved_search_id=search.id, created_by="test")
+        s.commit()
+    history = [NOW - timedelta(weeks=5) + timedelta(hours=4 * i, minutes=7) for i in range(5 * 7 * 6)]
+    _articles(ctx, [t for t in history if t < NOW - timedelta(hours=2)], "base", "Lũ lụt ở miền núi")
+    _articles(ctx, [NOW - timedelta(minutes=50) + timedelta(minutes=3 * i) for i in range(15)], "burst",
+              "Giá xăng tăng")
+    assert evaluate_rules(ctx, NOW) == []
+    _articles(ctx, [NOW + timedelta(minutes=10 + 3 * i) for i in range(15)], "flood", "Lũ lụt cuốn trôi cầu")
+    [fired] = evaluate_rules(ctx, NOW + timedelta(hours=1, minutes=10))
+    assert fired.kind == "volume_spike" and " bài trong " in fired.why
+    with ctx.sessions() as s:
+        [row] = s.scalars(select(AlertEvent))
+    assert row.count is not None and 8 <= row.count <= 15 + 2  # the floods, not the fuel prices
+
+
 def test_a_dead_feed_fires_once(ctx: Any, smtp: Smtp) -> None:
     rule(ctx, "Nguồn tin", "source_quiet")
     Newsroom(ctx)
@@ -199,6 +251,34 @@ def test_a_dead_feed_fires_once(ctx: Any, smtp: Smtp) -> None:
     [fired] = evaluate_rules(ctx)
     assert fired.why.startswith("Nguồn Báo Khác không tải được") and "10 lần lỗi liên tiếp" in fired.why
     assert evaluate_rules(ctx) == []
+
+
+def test_a_source_rule_on_a_saved_search_watches_only_its_outlets(ctx: Any, smtp: Smtp) -> None:
+    from bantin.store.office import SavedSearch, User
+
+    Newsroom(ctx)
+    with ctx.sessions() as s:
+        sources = dict(s.execute(select(Source.name, Source.id)).tuples().all())
+        user = User(name="analyst", role="analyst")
+        s.add(user)
+        s.flush()
+        search = SavedSearch(user_id=user.id, name="Báo Thử", filters=json.dumps({"source_id": sources["Báo Thử"]}))
+        s.add(search)
+        s.flush()
+        add_rule(s, "Nguồn Báo Thử", "source_quiet", saved_search_id=search.id, created_by="test")
+        feed = s.scalars(select(Feed).where(Feed.source_id == sources["Báo Khác"])).one()
+        start = datetime.now(UTC)
+        for i in range(DEAD_AFTER_FAILURES):
+            on_failure(feed, start + timedelta(hours=5 * i), "connection refused")
+        s.commit()
+    assert evaluate_rules(ctx) == []  # Báo Khác died, but the rule watches Báo Thử only
+    with ctx.sessions() as s:
+        feed = s.scalars(select(Feed).where(Feed.source_id == sources["Báo Thử"])).one()
+        for i in range(DEAD_AFTER_FAILURES):
+            on_failure(feed, start + timedelta(hours=5 * i), "connection refused")
+        s.commit()
+    [fired] = evaluate_rules(ctx)
+    assert fired.why.startswith("Nguồn Báo Thử không tải được")
 
 
 def test_a_quiet_feed_fires_once_and_again_after_it_recovered_and_went_quiet(ctx: Any, smtp: Smtp) -> None:

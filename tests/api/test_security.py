@@ -85,19 +85,47 @@ def test_behind_https_the_session_cookie_is_secure(small: Small) -> None:
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
 
 
-def test_the_login_window_passes() -> None:
-    from bantin.api.throttle import LOGIN_WINDOW_S, LoginThrottle
-    from bantin.app.settings import Settings
+def test_the_login_window_passes(small: Small) -> None:
+    from datetime import timedelta
 
-    now = [1000.0]
+    from bantin.api.throttle import LOGIN_WINDOW_S, LoginThrottle
+    from bantin.app import audit
+    from bantin.app.settings import Settings
+    from bantin.store.types import utcnow
+
+    start = utcnow()
+    now = [start]
     throttle = LoginThrottle(Settings(login_max_failures=2), clock=lambda: now[0])
-    throttle.failed("admin", "10.0.0.1")
-    throttle.failed("admin", "10.0.0.1")
-    assert throttle.retry_after("admin", "10.0.0.1") == LOGIN_WINDOW_S
-    now[0] += LOGIN_WINDOW_S - 10
-    assert throttle.retry_after("admin", "10.0.0.2") == 10
-    now[0] += 11
-    assert throttle.retry_after("admin", "10.0.0.1") is None
+    with small.ctx.sessions() as s:
+        for _ in range(2):
+            audit.record(s, "anonymous:10.0.0.1", "auth.login_failed", audit_target="user:admin")
+        s.commit()
+        now[0] = utcnow()
+        assert LOGIN_WINDOW_S - 2 <= throttle.retry_after(s, "admin", "10.0.0.1") <= LOGIN_WINDOW_S  # type: ignore[operator]
+        now[0] = start + timedelta(seconds=LOGIN_WINDOW_S - 10)
+        assert 9 <= throttle.retry_after(s, "admin", "10.0.0.2") <= 11  # type: ignore[operator]
+        now[0] = start + timedelta(seconds=LOGIN_WINDOW_S + 11)
+        assert throttle.retry_after(s, "admin", "10.0.0.1") is None
+
+
+@with_settings(login_max_failures=3)
+def test_every_api_process_sees_the_same_failed_logins(small: Small) -> None:
+    """`bantin serve --workers 2`: two apps on one database; failures on one throttle the other."""
+    from bantin.api.app import create_app
+
+    other = TestClient(create_app(small.ctx), raise_server_exceptions=False)
+    assert small.login(password="sai-mat-khau-1234").status_code == 401
+    for _ in range(2):
+        assert other.post("/api/v1/auth/login", json={"name": "admin", "password": "sai-1234-sai"}).status_code == 401
+    assert small.login().status_code == 429
+    r = other.post("/api/v1/auth/login", json={"name": "admin", "password": PASSWORD})
+    assert r.status_code == 429 and "thử lại sau" in r.json()["detail"]
+
+
+@with_settings(rate_limit_per_minute=10, api_workers=2)
+def test_each_of_n_workers_allows_its_share_of_the_rate_limit(small: Small) -> None:
+    codes = [small.client.get("/api/v1/health").status_code for _ in range(6)]
+    assert codes[:5] == [200] * 5 and codes[5] == 429
 
 
 def test_counters_stay_bounded_under_made_up_keys() -> None:

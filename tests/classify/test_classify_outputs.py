@@ -26,7 +26,7 @@ from bantin.classify.service import (
 )
 from bantin.text import vitext
 
-# Written by the code before #12's speed work (main at 23165e0) for the 37 vntc_small documents that name a place
+# Written by the code before #12's speed work (main at d94928e) for the 37 vntc_small documents that name a place
 # and every 20th document (112 rows); rewrite it (same documents) only when a model or the gazetteer changes on purpose.
 BEFORE = Path(__file__).with_name("data") / "classify_outputs_before_12.jsonl"
 
@@ -57,11 +57,15 @@ def _classified(clf: Classifier, rows: list[dict[str, str]], tmp_path: Path, bat
 
 def gazetteer_fingerprint(gazetteer: Any) -> str:
     """sha256 of the gazetteer's content, every field in a canonical order (not the cache's file format)."""
-    def canonical(value: Any) -> Any:
+    def canonical(value: Any) -> Any:  # sets sorted at every depth: their order follows the hash seed
         if isinstance(value, dict):
-            return sorted([repr(k), repr(v)] for k, v in value.items())
+            return sorted(([canonical(k), canonical(v)] for k, v in value.items()), key=json.dumps)
         if isinstance(value, frozenset | set):
-            return sorted(repr(v) for v in value)
+            return sorted((canonical(v) for v in value), key=json.dumps)
+        if isinstance(value, tuple | list):
+            return [canonical(v) for v in value]
+        if dataclasses.is_dataclass(value):
+            return {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
         return repr(value)
 
     fields = {f.name: canonical(getattr(gazetteer, f.name)) for f in dataclasses.fields(gazetteer)}

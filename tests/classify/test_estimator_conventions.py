@@ -56,7 +56,7 @@ NON_DEFAULT: dict[str, dict[str, Any]] = {
                    "punct_weight": 0.3},
     "classifier": {"n_features": 2**9, "ngram_max": 1, "min_df": 2, "C": 0.25, "class_weight": None,
                    "balance_power": 0.5, "calibrate": False, "random_state": 7, "title_chars": 11},
-    "topics": {"topics": TOPICS, "n_features": 2**9, "C": 0.1, "random_state": 9},
+    "topics": {"topics": TOPICS, "n_features": 2**9, "C": 0.25, "random_state": 9, "society_offset": 0.7},
 }
 
 

@@ -165,7 +165,7 @@ BIT_TEXTS = [
     "Giáo dục\nThể thao\tKinh doanh — «trích dẫn» (ngoặc) [vuông] ... !!!",
     "ðặc biệt Ðà Nẵng, Quảng Trị; Ƣ ơ ư; tiếng Việt NFD: Hoà",
 ]
-SHIPPED_DIGEST = "967824045cb4dce5c0880b6a340003b19a6d6bc4a18f610fb8e2de85de2b899b"
+SHIPPED_DIGEST = "8855d6ea519e095fc1fe23de06ddf9aebf9dc29a16942adf61b95c497d4a148b"  # the #12 model (its IDF)
 FRESH_DIGEST = "42faa3130a0066d04c028fb716bc44d1b7b2fba70fae202ba94aadd74236859a"
 
 

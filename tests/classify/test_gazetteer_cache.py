@@ -20,7 +20,8 @@ def small_gazetteer() -> Gazetteer:
     return Gazetteer(province=PROVINCE, places={("tp", "vinh"): vinh, ("nghệ", "an"): Place(
         "Nghệ An", "province", PROVINCE, 1.0, True)}, folded={("tp", "vinh"): vinh},
         blockers=frozenset({("trà", "vinh"), ("vinh", "danh")}), folded_blockers=frozenset({("tra", "vinh")}),
-        other_provinces={("hà", "nội"): "Hà Nội"}, max_len=2)
+        other_provinces={("hà", "nội"): "Hà Nội"}, max_len=2, units_2025={("cửa", "lò"): {"ward": 1}},
+        owners_elsewhere={("hoàng", "mai"): frozenset({"Hà Nội"})}, english={("vinh", "city"): vinh})
 
 
 class Builds:

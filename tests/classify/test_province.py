@@ -116,12 +116,29 @@ def test_reader_signature_is_a_mention(na: ProvinceMatcher) -> None:
     assert r.relevance == "mention"
 
 
-def test_club_named_only_in_the_lead_is_a_mention(na: ProvinceMatcher) -> None:
+def test_match_report_with_the_club_as_one_side_is_primary(na: ProvinceMatcher) -> None:
+    # issue #12: a match report with the province's club as one of the two sides is the province's story
     assert (
         na.match("Tiến Linh ghi bàn đầu tiên", summary="Công an TP HCM thắng SLNA 3-1.").relevance
-        == "mention"
+        == "primary"
+    )
+    assert (
+        na.match(
+            "Hà Nội thắng đậm trên sân khách",
+            summary="CLB Hà Nội đánh bại Sông Lam Nghệ An 3-0 ở vòng 12 V-League.",
+        ).relevance
+        == "primary"
     )
     assert na.match("Highlight SLNA 2-1 Nam Định", None).relevance == "primary"
+
+
+def test_round_summary_or_table_naming_the_club_is_a_mention(na: ProvinceMatcher) -> None:
+    r = na.match(
+        "U.17 HAGL thua đậm trận ra quân",
+        summary="Lượt trận đầu tiên của các bảng B và C: PVF-CAND, SLNA và Hà Nội đều giành trọn 3 điểm.",
+    )
+    assert r.relevance == "mention"
+    assert na.match("Bảng xếp hạng V-League mới nhất: SLNA tạm thoát hiểm", None).relevance == "mention"
 
 
 def test_ha_tinh_works_by_configuration() -> None:
@@ -157,7 +174,114 @@ def test_matcher_beats_substring_baseline_on_dev_set(shared_data: Path) -> None:
 
     labels = load_labels()
     assert len({lab["url"] for lab in labels if lab["province"] == "Nghệ An"}) >= 300
+    for province in ("Hà Tĩnh", "Hưng Yên"):
+        assert len({lab["url"] for lab in labels if lab["province"] == province}) >= 130, province
+    # the tune half only: the held-out half is looked at by `python -m bench.relevance --heldout`, counted
     result = evaluate(labels, join_articles(labels, shared_data / "news" / "rss_articles.jsonl.gz"))
     for province in ("Nghệ An", "Hà Tĩnh", "Hưng Yên"):
-        res = json.loads(json.dumps(result[province]))
+        res = json.loads(json.dumps(result[province]))["tune"]
         assert res["matcher"]["primary"]["f1"] > res["baseline"]["primary"]["f1"], province
+
+
+@pytest.fixture(scope="module")
+def ht() -> ProvinceMatcher:
+    return ProvinceMatcher("Hà Tĩnh")
+
+
+def test_unique_2025_commune_alone_makes_the_item_primary_for_its_province(ht: ProvinceMatcher) -> None:
+    # "xã Cẩm Trung": a 2025 commune only Hà Tĩnh has (a pre-2025 ward of Quảng Ninh had the name)
+    r = ht.match(
+        "Cha chết, con bị thương do nổ bình gas",
+        summary="Sau tiếng nổ lớn ở xã Cẩm Trung, con trai bị thương.",
+    )
+    assert r.relevance == "primary" and "Cẩm Trung" in _names(r)
+    assert ProvinceMatcher("Hưng Yên").match("Ôtô lao vào nhà dân ở xã Lạc Đạo", None).relevance == "primary"
+
+
+def test_commune_name_shared_with_another_province_alone_is_not_primary(ht: ProvinceMatcher) -> None:
+    # "xã Đồng Tiến" exists in Hà Tĩnh and Thanh Hoá: alone it does not place the story
+    r = ht.match(
+        "Ngư dân trúng đậm ruốc biển", summary="Ngư dân xã Đồng Tiến ra khơi đánh bắt được 4 tấn ruốc."
+    )
+    assert r.relevance != "primary"
+    hy = ProvinceMatcher("Hưng Yên")
+    assert (
+        hy.match("Cháy nhà ven sông", summary="Vụ cháy ở xã Tân Tiến thiêu rụi 10 căn.").relevance
+        != "primary"
+    )
+    # ... but with the province named, it is ours
+    r = ht.match("Hà Tĩnh: ngư dân trúng đậm", summary="Ngư dân xã Đồng Tiến đánh bắt được 4 tấn ruốc.")
+    assert r.relevance == "primary" and "Đồng Tiến" in _names(r)
+
+
+def test_shared_unit_name_in_an_article_naming_its_other_province_is_not_ours(ht: ProvinceMatcher) -> None:
+    r = ht.match("Cháy xưởng bánh kẹo 700 m2 ở Hà Nội", summary="Xưởng tại xã Hương Sơn bốc cháy rạng sáng.")
+    assert r.relevance == "none"
+
+
+def test_person_whose_name_ends_with_a_district_is_not_a_place(ht: ProvinceMatcher) -> None:
+    r = ht.match(
+        "Giám đốc Sở Quy hoạch", summary="Ông Nguyễn Trọng Kỳ Anh khẳng định thông tin không chính xác."
+    )
+    assert r.relevance == "none"
+    assert (
+        ht.match("Bắt trùm cá độ", summary="Oanh Socola và Vũ Quang Minh cầm đầu đường dây.").relevance
+        == "none"
+    )
+
+
+def test_english_nghe_an_province_item_is_primary(na: ProvinceMatcher) -> None:
+    r = na.match(
+        "Floods cut off villages in Nghe An province",
+        summary="Heavy rain in the central province has flooded thousands of homes in Vinh City.",
+    )
+    assert r.relevance == "primary" and {"Nghệ An", "Vinh City"} <= _names(r)
+    assert na.match("Tourists flock to Cua Lo beach in the summer heat", None).relevance == "primary"
+    assert (
+        ProvinceMatcher("Hưng Yên").match("A new industrial park opens in Hung Yen", None).relevance
+        == "primary"
+    )
+
+
+def test_regional_range_from_thanh_hoa_to_ha_tinh_is_a_mention(ht: ProvinceMatcher) -> None:
+    r = ht.match(
+        "Bão số 5 suy yếu, vẫn gây mưa lớn 200 mm",
+        summary="Hoàn lưu bão gây mưa lớn ở đồng bằng Bắc Bộ và từ Thanh Hóa đến Hà Tĩnh, có nơi trên 200 mm.",
+    )
+    assert r.relevance == "mention"
+    r = ht.match(
+        "Cấm cao tốc", summary="Cấm đường từ nút giao Nghi Sơn (Thanh Hóa) đến nút giao Vũng Áng (Hà Tĩnh)."
+    )
+    assert r.relevance == "mention"
+
+
+def test_origin_quê_nghe_an_in_a_story_set_in_ha_noi_is_a_mention(na: ProvinceMatcher) -> None:
+    r = na.match(
+        "Cụ bà mở quán cơm 0 đồng giữa Hà Nội",
+        summary="Cụ bà quê Nghệ An, 30 năm sống ở Hà Nội, mỗi trưa nấu 200 suất cơm cho người lao động.",
+    )
+    assert r.relevance == "mention"
+    assert na.match("Người con xứ Nghệ mở quán phở ở Sài Gòn", None).relevance == "mention"
+    # the province framing a person in a story set there stays primary
+    assert na.match("Nữ sinh Nghệ An đỗ thủ khoa", None).relevance == "primary"
+
+
+def test_match_report_with_song_lam_nghe_an_as_one_side_is_primary(na: ProvinceMatcher) -> None:
+    r = na.match(
+        "Đỗ Hùng Dũng lãnh thẻ đỏ",
+        summary="CLB Hà Nội giành chiến thắng 3-1 trên sân Sông Lam Nghệ An ở vòng 12 V-League.",
+    )
+    assert r.relevance == "primary"
+
+
+def test_dev_set_split_is_stable_and_gives_each_province_both_halves() -> None:
+    from bench.relevance import load_labels, part_of
+
+    labels = load_labels()
+    for province in ("Nghệ An", "Hà Tĩnh", "Hưng Yên"):
+        parts = [part_of(lab["url"]) for lab in labels if lab["province"] == province]
+        assert {"tune", "heldout"} == set(parts), province
+        assert min(parts.count("tune"), parts.count("heldout")) >= len(parts) // 3, province
+    # the half depends on the URL alone: the same URL lands in the same half in every province and every run
+    url = labels[0]["url"]
+    assert part_of(url) == part_of(str(url)) and part_of(url) in ("tune", "heldout")

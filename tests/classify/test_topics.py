@@ -18,7 +18,8 @@ def model(shared_data: Path) -> TopicModel:
     for split in ("train", "dev"):
         with open(shared_data / "vntc_small" / f"{split}.jsonl", encoding="utf-8") as f:
             for row in map(json.loads, f):
-                topics = set(map_label("vntc", row["label"])) | seed_topics(row["text"])
+                # tourism is kept out (its seeds fire on some VNTC texts): the model's topic without any data
+                topics = (set(map_label("vntc", row["label"])) | seed_topics(row["text"])) - {"tourism"}
                 if topics:
                     texts.append(row["text"])
                     labels.append(topics)
@@ -60,4 +61,4 @@ def test_higher_thresholds_keep_a_prefix_of_the_labels(model: TopicModel) -> Non
 
 def test_topics_without_training_data_score_near_zero(model: TopicModel) -> None:
     (scores,) = model.predict(["Khách du lịch đến Nha Trang tăng mạnh"])
-    assert scores["tourism"] < 0.01  # vntc_small has no tourism label and no tourism seeds
+    assert scores["tourism"] < 0.01  # no tourism examples in the fixture's training data

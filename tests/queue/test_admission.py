@@ -113,6 +113,31 @@ def test_a_rule_on_a_saved_search_needs_the_searchs_filters_to_match(app: AppCon
     assert story.entered_by == "rule:thể thao nhắc tỉnh"
 
 
+def test_a_rule_on_a_saved_search_needs_its_words_in_the_same_copy(app: AppContext, news: Newsroom) -> None:
+    """The saved search's full-text query counts as it does in the search box: without diacritics, "khu cong
+    nghiep" finds "khu công nghiệp"; a search whose words the story lacks admits nothing."""
+    with app.sessions() as s:
+        user = User(name="an", role="analyst")
+        s.add(user)
+        s.flush()
+        kcn = SavedSearch(user_id=user.id, name="khu công nghiệp", query='"khu cong nghiep" -"bất động sản"',
+                          filters=json.dumps({"relevance": "mention"}))
+        port = SavedSearch(user_id=user.id, name="cao tốc", query="cao toc", filters="{}")
+        s.add_all([kcn, port])
+        s.flush()
+        s.add(QueueRule(name="cao tốc", saved_search_id=port.id, created_by="user:admin"))
+        s.commit()
+    news.publish("Báo Thử", "vsip", "VSIP được cấp phép 5 khu công nghiệp", INDUSTRY)
+    news.classify()
+    assert _stories(app) == []  # a mention, but the port search's words are not in it
+    with app.sessions() as s:
+        s.add(QueueRule(name="khu công nghiệp nhắc tỉnh", saved_search_id=kcn.id, created_by="user:admin"))
+        admit(s, list(s.scalars(select(Article.id))))
+        s.commit()
+    [story] = _stories(app)
+    assert story.entered_by == "rule:khu công nghiệp nhắc tỉnh"
+
+
 def test_a_worked_story_survives_reclassification_and_a_new_one_stays(app: AppContext, news: Newsroom) -> None:
     news.publish("Báo Thử", "cau", "Nghệ An khánh thành cầu Hưng Đức", BRIDGE)
     news.publish("Báo Khác", "lu", "Lũ quét cuốn trôi nhà ở xã Mường Típ", FLOOD)

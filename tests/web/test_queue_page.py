@@ -142,7 +142,7 @@ def test_the_list_shows_state_priority_owner_topic_copies_and_overdue_badge(queu
     assert "Nghệ An khánh thành cầu Hưng Đức" in text and f'href="/stories/{bridge}"' in row
     assert "quá hạn" in text and 'class="badge overdue"' in row and "is-overdue" in row
     for shown in ("mới", "bình thường", "chưa có ai", "hạ tầng – giao thông", "chủ yếu về tỉnh",
-                  "2 bản · 2 báo", "1 báo nước ngoài", "Báo Thử, Foreign Daily", "VI"):
+                  "2 bản · 2 báo", "1 báo nước ngoài", "Báo Thử, Foreign Daily", "tiếng Việt"):
         assert shown in text, (shown, text)
     assert "11:00 20/11/26" in text  # latest publication T0 + 3 h = 04:00 UTC, in Vietnam time (UTC+7)
     flood_row = re.search(rf'<tr data-story="{flood}".*?</tr>', html, re.S).group(0)  # type: ignore[union-attr]

@@ -1,5 +1,5 @@
-"""Province relevance: the gazetteer built from vietnam-provinces and vietnamadminunits,
-the place scan with its traps, and the primary / mention / none decision.
+"""Province relevance: the gazetteer built from vietnam-provinces and vietnamadminunits, the landmarks learned
+from stored coverage (``learned``), the place scan with its traps, and the primary / mention / none decision.
 
 May import: ``text``.
 """

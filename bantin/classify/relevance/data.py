@@ -50,9 +50,67 @@ ALIASES: dict[str, dict[str, float]] = {
     },
 }
 
+# English and unaccented spellings used by English-language sources; matched only in English fields (ASCII text
+# with English function words), where folding cannot collide with Vietnamese words ("Cua Lo" ~ "của lò").
+ENGLISH_ALIASES: dict[str, dict[str, float]] = {
+    "Nghệ An": {
+        "Nghe An": ALIAS_STRONG,
+        "Vinh City": ALIAS_STRONG,
+        "Cua Lo": ALIAS_LANDMARK,
+        "Song Lam Nghe An": ALIAS_CLUB,
+        "Pu Mat": ALIAS_LANDMARK,
+    },
+    "Hà Tĩnh": {"Ha Tinh": ALIAS_STRONG, "Vung Ang": ALIAS_LANDMARK, "Hong Linh Ha Tinh": ALIAS_CLUB},
+    "Hưng Yên": {"Hung Yen": ALIAS_STRONG, "Pho Hien": ALIAS_STRONG, "Thai Binh": ALIAS_STRONG},
+}
+# Words that mark an unaccented field as English rather than Vietnamese written without diacritics.
+ENGLISH_WORDS: frozenset[str] = frozenset(
+    "the of in and to a on for with province city from at by is".split()
+)
+# A field needs this many English function words to be read as English.
+ENGLISH_MIN_WORDS = 2
+
+# Words right before a province name that make it a person's origin, not the story's setting ("quê Nghệ An",
+# "người con xứ Nghệ", "gốc Hà Tĩnh"): a mention unless the story is set there too (issue #12's boundary rule).
+ORIGIN_CUES: frozenset[tuple[str, ...]] = frozenset(
+    tuple(w.split())
+    for w in "quê, quê ở, quê gốc, quê hương, gốc, người con, xuất thân từ, sinh ra ở, sinh ra tại".split(
+        ", "
+    )
+)
+# Words opening a regional range ("từ Thanh Hoá đến Hà Tĩnh", "các tỉnh từ Nghệ An - Quảng Trị"): a place
+# inside the range is one of many, a mention.
+RANGE_OPEN: frozenset[str] = frozenset({"từ", "hướng"})  # "theo hướng Nghệ An - Hà Nội" is a road direction
+RANGE_CLOSE: frozenset[str] = frozenset({"đến", "tới", "-", "–"})
+# Longest range (tokens from "từ" to the second place's end) that still reads as one range.
+RANGE_MAX_TOKENS = 16  # "từ nút giao Nghi Sơn (Thanh Hoá) đến nút giao Vũng Áng (Hà Tĩnh)" is 15
+
+# A lead with a score ("3-1") or one of these is a match report: the club named in it is one of the two sides,
+# so the story is the province's (issue #12's boundary rule), even when the title names only the other team.
+MATCH_WORDS: frozenset[tuple[str, ...]] = frozenset(
+    tuple(w.split())
+    for w in "thắng, thua, hoà, hòa, đánh bại, cầm hoà, cầm hòa, trận đấu, trận cầu, thất bại trước, chia điểm".split(
+        ", "
+    )
+)
+# ... unless it reads as a round summary or a table, where the club is one of many: a mention.
+ROUND_WORDS: frozenset[tuple[str, ...]] = frozenset(
+    tuple(w.split()) for w in "lượt trận, các trận, bảng xếp hạng, ngày ra quân, các bảng".split(", ")
+)
+# Title openings of standings and round pages.
+ROUND_TITLE_PREFIXES: tuple[str, ...] = ("bảng xếp hạng",)
+
 # Aliases that name a sports club or its ground.
 CLUB_ALIASES: frozenset[str] = frozenset(
-    {"SLNA", "Sông Lam Nghệ An", "sân Vinh", "Hồng Lĩnh Hà Tĩnh", "CLB Hà Tĩnh"}
+    {
+        "SLNA",
+        "Sông Lam Nghệ An",
+        "sân Vinh",
+        "Hồng Lĩnh Hà Tĩnh",
+        "CLB Hà Tĩnh",
+        "Song Lam Nghe An",
+        "Hong Linh Ha Tinh",
+    }
 )
 
 # Macro-regions: a title or lead naming them next to the province is a regional roundup (counted as "others").
@@ -91,6 +149,10 @@ SURNAMES: frozenset[str] = frozenset(
         "Phùng Tô Cao Lưu Tạ Châu Quách Lương Kiều Vương Tăng Lại Thân Mạc Chu Triệu Khổng Văn Thị"
     ).split()
 )
+
+# Middle names: a district named "Văn Lâm" or "Văn Giang" reads as a person ("Văn Lâm bắt chính", "Phan Văn
+# Giang") unless designated ("huyện Văn Giang", "ở Văn Lâm"), so it weighs as a commune, not as a district.
+MIDDLE_NAMES: frozenset[str] = frozenset({"văn", "thị"})
 
 # Frequent lowercase compounds in 2025-26 news titles that the Viet74K dictionary lacks; each one starts or ends
 # with a place syllable and would otherwise read as the place (counted in ../shared/data/news, see docs/relevance.md).

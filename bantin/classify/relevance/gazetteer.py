@@ -38,6 +38,9 @@ W_UNIT_UNIQUE = 0.25
 W_SHARED = 0.15
 # Units named after people ("Trần Hưng Đạo"): they are street names in every city.
 W_PERSON_NAMED = W_SHARED
+# A 2025 unit name "xã X" / "phường X" shared by at most this many provinces is still told apart by context
+# (the other province named nearby, or ours); more than this and the designated name says nothing.
+MAX_SHARED_2025 = 3
 
 # Kinds exempt from the "shared with another province" downgrade: they name the province as a whole.
 LEVEL_KINDS = ("province", "province(merged)", "alias", "club", "region")
@@ -70,6 +73,14 @@ class Gazetteer:
     folded_blockers: frozenset[tuple[str, ...]]
     other_provinces: dict[tuple[str, ...], str]
     max_len: int
+    # Our 2025 units: key -> {kind ("commune" / "ward" / "special zone"): number of 2025 provinces, ours
+    # included, that have a unit of that kind and name}. "xã Cẩm Trung" in 1 province is strong evidence.
+    units_2025: dict[tuple[str, ...], dict[str, int]]
+    # Every key of another province's 2025 or pre-2025 unit -> those provinces (2025 names).
+    owners_elsewhere: dict[tuple[str, ...], frozenset[str]]
+    # Folded keys matched in English fields: the province, nicknames, districts and the English aliases
+    # ("Nghe An province", "Vinh City", "Cua Lo"), without the Vietnamese fold-collision filter.
+    english: dict[tuple[str, ...], Place]
 
     def names_by_kind(self, kind: str) -> set[str]:
         return {p.name for p in self.places.values() if p.kind == kind}
@@ -102,11 +113,21 @@ class _Builder:
         self.elsewhere: dict[tuple[str, ...], str] = {}
         self.other_provinces: dict[tuple[str, ...], str] = {}
         self.elsewhere_major: set[tuple[str, ...]] = set()
+        self.owners: dict[tuple[str, ...], set[str]] = {}
+        self.kinds_2025: dict[tuple[str, tuple[str, ...]], set[str]] = {}  # (kind, key) -> 2025 provinces
+        self.ours_2025: dict[tuple[str, ...], set[str]] = {}  # our 2025 unit key -> its kinds
+
+    def count_2025(self, name: str, kind: str, province: str, ours: bool) -> None:
+        k = key(short_name(name))
+        if _distinctive(k):
+            self.kinds_2025.setdefault((kind, k), set()).add(province)
+            if ours:
+                self.ours_2025.setdefault(k, set()).add(kind)
 
     def add(self, name: str, kind: str, weight: float) -> None:
         name = name if kind in LEVEL_KINDS else short_name(name)
         k = key(name)
-        if not k or any(t.isdigit() for t in k) or (len(k) == 1 and weight < W_DISTRICT_UNIQUE):
+        if not _distinctive(k) or (len(k) == 1 and weight < W_DISTRICT_UNIQUE):
             return  # "Phường 1" and one-syllable communes are not distinctive
         old = self.ours.get(k)
         if old is None or weight > old.weight:
@@ -115,12 +136,18 @@ class _Builder:
     def add_other(self, name: str, province: str, level: str = "unit") -> None:
         """A unit of another province; ``level`` is "province", "district" or "unit"."""
         k = key(short_name(name))
-        if k and not any(t.isdigit() for t in k):
+        if _distinctive(k):
             self.elsewhere.setdefault(k, province)
+            self.owners.setdefault(k, set()).add(province)
             if level != "unit":
                 self.elsewhere_major.add(k)
             if level == "province":
                 self.other_provinces.setdefault(k, province)
+
+
+def _distinctive(k: tuple[str, ...]) -> bool:
+    """A usable key: not empty, not a bare number ("Phường 1"); "Sơn Kim 2" is fine."""
+    return bool(k) and not k[0].isdigit() and not (len(k) == 1 and any(c.isdigit() for c in k[0]))
 
 
 def _build(province: str, include_legacy: bool, include_merged: bool) -> Gazetteer:
@@ -142,8 +169,10 @@ def _build(province: str, include_legacy: bool, include_merged: bool) -> Gazette
             b.add_other(p.name, short_name(p.name), level="province")
             for w in Ward.iter_by_province(p.code):
                 b.add_other(w.name, short_name(p.name))
+                b.count_2025(w.name, _KIND_2025.get(w.division_type.value, "commune"), p.name, False)
     predecessors = predecessor_provinces(conv, our_key)
     for w in Ward.iter_by_province(target.code):
+        b.count_2025(w.name, _KIND_2025.get(w.division_type.value, "commune"), target.name, True)
         before = predecessors.get(w.codename.replace("_", ""), set())
         if excluded and before and before <= excluded:
             b.add_other(w.name, f"{ours_name} (merged)")
@@ -168,7 +197,9 @@ def _build(province: str, include_legacy: bool, include_merged: bool) -> Gazette
             continue
         if pkey != our_key:
             b.add(row["provinceShort"], "province(merged)", W_MERGED_PROVINCE)
-        b.add(short_name(row["districtShort"]), "district(legacy)", W_DISTRICT_UNIQUE)
+        district = short_name(row["districtShort"])
+        person_like = key(district)[:1] and key(district)[0] in gd.MIDDLE_NAMES  # "Văn Lâm", "Văn Giang"
+        b.add(district, "district(legacy)", W_UNIT_UNIQUE if person_like else W_DISTRICT_UNIQUE)
         if row["wardShort"]:
             first = key(short_name(row["wardShort"]))[:1]
             weight = W_PERSON_NAMED if first and first[0] in gd.SURNAMES else W_UNIT_UNIQUE
@@ -209,7 +240,28 @@ def _finish(b: _Builder) -> Gazetteer:
         folded_blockers=frozenset(tuple(fold(t) for t in k) for k in blockers),
         other_provinces=dict(b.other_provinces),
         max_len=max(len(k) for k in places),
+        units_2025={
+            k: {kind: len(b.kinds_2025[(kind, k)]) for kind in kinds}
+            for k, kinds in b.ours_2025.items()
+            if k in places
+        },
+        owners_elsewhere={k: frozenset(v) for k, v in b.owners.items()},
+        english=_english(b.province, places),
     )
+
+
+def _english(province: str, places: dict[tuple[str, ...], Place]) -> dict[tuple[str, ...], Place]:
+    out = {
+        folded_key(p.name): p
+        for k, p in places.items()
+        if p.kind in FOLDABLE_KINDS and p.weight >= W_DISTRICT_CLASH and len(k) >= 2
+    }
+    for alias, weight in gd.ENGLISH_ALIASES.get(province, {}).items():
+        kind = "club" if alias in gd.CLUB_ALIASES else "alias"
+        out.setdefault(
+            folded_key(alias), Place(alias, kind, province, weight, True)
+        )  # "Nghe An" stays Nghệ An
+    return out
 
 
 def _overlapping(keys: Iterable[tuple[str, ...]], tokens: set[str]) -> set[tuple[str, ...]]:

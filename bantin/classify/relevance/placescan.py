@@ -4,7 +4,12 @@ Longest match over word tokens (a dict of token tuples, probed only where a toke
 - longer names of other provinces and dictionary words win ("Trà Vinh", "Vĩnh Phúc", "vinh danh", "quang vinh");
 - names inside a person's name are dropped ("ông Vinh", "Nguyễn Văn Vinh", "Bao Phương Vinh", "Vinh, 35 tuổi");
 - a unit followed by another province ("Hoàng Mai (Hà Nội)") or behind "quận" belongs elsewhere;
-- unaccented fields only match names that stay distinctive without diacritics.
+- unaccented fields only match names that stay distinctive without diacritics; English fields ("Nghe An
+  province", "Vinh City") match the English index;
+- a shared unit name is dropped when the field names a province that has it and not ours ("xã Hương Sơn ...
+  ở Hà Nội");
+- each hit records what the words around it say: the 2025 designation before it ("xã", "phường"), a person's
+  origin ("quê Nghệ An"), a regional range ("từ Thanh Hoá đến Hà Tĩnh").
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from dataclasses import dataclass
 from bantin.classify.relevance import data as gd
 from bantin.classify.relevance.gazetteer import Gazetteer, Place
 from bantin.text.diacritics import fold
-from bantin.text.vitext import is_acronym, is_unaccented
+from bantin.text.vitext import is_acronym, is_unaccented, key
 
 # Tokens after a name searched for "(Hà Nội)" / ", tỉnh Phú Thọ" that assign it to another province.
 FOLLOW_WINDOW = 4
@@ -24,6 +29,16 @@ SIGNATURE_WINDOW = 10
 MAX_BLOCKER_LEN = 4
 _SENTENCE_START = set(".!?:;\"'“”‘’-–—|()[]")
 _PERSONAL_KINDS = ("province", "alias", "club", "region")
+# Designators that say which kind of 2025 unit follows.
+_ADMIN_DESIGNATORS = {
+    ("xã",): "commune",
+    ("x",): "commune",
+    ("phường",): "ward",
+    ("p",): "ward",
+    ("đặc", "khu"): "special zone",
+}
+# Kinds that name the province as a whole: never dropped for another province named nearby.
+_LEVEL = ("province", "province(merged)", "alias", "club", "region")
 
 
 @dataclass(frozen=True)
@@ -33,6 +48,9 @@ class Hit:
     designated: bool  # preceded by xã/phường/huyện/tỉnh/ở/tại...
     confirmed: bool  # followed by the province's own name ("Diễn Châu (Nghệ An)")
     signature: bool  # inside a reader signature "(Thanh Bình, 56 tuổi, Nghệ An)"
+    admin: str | None = None  # 2025 unit kind named by the designator before it ("xã" -> "commune")
+    origin: bool = False  # a person's origin: "quê Nghệ An", "người con xứ Nghệ"
+    in_range: bool = False  # inside a regional range: "từ Thanh Hoá đến Hà Tĩnh"
 
 
 class PlaceScanner:
@@ -40,6 +58,7 @@ class PlaceScanner:
         self.gaz = gaz
         self.first = {k[0] for k in gaz.places}
         self.first_folded = {k[0] for k in gaz.folded}
+        self.first_english = {k[0] for k in gaz.english}
         self.caps = {k: tuple(t[:1].isupper() for t in p.name.split()) for k, p in gaz.places.items()}
         own = [k for k, p in gaz.places.items() if p.kind == "province"]
         self.own = {*own, *(tuple(fold(t) for t in k) for k in own)}
@@ -55,8 +74,9 @@ class PlaceScanner:
         """Hits in one field; ``toks``/``lows`` as from :func:`bantin.text.vitext.prepare`."""
         unaccented = is_unaccented(toks)
         keys = [fold(t) for t in lows] if unaccented else lows
-        index = self.gaz.folded if unaccented else self.gaz.places
-        first = self.first_folded if unaccented else self.first
+        english = unaccented and sum(k in gd.ENGLISH_WORDS for k in keys) >= gd.ENGLISH_MIN_WORDS
+        index = self.gaz.english if english else self.gaz.folded if unaccented else self.gaz.places
+        first = self.first_english if english else self.first_folded if unaccented else self.first
         hits: list[Hit] = []
         nxt = 0
         n = len(keys)
@@ -84,9 +104,63 @@ class PlaceScanner:
                     designated=self._designated(keys, i),
                     confirmed=self._confirmed(keys, i + length),
                     signature=self._signature(lows, i),
+                    admin=self._admin(keys, i),
+                    origin=any(tuple(keys[max(0, i - n) : i]) in gd.ORIGIN_CUES for n in (1, 2, 3)),
+                    in_range=self._in_range(keys, i, length),
                 )
             )
         return hits
+
+    def drop_owned_elsewhere(self, hits: list[Hit], named: set[str]) -> list[Hit]:
+        """Unit names another province also has, in an article naming that province and not ours (the caller
+        checks that ours is not named): "Cháy xưởng ở Hà Nội" + "xã Hương Sơn" is Hà Nội's Hương Sơn."""
+        if not named or all(h.place.kind in _LEVEL for h in hits):
+            return hits
+        owners = self.gaz.owners_elsewhere
+        return [
+            h
+            for h in hits
+            if h.place.kind in _LEVEL or not (named & owners.get(key(h.place.name), frozenset()))
+        ]
+
+    def provinces_named(self, lows: list[str]) -> set[str]:
+        """Other provinces (2025 names, or "X (merged)") named in a field's lowercased tokens."""
+        keys = [fold(t) for t in lows]
+        found: set[str] = set()
+        for s, k in enumerate(keys):
+            if k in self.prov_first:
+                for size in (3, 2, 1):
+                    cand = tuple(keys[s : s + size])
+                    if cand in self.others:
+                        found.add(self.others[cand])
+                        break
+        return found
+
+    def _admin(self, keys: list[str], i: int) -> str | None:
+        for n in (1, 2):
+            kind = _ADMIN_DESIGNATORS.get(tuple(keys[max(0, i - n) : i]))
+            if kind and i - n >= 0:
+                return kind
+        return None
+
+    def _in_range(self, keys: list[str], i: int, length: int) -> bool:
+        """Inside "từ A đến B" where the other end is another province-level name."""
+        lo = max(0, i - gd.RANGE_MAX_TOKENS)
+        opens = [j for j in range(lo, i) if keys[j] in gd.RANGE_OPEN]
+        if not opens:
+            return False
+        r = opens[-1]
+        end = min(len(keys), r + gd.RANGE_MAX_TOKENS)
+        closes = [j for j in range(r + 1, end) if keys[j] in gd.RANGE_CLOSE]
+        if not closes:
+            return False
+        span = keys[r + 1 : end]
+        others = [j for j in range(len(span)) if span[j] in self.prov_first and self._province_at(span, j)]
+        ours = range(i - r - 1, i - r - 1 + length)
+        return any(j not in ours for j in others) and (closes[0] < i or any(c >= i + length for c in closes))
+
+    def _province_at(self, keys: list[str], j: int) -> bool:
+        return any(tuple(keys[j : j + n]) in self.others for n in (3, 2, 1))
 
     def _blocked(self, keys: list[str], i: int, length: int, unaccented: bool) -> bool:
         blockers = self.gaz.folded_blockers if unaccented else self.gaz.blockers
@@ -95,6 +169,8 @@ class PlaceScanner:
                 end = j + size
                 if end <= i or end > len(keys) or (j == i and size <= length):
                     continue
+                if j < i and end < i + length and size <= length:
+                    continue  # "Công an Hưng Yên": "An Hưng" overlaps only the start of a longer-or-equal name
                 if tuple(keys[j:end]) in blockers:
                     return True
         return False
@@ -109,12 +185,19 @@ class PlaceScanner:
             return False
         after = i + length
         if (
-            length == 1
+            lows[i] in gd.SURNAMES
             and after < len(toks)
             and self._proper_word(toks[after])
             and lows[after] not in self.first
         ):
-            return False  # "Vinh Hiển", "Vinh Quang": a longer proper noun
+            return False  # "Vũ Quang Minh", "Lê Lợi Anh": a place name that opens with a family name, then a given name
+        if (
+            (length == 1 or not self._is_designator(lows, i))
+            and after < len(toks)
+            and self._proper_word(toks[after])
+            and lows[after] not in self.first
+        ):
+            return False  # "Vinh Hiển", "Cúp Thái Sơn Nam": a longer proper noun
         return True
 
     def _person_before(self, toks: list[str], lows: list[str], i: int, length: int) -> bool:
@@ -124,8 +207,10 @@ class PlaceScanner:
             return True
         if i == 0 or not self._proper_word(toks[i - 1]) or self._is_designator(lows, i):
             return False
-        if lows[i - 1] in gd.SURNAMES:
-            return True
+        if lows[i - 1] in gd.SURNAMES or (
+            i >= 2 and lows[i - 2] in gd.SURNAMES and self._proper_word(toks[i - 2])
+        ):
+            return True  # "Nguyễn Văn Vinh", "Nguyễn Trọng Kỳ Anh"
         if length > 1:
             return False  # "Y Dược Thái Bình", "Bệnh viện Đa khoa Quỳnh Lưu": an institution named after the place
         return not (i == 1 or toks[i - 2] in _SENTENCE_START)  # "Phương Vinh" mid-sentence: a given name

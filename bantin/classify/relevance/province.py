@@ -8,11 +8,18 @@ or the first tokens of the text, where the dateline "(NLĐO) - Sáng 12-3, tại
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bantin.classify.relevance import data as gd
-from bantin.classify.relevance.gazetteer import W_DISTRICT_CLASH, W_UNIT_UNIQUE, build_gazetteer
+from bantin.classify.relevance.gazetteer import (
+    MAX_SHARED_2025,
+    W_DISTRICT_CLASH,
+    W_UNIT_UNIQUE,
+    Gazetteer,
+    build_gazetteer,
+)
+from bantin.classify.relevance.learned import learned_places
 from bantin.classify.relevance.placescan import Hit, PlaceScanner
 from bantin.text.vitext import key, prepare
 
@@ -33,8 +40,11 @@ W_DESIGNATED = 0.8
 W_SHARED_CORROBORATED = 0.5
 # The club in the lead or body of a match report about another team: a mention (labelling guide).
 CLUB_OUTSIDE_TITLE = 0.45
-# A reader's signature "(Thanh Bình, 56 tuổi, Nghệ An)" under a Q&A is a mention, never the subject.
+# A reader's signature "(Thanh Bình, 56 tuổi, Nghệ An)" under a Q&A is a mention, never the subject; so are a
+# person's origin ("quê Nghệ An") and a place inside a regional range ("từ Thanh Hoá đến Hà Tĩnh").
 W_SIGNATURE = 0.3
+W_ORIGIN = W_SIGNATURE
+W_RANGE = W_SIGNATURE
 # Noisy-OR factors: a lead hit counts nearly as much as a title hit, each body hit much less.
 LEAD_FACTOR = 0.9
 BODY_FACTOR = 0.3
@@ -71,11 +81,16 @@ class ProvinceMatcher:
     """Province relevance for one configured province; building the gazetteer happens once per process."""
 
     def __init__(
-        self, province: str = "Nghệ An", include_legacy: bool = True, include_merged: bool = True
+        self,
+        province: str = "Nghệ An",
+        include_legacy: bool = True,
+        include_merged: bool = True,
+        learned: bool = True,
     ) -> None:
-        self.gazetteer = build_gazetteer(province, include_legacy, include_merged)
+        """``learned``: also use the landmarks learned from the archive (:mod:`.learned`)."""
+        self._scanner = _scanner(province, include_legacy, include_merged, learned)
+        self.gazetteer = self._scanner.gaz
         self.province = self.gazetteer.province
-        self._scanner = _scanner(province, include_legacy, include_merged)
         self._crowd = {**self.gazetteer.other_provinces, **{key(r): r for r in gd.REGIONS}}
         self._crowd_first = {k[0] for k in (*self._crowd, *self.gazetteer.places)}
 
@@ -96,10 +111,15 @@ class ProvinceMatcher:
             "lead": scan(lead_toks, lead_lows),
             "body": scan(body_toks, body_lows),
         }
+        if not any(h.place.kind in ("province", "province(merged)") for hs in fields.values() for h in hs):
+            named = self._scanner.provinces_named(title_lows) | self._scanner.provinces_named(lead_lows)
+            fields = {f: self._scanner.drop_owned_elsewhere(hs, named) for f, hs in fields.items()}
         anchored = any(_is_anchor(h) for hs in fields.values() for h in hs)
         if digest:  # a bulletin title is a list of stories: its hits count as lead hits
             fields = {"title": [], "lead": fields["title"] + fields["lead"], "body": fields["body"]}
-        weights = {f: [_weight(h, f, anchored) for h in hs] for f, hs in fields.items()}
+        match_report = _is_match_report(title_lows, lead_lows)
+        ctx = _Context(self.gazetteer, anchored, match_report)
+        weights = {f: [_weight(h, f, ctx) for h in hs] for f, hs in fields.items()}
         t, le = max(weights["title"], default=0.0), max(weights["lead"], default=0.0)
         body = weights["body"]
         raw = 1 - (1 - t) * (1 - LEAD_FACTOR * le)
@@ -139,27 +159,71 @@ class ProvinceMatcher:
 
 def _is_anchor(h: Hit) -> bool:
     """The province itself, a nickname or a district: what makes a bare commune name in the same article ours."""
-    return h.place.kind not in ("region",) and h.place.weight >= W_DISTRICT_CLASH and not h.signature
+    return (
+        h.place.kind not in ("region", "club")  # a club plays away: its name does not place the story
+        and h.place.weight >= W_DISTRICT_CLASH
+        and not (h.signature or h.origin or h.in_range)
+    )
 
 
-def _weight(h: Hit, field: str, anchored: bool) -> float:
+@dataclass(frozen=True)
+class _Context:
+    gaz: Gazetteer
+    anchored: bool  # the article names the province, a nickname or a district
+    match_report: bool  # the lead reports one match (a score, "thắng", "hoà"...), not a round
+
+
+def _weight(h: Hit, field: str, ctx: _Context) -> float:
     p = h.place
     w = p.weight
     if p.kind == "club" and field != "title":
-        w = CLUB_OUTSIDE_TITLE
-    elif w <= W_UNIT_UNIQUE:  # communes and wards, and any name shared with another province
-        if h.confirmed or (h.designated and (p.unique or anchored)):
-            w = W_DESIGNATED
-        elif anchored:
-            w = W_SHARED_CORROBORATED
+        w = p.weight if ctx.match_report else CLUB_OUTSIDE_TITLE
+    elif w <= W_UNIT_UNIQUE or h.admin:  # communes and wards, and any name shared with another province
+        shared = _shared_2025(h, ctx.gaz)
+        if h.confirmed or (shared == 1) or (h.designated and (p.unique or ctx.anchored) and shared != 0):
+            w = max(w, W_DESIGNATED)
+        elif ctx.anchored and (shared is None or shared <= MAX_SHARED_2025):
+            w = max(w, W_SHARED_CORROBORATED)
     elif h.designated or h.confirmed:
         w = max(w, W_DESIGNATED)
+    if h.origin:
+        w = min(w, W_ORIGIN)
+    if h.in_range:
+        w = min(w, W_RANGE)
     return min(w, W_SIGNATURE) if h.signature else w
+
+
+def _shared_2025(h: Hit, gaz: Gazetteer) -> int | None:
+    """How many 2025 provinces have a unit of the designated kind with this name ("xã Cẩm Trung": 1); None when
+    the hit has no 2025 designator, 0 when the designator names a kind ours is not ("phường" before a "xã")."""
+    if not h.admin:
+        return None
+    kinds = gaz.units_2025.get(key(h.place.name))
+    if not kinds:
+        return None
+    return kinds.get(h.admin, 0)
+
+
+def _is_match_report(title_lows: list[str], lead_lows: list[str]) -> bool:
+    if " ".join(title_lows).startswith(gd.ROUND_TITLE_PREFIXES):
+        return False
+    grams = {tuple(lead_lows[i : i + n]) for n in (1, 2, 3) for i in range(len(lead_lows))}
+    if grams & gd.ROUND_WORDS:
+        return False
+    score = any(
+        a.isdigit() and b == "-" and c.isdigit() and len(a) <= 2 and len(c) <= 2
+        for a, b, c in zip(lead_lows, lead_lows[1:], lead_lows[2:], strict=False)
+    )
+    return score or bool(grams & gd.MATCH_WORDS)
 
 
 def _is_digest(title: str) -> bool:
     low = title.strip().lower()
-    return gd.DIGEST_TITLE_SEPARATOR in low or low.startswith(gd.DIGEST_TITLE_PREFIXES)
+    return (
+        gd.DIGEST_TITLE_SEPARATOR in low
+        or low.startswith(gd.DIGEST_TITLE_PREFIXES)
+        or low.startswith(gd.ROUND_TITLE_PREFIXES)
+    )
 
 
 def _summarise(hits: list[Hit]) -> tuple[MatchedPlace, ...]:
@@ -171,5 +235,9 @@ def _summarise(hits: list[Hit]) -> tuple[MatchedPlace, ...]:
 
 
 @lru_cache(maxsize=8)
-def _scanner(province: str, include_legacy: bool, include_merged: bool) -> PlaceScanner:
-    return PlaceScanner(build_gazetteer(province, include_legacy, include_merged))
+def _scanner(province: str, include_legacy: bool, include_merged: bool, learned: bool) -> PlaceScanner:
+    gaz = build_gazetteer(province, include_legacy, include_merged)
+    if learned and (extra := learned_places(gaz)):
+        places = {**extra, **gaz.places}
+        gaz = replace(gaz, places=places, max_len=max(len(k) for k in places))
+    return PlaceScanner(gaz)

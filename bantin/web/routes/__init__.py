@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from bantin.web.routes import (
     admin,
+    admin_alerts,
     admin_audit,
     admin_rules,
     admin_subscriptions,
     admin_users,
+    admin_webhooks,
     analysts,
     auth,
     queue,
@@ -27,4 +29,4 @@ ROUTERS = [auth.router, queue.router, reports.router, search.router, search_save
            story.router, story_actions.router, story_labels.router, story_responses.router,
            analysts.router,
            admin.router, admin_users.router, admin_rules.router, admin_audit.router,
-           admin_subscriptions.router, unsubscribe.router]
+           admin_subscriptions.router, admin_alerts.router, admin_webhooks.router, unsubscribe.router]

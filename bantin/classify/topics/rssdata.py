@@ -1,0 +1,61 @@
+"""Real RSS items (title + summary) for the topic model: the labelled set, its tune / held-out split, the items.
+
+The labelled set (data/topics/rss_topic_labels.jsonl, #12) stores only URL, topic and a short note; the texts
+are joined at run time from ../shared/data/news/rss_articles.jsonl.gz (they belong to their publishers and
+never enter the repo). The split is a stable hash of the URL, fixed before any training or tuning.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+LABELS = ROOT / "data" / "topics" / "rss_topic_labels.jsonl"
+# How the RSS archive sits under ../shared/data.
+RSS_PATH = Path("news") / "rss_articles.jsonl.gz"
+PARTS = ("tune", "heldout")
+
+
+def rss_text(row: dict) -> str:
+    """Title + summary, the form bantin classifies RSS items in."""
+    return f"{row.get('title') or ''}\n{row.get('summary') or ''}"
+
+
+def rss_rows(shared_data: Path) -> Iterator[dict]:
+    with gzip.open(shared_data / RSS_PATH, "rt", encoding="utf-8") as f:
+        for line in f:
+            yield json.loads(line)
+
+
+def part_of(url: str) -> str:
+    """"tune" or "heldout": half each, by the parity of the URL's SHA-256 (stable across runs and machines)."""
+    return PARTS[int(hashlib.sha256(url.encode("utf-8")).hexdigest()[:8], 16) % 2]
+
+
+def labelled(path: Path = LABELS) -> list[dict]:
+    """The labelled rows (url, topic, note?) with their ``part``."""
+    with open(path, encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    for r in rows:
+        r["part"] = part_of(r["url"])
+    return rows
+
+
+def labelled_urls(path: Path = LABELS) -> set[str]:
+    """URLs of the labelled set: never training data (both parts)."""
+    return {r["url"] for r in labelled(path)} if path.is_file() else set()
+
+
+def labelled_texts(shared_data: Path, part: str | None = None, path: Path = LABELS) -> tuple[list[str], list[str]]:
+    """(texts, topics) of the labelled set (one part or both), texts joined from the archive by URL."""
+    rows = [r for r in labelled(path) if part is None or r["part"] == part]
+    want = {r["url"] for r in rows}
+    texts = {row["url"]: rss_text(row) for row in rss_rows(shared_data) if row["url"] in want}
+    missing = want - texts.keys()
+    if missing:
+        raise ValueError(f"{len(missing)} labelled URLs are not in {shared_data / RSS_PATH}")
+    return [texts[r["url"]] for r in rows], [r["topic"] for r in rows]

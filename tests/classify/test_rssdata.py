@@ -1,0 +1,58 @@
+"""The labelled real RSS items (#12): fixed split, texts joined by URL, never training data; weak labels."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from bantin.classify.topics.rssdata import LABELS, labelled, labelled_texts, part_of
+from bantin.classify.topics.taxonomy import TOPIC_KEYS
+from bantin.classify.topics.weak import rss_weak_rows, weak_topic
+
+
+def _archive(tmp_path: Path, rows: list[dict]) -> Path:
+    (tmp_path / "news").mkdir()
+    with gzip.open(tmp_path / "news" / "rss_articles.jsonl.gz", "wt", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    return tmp_path
+
+
+def test_the_labelled_set_stores_urls_and_taxonomy_topics_only_split_in_two_fixed_halves() -> None:
+    rows = labelled()
+    assert len(rows) == 400 and len({r["url"] for r in rows}) == 400
+    assert all(set(r) <= {"url", "topic", "note", "part"} and r["topic"] in TOPIC_KEYS for r in rows)
+    parts = [r["part"] for r in rows]
+    assert 150 < parts.count("tune") < 250 and parts.count("tune") + parts.count("heldout") == 400
+    assert all(part_of(r["url"]) == r["part"] for r in rows)  # a pure function of the URL
+
+
+def test_labelled_texts_are_joined_from_the_archive_and_a_missing_url_is_refused(tmp_path: Path) -> None:
+    (first,) = labelled()[:1]
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text(json.dumps({"url": first["url"], "topic": "sports"}) + "\n", encoding="utf-8")
+    (tmp_path / "with").mkdir()
+    (tmp_path / "without").mkdir()
+    item = {"url": first["url"], "title": "Tiêu đề", "summary": "Tóm tắt", "feed_category": "Tổng hợp"}
+    assert labelled_texts(_archive(tmp_path / "with", [item]), path=labels) == (["Tiêu đề\nTóm tắt"], ["sports"])
+    with pytest.raises(ValueError, match="1 labelled URLs are not in"):
+        labelled_texts(_archive(tmp_path / "without", []), path=labels)
+
+
+def test_weak_rows_never_include_labelled_items(tmp_path: Path) -> None:
+    held = labelled()[0]["url"]
+    rows = [{"url": held, "title": "Bão số 3 đổ bộ", "summary": "", "feed_category": "Tổng hợp"},
+            {"url": "https://example.vn/a", "title": "Bão số 3 đổ bộ", "summary": "", "feed_category": "Tổng hợp"}]
+    got = list(rss_weak_rows(_archive(tmp_path, rows)))
+    assert LABELS.is_file() and [(t, topic) for t, topic, _ in got] == [("Bão số 3 đổ bộ\n", "environment")]
+
+
+def test_world_feed_items_are_foreign_affairs_unless_the_title_names_a_crime_or_disaster() -> None:
+    world = {"feed_category": "Thế giới", "summary": ""}
+    assert weak_topic({**world, "title": "Ông Trump gặp ông Putin tại Alaska"}) == "foreign_affairs"
+    assert weak_topic({**world, "title": "Động đất mạnh ở Venezuela"}) == "environment"
+    assert weak_topic({**world, "title": "Vụ cướp hơn 65 kg vàng ở Hong Kong"}) == "law"
+    assert weak_topic({"feed_category": "Tổng hợp", "title": "Một ngày bình thường", "summary": ""}) is None
