@@ -186,6 +186,11 @@ class Settings(BaseSettings):
         return self.data_dir / "models"
 
     @property
+    def cache_dir(self) -> Path:
+        """Derived data that is rebuilt when missing or stale (the built gazetteer, the loaded models' arrays)."""
+        return self.data_dir / "cache"
+
+    @property
     def user_agent(self) -> str:
         return f"bantin/{__version__} (press monitoring; +{self.contact_url})"
 

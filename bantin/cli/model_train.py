@@ -70,17 +70,29 @@ def train_cmd(
 ) -> None:
     """Huấn luyện một phiên bản mới (train a new candidate version; evaluated on a held-out split and the frozen set)."""
     from bantin.classify.active import train_and_register
+    from bantin.classify.registry.promote import promote_first
+    from bantin.classify.service import TOPIC_MODEL_NAME
 
     app_ = open_cli_app()
+    actor = current_actor()
     with expected_errors(), app_.sessions() as s:
         with err.status("Đang huấn luyện (training) ...") if err.is_terminal else _nullctx():
             summary = train_and_register(s, app_.settings.models_dir, data, name, _params(param or [], name),
-                                         use_labels=labels, actor=current_actor(), note=err.print)
+                                         use_labels=labels, actor=actor, note=err.print)
+        # A new name's first version is usable at once (the gate has nothing to compare it with; audited). Not
+        # the topic model's: its first version competes with the shipped default and re-classifies the archive,
+        # so it waits for `bantin model promote topics`.
+        first = None if name == TOPIC_MODEL_NAME else promote_first(
+            s, app_.settings.models_dir, name, summary["version"], actor=actor)
         s.commit()
+    summary["status"] = "promoted" if first else "candidate"
     if as_json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return
     _print_summary(summary)
+    if first:
+        out.print(f"{name} v{summary['version']}: phiên bản đầu tiên, được dùng ngay (first version of the name: "
+                  f"promoted, nothing to compare it with); `bantin classify --model {name}` uses it.", highlight=False)
 
 
 @contextmanager
@@ -89,7 +101,7 @@ def _nullctx() -> Iterator[None]:
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
-    table = Table(title=f"{summary['name']} v{summary['version']} (candidate)")
+    table = Table(title=f"{summary['name']} v{summary['version']} ({summary.get('status', 'candidate')})")
     table.add_column("")
     table.add_column("rows", justify="right")
     table.add_column("accuracy %", justify="right")
@@ -178,18 +190,21 @@ def list_cmd(
 def classify_cmd(
     input: Annotated[Path, typer.Option("--input", help="FILE.jsonl[.gz]: `text`, or `title` and `summary`")],
     output: Annotated[Path, typer.Option("--output", help="OUT.jsonl (`-` for stdout)")],
-    model: Annotated[str | None, typer.Option("--model", help="also `label`/`scores` of this model")] = None,
+    model: Annotated[str | None, typer.Option(
+        "--model", help="also `label`/`scores` of this model: NAME (its promoted version) or NAME@VERSION")] = None,
     province: Annotated[str | None, typer.Option("--province", help="default: BANTIN_PROVINCE")] = None,
     progress: ProgressOpt = True,
 ) -> None:
     """Phân loại tệp JSONL (classify rows: topics, province relevance, language; one output row per input row)."""
     from bantin.classify.io import JsonlReader
+    from bantin.classify.registry.store import parse_ref
     from bantin.classify.service import build_classifier, classify_file
 
     app_ = open_cli_app()
     with expected_errors():
+        name, version = parse_ref(model) if model else (None, None)
         with app_.sessions() as s:
-            clf = build_classifier(s, app_.settings.models_dir, province or app_.settings.province, model)
+            clf = build_classifier(s, app_.settings.models_dir, province or app_.settings.province, name, version)
         if clf.topic_model is None:
             err.print("[yellow]Cảnh báo (warning):[/] no topic model (no promoted `topics`, no shipped default): "
                       "`topics` will be empty.")
@@ -201,4 +216,6 @@ def classify_cmd(
                 with tmp.open("w", encoding="utf-8") as fh:
                     rows, errors = classify_file(clf, reader, fh, lambda _n: update(reader.position))
                 os.replace(tmp, output)  # a failed run leaves no half-written OUT
-    err.print(f"{rows} dòng (rows), {errors} lỗi (errors); topics: {clf.topic_origin}; province: {clf.province}.")
+    label = f"; label: {clf.extra.version.name} v{clf.extra.version.version}" if clf.extra is not None else ""
+    err.print(f"{rows} dòng (rows), {errors} lỗi (errors); topics: {clf.topic_origin}{label}; province: {clf.province}.",
+              highlight=False)

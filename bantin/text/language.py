@@ -22,7 +22,7 @@ from pathlib import Path
 import py3langid
 
 from bantin.app.stats import StatsLike, inc
-from bantin.text.diacritics import looks_vietnamese, vi_diacritic_ratio
+from bantin.text.diacritics import VI_MIN_DIACRITIC_RATIO, has_strong_vietnamese_letter, vi_diacritic_ratio
 
 # The answers: Vietnamese, English, anything else.
 LANGUAGES = ("vi", "en", "other")
@@ -64,8 +64,9 @@ def detect_language_with_confidence(
     if n_letters == 0:
         inc(stats, "extract/lang_unknown")
         return "other", 0.0
-    if n_letters >= VI_MIN_LETTERS and looks_vietnamese(sample):
-        lang, conf = "vi", min(1.0, 0.5 + vi_diacritic_ratio(sample) * 2)
+    ratio = vi_diacritic_ratio(sample) if n_letters >= VI_MIN_LETTERS else 0.0  # once: it is the costly pass
+    if ratio >= VI_MIN_DIACRITIC_RATIO and has_strong_vietnamese_letter(sample):  # = looks_vietnamese(sample)
+        lang, conf = "vi", min(1.0, 0.5 + ratio * 2)
         inc(stats, "extract/lang_vi_text")
     else:
         code, prob = _identifier().classify(sample)

@@ -59,10 +59,10 @@ def audits(db_url: str, action: str) -> list[tuple[str, dict]]:  # type: ignore[
 def test_train_freeze_promote_gate_force_rollback_evaluate(env: Path, db_url: str) -> None:
     good, bad = jsonl(env / "good.jsonl", synthetic_rows()), jsonl(env / "bad.jsonl", swapped(synthetic_rows()))
     ev = jsonl(env / "eval.jsonl", synthetic_rows(10, seed=5))
-    assert "demo v1 (candidate)" in run("model", "train", "--data", good, "--name", "demo", *FAST).stdout
+    assert "demo v1 (promoted)" in run("model", "train", "--data", good, "--name", "demo", *FAST).stdout
     run("model", "freeze-eval", "demo", "--data", ev)
     assert "unchanged" in run("model", "freeze-eval", "demo", "--data", ev).stdout
-    assert "Promoted demo v1" in run("model", "promote", "demo").stdout
+    assert "already promoted" in run("model", "promote", "demo", code=1).stderr
     summary = json.loads(run("model", "train", "--data", bad, "--name", "demo", "--json", *FAST).stdout)
     assert summary["version"] == 2 and summary["metrics"]["frozen_eval"]["macro_f1"] < 50
     assert "below" in run("model", "promote", "demo", code=1).stderr
@@ -87,7 +87,6 @@ def test_train_freeze_promote_gate_force_rollback_evaluate(env: Path, db_url: st
 def test_classify_writes_one_row_per_input_row_in_order(env: Path, shared_data: Path) -> None:
     dev = [json.loads(line) for line in (shared_data / "vntc_small" / "dev.jsonl").open(encoding="utf-8")][:40]
     run("model", "train", "--data", str(shared_data / "vntc_small" / "train.jsonl"), "--name", "vntc", *FAST)
-    run("model", "promote", "vntc")
     lines = [json.dumps({"id": r["id"], "text": r["text"]}, ensure_ascii=False) for r in dev]
     lines[3], lines[7] = "{broken", json.dumps({"id": "no-text", "url": "https://x/1"})
     src = env / "in.jsonl"
@@ -103,6 +102,56 @@ def test_classify_writes_one_row_per_input_row_in_order(env: Path, shared_data: 
     assert all({"label", "scores", "topics", "province", "language"} <= set(r) for r, _ in good)
     assert sum(r["label"] == d["label"] for r, d in good) >= 0.7 * len(good)
     assert run("classify", "--input", str(env / "missing.jsonl"), "--output", str(out), code=1).stderr
+
+
+def _classified(env: Path, texts: list[str], *args: str, code: int = 0) -> tuple[list[dict], str]:  # type: ignore[type-arg]
+    src, out = env / "in.jsonl", env / "out.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts)),
+                   encoding="utf-8")
+    out.unlink(missing_ok=True)
+    result = run("classify", "--input", str(src), "--output", str(out), "--no-progress", *args, code=code)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] if out.exists() else []
+    return rows, result.stderr
+
+
+def test_a_new_names_first_version_classifies_at_once_and_name_at_version_picks_a_candidate(
+    env: Path, db_url: str
+) -> None:
+    rows = synthetic_rows()
+    texts = [" ".join(VOCAB[k].split()[:5]) for k in VOCAB]  # one clear text per class, in VOCAB order
+    summary = json.loads(run("model", "train", "--data", jsonl(env / "good.jsonl", rows), "--name", "fresh",
+                             "--json", *FAST).stdout)
+    assert (summary["version"], summary["status"]) == (1, "promoted")
+    out, stderr = _classified(env, texts, "--model", "fresh")
+    assert [r["label"] for r in out] == list(VOCAB) and "label: fresh v1" in stderr
+    (actor, detail), = audits(db_url, "model.promote")
+    assert actor.startswith("cli:") and detail["name"] == "fresh" and detail["version"] == 1
+    assert detail["first_version"] is True and detail["forced"] is False and detail["previous"] is None
+    trained = run("model", "train", "--data", jsonl(env / "bad.jsonl", swapped(rows)), "--name", "fresh", *FAST)
+    assert "fresh v2 (candidate)" in trained.stdout and "first version" not in trained.stdout
+    assert len(audits(db_url, "model.promote")) == 1  # the second version waits for the gate
+    assert [r["label"] for r in _classified(env, texts, "--model", "fresh")[0]] == list(VOCAB)
+    out, stderr = _classified(env, texts, "--model", "fresh@2")
+    assert [r["label"] for r in out] == [lab for _, lab in swapped(list(zip(texts, VOCAB, strict=True)))]
+    assert "label: fresh v2" in stderr
+    listed = json.loads(run("model", "list", "fresh", "--json").stdout)
+    assert [(r["version"], r["status"]) for r in listed] == [(1, "promoted"), (2, "candidate")]
+
+
+def test_classify_refuses_an_unknown_model_or_version_in_one_line(env: Path) -> None:
+    run("model", "train", "--data", jsonl(env / "good.jsonl", synthetic_rows()), "--name", "fresh", *FAST)
+    for ref, message in (("nope", "(no model) 'nope'"), ("fresh@7", "(has no version) 7; versions: 1"),
+                         ("fresh@x", "NAME@VERSION"), ("fresh@0", "NAME@VERSION"), ("Bad/Name", "invalid model name")):
+        out, stderr = _classified(env, ["bóng đá"], "--model", ref, code=1)
+        assert message in stderr and "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1, stderr
+        assert out == []
+
+
+def test_the_topic_models_first_version_waits_for_an_explicit_promotion(env: Path, db_url: str) -> None:
+    summary = json.loads(run("model", "train", "--data", jsonl(env / "t.jsonl", synthetic_rows()), "--name", "topics",
+                             "--json", "--param", "n_features=4096").stdout)
+    assert summary["status"] == "candidate" and audits(db_url, "model.promote") == []
+    assert "topics: default" in _classified(env, ["bóng đá cầu thủ"])[1]
 
 
 def test_label_uncertain_and_export_with_the_topic_model(env: Path, db_url: str) -> None:

@@ -82,7 +82,7 @@ def test_extra_model_adds_label_and_scores(clf: Classifier, db_url: str, tmp_pat
     assert with_extra.topic_version_id is None  # no promoted topic model: the shipped default (or none)
     res = with_extra.classify([{"text": "doanh nghiệp xuất khẩu lãi suất ngân hàng"}])[0]
     assert res["label"] == "kinh_te" and set(res["scores"]) == set(VOCAB)
-    with sessions() as s, pytest.raises(RegistryError, match="has no promoted version"):
+    with sessions() as s, pytest.raises(RegistryError, match=r"\(no model\) 'missing'"):
         build_classifier(s, tmp_path, PROVINCE, "missing")
 
 

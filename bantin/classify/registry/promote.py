@@ -3,13 +3,15 @@ macro-F1 on the name's frozen evaluation set is at least the current promoted ve
 :data:`GATE_TOLERANCE` (both scored on the same rows), unless forced with a reason; with no frozen set to
 compare on, only a forced promotion replaces a promoted version. At most one version per name is promoted
 (the name's rows are locked while deciding); the one it replaces is retired and is what ``rollback``
-restores, marking the undone version ``rolled_back``.
+restores, marking the undone version ``rolled_back``. The first version of a name passes the gate at once
+(:func:`promote_first`: there is nothing to compare it with), so a new name is usable as soon as it is trained.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,7 +50,7 @@ class Promotion:
 
 def promote(
     session: Session, models_dir: Path, name: str, version: int | None = None, *, actor: str,
-    force: bool = False, reason: str | None = None,
+    force: bool = False, reason: str | None = None, first: bool = False,
 ) -> Promotion:
     """Promote ``version`` (default: the newest) of ``name`` through the gate. The caller commits."""
     if force and not (reason and reason.strip()):
@@ -82,9 +84,21 @@ def promote(
     session.flush()
     target.status, target.promoted_at, target.promoted_by = PROMOTED, utcnow(), actor
     target.forced, target.notes = force, (reason if force else target.notes)
+    extra: dict[str, Any] = {"first_version": True} if first else {}
     audit.record(session, actor, "model.promote", name=name, version=target.version, forced=force, reason=reason,
-                 previous=current.version if current else None, new_macro_f1=new_score, previous_macro_f1=cur_score)
+                 previous=current.version if current else None, new_macro_f1=new_score, previous_macro_f1=cur_score,
+                 **extra)
     return Promotion(target, current, new_score, cur_score, force)
+
+
+def promote_first(session: Session, models_dir: Path, name: str, version: int, *, actor: str) -> Promotion | None:
+    """Promote ``version`` when it is the only version ``name`` has (its first): the gate has nothing to compare it
+    with, so it passes; audited as every promotion (``first_version: true``). None when ``name`` has other versions.
+    The caller commits."""
+    rows = list(session.scalars(select(ModelVersion).where(ModelVersion.name == name)))
+    if [r.version for r in rows] != [version]:
+        return None
+    return promote(session, models_dir, name, version, actor=actor, first=True)
 
 
 def rollback(session: Session, name: str, *, actor: str) -> tuple[ModelVersion, ModelVersion]:

@@ -3,8 +3,10 @@
 ``settings.models_dir/<name>/<version>.skops``. Saving computes the types skops would have to trust and
 accepts only our own classifier classes (:data:`TRUSTED_TYPE_PREFIXES`); the list is stored with the version
 (``metrics["artifact"]["trusted_types"]``). Loading reads the bytes once, refuses them unless their sha256
-is the registered one and their types are exactly the registered, allowed ones, and only then calls
-``skops.io.loads(data, trusted=<that list>)`` — never ``trusted=True``. Nothing is ever unpickled.
+is the registered one and their types are exactly the registered, allowed ones, and only then builds the
+object: with :mod:`.skopsread` (a strict reader of the skops nodes our models use, which spares the start-up
+skops' own import) or, for anything that reader does not know, ``skops.io.loads(data, trusted=<that list>)`` —
+never ``trusted=True``. Nothing is ever unpickled.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bantin.classify.registry import skopsread
 from bantin.store.schema import ModelVersion
 
 # A model name becomes a directory name: lower-case letters, digits, "_", "-", "." only; no traversal.
@@ -33,6 +37,10 @@ MAX_ARTIFACT_BYTES = 1024 * 1024 * 1024
 CANDIDATE, PROMOTED, RETIRED, ROLLED_BACK = "candidate", "promoted", "retired", "rolled_back"
 # Concurrent trainers of one name race for the next version number; a few retries always settle it.
 REGISTER_ATTEMPTS = 5
+
+
+# How artifacts were loaded in this process: "fast" (registry.skopsread) or "skops" (anything it does not know).
+load_stats: Counter[str] = Counter()
 
 
 class RegistryError(Exception):
@@ -109,8 +117,6 @@ def load_verified(path: Path, sha256: str | None, trusted: list[str], where: str
     """``skops.io.loads`` of the file at ``path``, only when its sha256 is ``sha256`` and the types it needs are
     among ``trusted``, all of them allowed (ArtifactError otherwise). Registered versions and the shipped
     default model are both loaded through here."""
-    import skops.io as sio
-
     if not path.is_file():
         raise ArtifactError(f"{where}: artifact {path} is missing")
     if path.stat().st_size > MAX_ARTIFACT_BYTES:
@@ -122,6 +128,14 @@ def load_verified(path: Path, sha256: str | None, trusted: list[str], where: str
             "the file was changed or replaced; refused to load"
         )
     _check_types(trusted, where)
+    try:  # our own models, without importing skops (see skopsread: the same objects, built the same way)
+        model = skopsread.loads(data, trusted)
+        load_stats["fast"] += 1
+        return model
+    except skopsread.Unsupported:
+        load_stats["skops"] += 1
+    import skops.io as sio
+
     needed = sorted(sio.get_untrusted_types(data=data))
     if set(needed) - set(trusted):
         raise ArtifactError(f"{where}: needs types not registered as trusted: {sorted(set(needed) - set(trusted))}")
@@ -140,14 +154,32 @@ def versions(session: Session, name: str | None = None) -> list[ModelVersion]:
 
 
 def get_version(session: Session, name: str, version: int | None = None) -> ModelVersion:
-    """``version`` of ``name``, or (None) its promoted version; RegistryError when there is none."""
-    q = select(ModelVersion).where(ModelVersion.name == name)
-    q = q.where(ModelVersion.version == version) if version is not None else q.where(ModelVersion.status == PROMOTED)
-    mv = session.scalar(q)
-    if mv is None:
-        what = f"version {version}" if version is not None else "promoted version"
-        raise RegistryError(f"mô hình {name!r} không có phiên bản (model has no {what}); see `bantin model list`")
-    return mv
+    """``version`` of ``name``, or (None) its promoted version; RegistryError (one line saying which of the
+    three is missing: the name, the version, a promoted version) when there is none."""
+    rows = {mv.version: mv for mv in session.scalars(select(ModelVersion).where(ModelVersion.name == name))}
+    if not rows:
+        raise RegistryError(f"không có mô hình (no model) {name!r}; see `bantin model list`")
+    if version is not None:
+        if version not in rows:
+            known = ", ".join(str(v) for v in sorted(rows))
+            raise RegistryError(f"mô hình {name!r} không có phiên bản (has no version) {version}; versions: {known}")
+        return rows[version]
+    live = next((mv for mv in rows.values() if mv.status == PROMOTED), None)
+    if live is None:
+        newest = max(rows)
+        raise RegistryError(f"mô hình {name!r} chưa có phiên bản được dùng (has no promoted version): "
+                            f"`bantin model promote {name}`, or pick one with --model {name}@{newest}")
+    return live
+
+
+def parse_ref(ref: str) -> tuple[str, int | None]:
+    """``NAME`` or ``NAME@VERSION`` (a positive integer) as (name, version or None); RegistryError otherwise."""
+    name, sep, raw = ref.strip().partition("@")
+    if not sep:
+        return check_name(name), None
+    if not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+        raise RegistryError(f"--model {ref!r}: expected NAME or NAME@VERSION with VERSION a number ≥ 1")
+    return check_name(name), int(raw)
 
 
 def promoted(session: Session, name: str) -> ModelVersion | None:

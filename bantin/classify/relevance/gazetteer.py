@@ -273,5 +273,8 @@ def build_gazetteer(
     province: str = "Nghệ An", include_legacy: bool = True, include_merged: bool = True
 ) -> Gazetteer:
     """The cached gazetteer of ``province``: its 2025 units, pre-2025 units (``include_legacy``) and, for a
-    province that absorbed another in 2025, the absorbed province's places (``include_merged``)."""
-    return _build(province, include_legacy, include_merged)
+    province that absorbed another in 2025, the absorbed province's places (``include_merged``). Read from the
+    on-disk cache when it holds this very build (same package versions and gazetteer code; ``gazetteer_cache``)."""
+    from bantin.classify.relevance.gazetteer_cache import cached_build
+
+    return cached_build(province, include_legacy, include_merged, lambda: _build(province, include_legacy, include_merged))
