@@ -139,9 +139,14 @@ def new_primary_story(s: Session, rule: AlertRule, now: datetime) -> list[Candid
 
 
 def foreign_coverage(s: Session, rule: AlertRule, now: datetime) -> list[Candidate]:
-    home_only = (json.dumps([HOME_LANGUAGE]), "[]")  # admission's summary: json.dumps of the languages
-    query = _story_query(rule).where(Story.updated_at >= _since(rule, now),
-                                     or_(Story.foreign_outlets > 0, Story.languages.not_in(home_only)))
+    """Stories that gained a copy from a foreign outlet, or in another language, since the rule's last run: the
+    copy's arrival (``articles.fetched_at``) is the event, so an officer's later change to an old story with a
+    foreign copy fires nothing."""
+    foreign_copy = or_(Source.country != HOME_COUNTRY, and_(Article.language.is_not(None),
+                                                             Article.language != HOME_LANGUAGE))
+    arrived = (select(Article.cluster_id).join(Source, Source.id == Article.source_id, isouter=True)
+               .where(Article.fetched_at >= _since(rule, now), Article.cluster_id.is_not(None), foreign_copy))
+    query = _story_query(rule).where(Story.cluster_id.in_(arrived))
     out, ok = [], _in_saved_search(s, rule)
     for st in s.scalars(query):
         if not ok(st):

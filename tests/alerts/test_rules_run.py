@@ -110,6 +110,25 @@ def test_a_foreign_copy_fires_the_foreign_rule(ctx: Any, smtp: Smtp) -> None:
     assert evaluate_rules(ctx) == []
 
 
+def test_an_officers_change_to_an_old_foreign_story_fires_nothing(ctx: Any, smtp: Smtp) -> None:
+    """The foreign copy arrived two days ago; a new rule's first run (24 h back) does not alert on it, even
+    though an officer triaged the story a minute ago."""
+    from sqlalchemy import update
+
+    from bantin.store.office import Story
+
+    news = Newsroom(ctx)
+    news.publish("Báo Thử", "cau", "Nghệ An khánh thành cầu Hưng Đức", BRIDGE)
+    news.publish("Foreign Daily", "bridge", "Cầu mới ở miền Trung", syndicated(BRIDGE), T0 + timedelta(hours=3))
+    news.classify()
+    with ctx.sessions() as s:
+        s.execute(update(Article).values(fetched_at=datetime.now(UTC) - timedelta(days=2)))
+        s.execute(update(Story).values(state="triaged", updated_at=datetime.now(UTC)))
+        s.commit()
+    rule(ctx, "Báo nước ngoài", "foreign_coverage")
+    assert evaluate_rules(ctx) == []
+
+
 def test_topics_narrow_a_rule(ctx: Any, smtp: Smtp) -> None:
     news = Newsroom(ctx)
     news.publish("Báo Thử", "cau", "Nghệ An khánh thành cầu Hưng Đức", BRIDGE)
