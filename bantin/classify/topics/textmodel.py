@@ -45,6 +45,22 @@ PUNCT_WEIGHT = 0.2
 TEMPERATURE_BOUNDS = (0.05, 50.0)
 
 
+def fit_input(X: Sequence[str], y: Sequence[Any]) -> tuple[list[str], np.ndarray]:
+    """Texts and labels for a single-label fit: as many of each, at least two classes (ValueError else)."""
+    texts, labels = [str(t) for t in X], np.asarray(y)
+    if len(texts) != len(labels):
+        raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
+    if len(np.unique(labels)) < 2:
+        raise ValueError("need at least two classes")
+    return texts, labels
+
+
+def balanced_weights(y: np.ndarray, power: float) -> dict[Any, float]:
+    """sklearn's "balanced" class weights, n / (k * n_class), raised to ``power``."""
+    classes, counts = np.unique(y, return_counts=True)
+    return dict(zip(classes, (len(y) / (len(classes) * counts)) ** power, strict=True))
+
+
 class TextClassifier(ClassifierMixin, BaseEstimator):
     """Single-label text classifier over any label set; ``predict_proba`` is temperature-calibrated."""
 
@@ -81,20 +97,15 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             punct_features=PUNCT_FEATURES, punct_weight=PUNCT_WEIGHT,
         )
         weights: Any = self.class_weight
-        if weights == "balanced":  # sklearn's n / (k * n_class), raised to balance_power
-            classes, counts = np.unique(y, return_counts=True)
-            weights = dict(zip(classes, (len(y) / (len(classes) * counts)) ** self.balance_power, strict=True))
+        if weights == "balanced":
+            weights = balanced_weights(y, self.balance_power)
         svm = LinearSVC(C=self.C, class_weight=weights, random_state=self.random_state)
         svm.fit(vec.fit_transform(texts), y)
         return vec, svm
 
     def fit(self, X: Sequence[str], y: Sequence[Any]) -> TextClassifier:
-        texts, labels = [str(t) for t in X], np.asarray(y)
-        if len(texts) != len(labels):
-            raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
+        texts, labels = fit_input(X, y)
         self.classes_ = np.unique(labels)
-        if len(self.classes_) < 2:
-            raise ValueError("need at least two classes")
         self.temperature_ = 1.0
         if self.calibrate and len(texts) >= 10 * len(self.classes_):
             self.temperature_ = self._fit_temperature(texts, labels)

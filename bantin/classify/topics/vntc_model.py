@@ -63,12 +63,8 @@ class VntcTextModel(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X: Sequence[str], y: Sequence[Any]) -> VntcTextModel:
-        texts, labels = [str(t) for t in X], np.asarray(y)
-        if len(texts) != len(labels):
-            raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
+        texts, labels = tm.fit_input(X, y)
         self.classes_ = np.unique(labels)
-        if len(self.classes_) < 2:
-            raise ValueError("need at least two classes")
         self.tfidf_ = TfidfVectorizer(**TFIDF)
         xa = self.tfidf_.fit_transform([strip_boilerplate(t) for t in texts])
         present = xa.copy()
@@ -91,10 +87,7 @@ class VntcTextModel(ClassifierMixin, BaseEstimator):
     def _hashed_view(self, texts: list[str], labels: np.ndarray) -> tuple[SyllableTfidfVectorizer, LinearSVC]:
         vec = SyllableTfidfVectorizer(n_features=2**18, ngram_max=2, fold_digits=tm.FOLD_DIGITS,
                                       punct_features=tm.PUNCT_FEATURES, punct_weight=tm.PUNCT_WEIGHT)
-        weights: Any = None
-        if self.balance_power is not None:
-            classes, counts = np.unique(labels, return_counts=True)
-            weights = dict(zip(classes, (len(labels) / (len(classes) * counts)) ** self.balance_power, strict=True))
+        weights = None if self.balance_power is None else tm.balanced_weights(labels, self.balance_power)
         svm = LinearSVC(C=self.hashed_C, class_weight=weights, random_state=self.random_state)
         return vec, svm.fit(vec.fit_transform(texts), labels)
 
