@@ -33,8 +33,8 @@ MAX_TRACKED_KEYS = 10_000
 
 
 class SlidingLog:
-    """Timestamps of events per key within a window, for at most MAX_TRACKED_KEYS keys (LRU). Thread-safe:
-    sync routes (the login) run in a thread pool."""
+    """Timestamps of events per key within a window, for at most MAX_TRACKED_KEYS keys (LRU), behind the rate
+    limit. Thread-safe, so any caller (a middleware, a route in the thread pool) may share one."""
 
     def __init__(self, window_s: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.window_s = window_s
@@ -74,10 +74,6 @@ class SlidingLog:
                 return None
             oldest = events[len(events) - limit]
             return max(1, math.ceil(oldest + self.window_s - self.clock()))
-
-    def reset(self, key: str) -> None:
-        with self._lock:
-            self._log.pop(key, None)
 
 
 class LoginThrottle:
