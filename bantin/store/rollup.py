@@ -7,8 +7,10 @@ instead of grouping the articles, so a year's report reads tens of thousands of 
 articles; the domestic/foreign rule joins ``sources`` at read time (an outlet's country and language may
 change; a few hundred outlets are cheap to join).
 
-Triggers on ``articles`` and ``classifications`` (migration 0008_coverage_days, SQLite triggers and
-PostgreSQL plpgsql functions) keep the counts right on every write path: the crawler's ingest, archive
+Triggers on ``articles`` and ``classifications`` keep the counts right on every write path (SQLite: row
+triggers, migration 0008_coverage_days; PostgreSQL: statement-level plpgsql triggers that sum a statement's
+transition tables per key and upsert each key once, migration 0012_rollup_statement_triggers, so that many
+articles of one key in one transaction cost each the same): the crawler's ingest, archive
 import, classification and re-classification (upserts), retention pruning, bulk ``INSERT ... SELECT``
 (bench/build_db.py; on PostgreSQL the triggers are ``ENABLE ALWAYS``, so they fire under
 ``session_replication_role = replica`` too) and a deleted outlet (``ON DELETE SET NULL`` is an update of
@@ -34,6 +36,10 @@ NO_VALUE = ""
 NO_SOURCE = 0
 # What the database objects are called (migration 0008_coverage_days creates and drops them).
 TABLE = "coverage_days"
+# PostgreSQL's scratch table outside the model (migration 0012): a deleted article's classification, kept by a
+# BEFORE DELETE row trigger for its statement's AFTER trigger (the cascade deletes it in between); empty
+# between statements. Named for the schema comparison, as searchindex.DIALECT_OBJECTS.
+DIALECT_OBJECTS = frozenset({"coverage_days_leaving"})
 
 
 class CoverageDay(Base):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import typer
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import case, delete, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -317,4 +317,97 @@ def test_the_bench_databases_bulk_copy_keeps_the_rollup_right(db_url: str) -> No
     with session_factory(engine)() as s:
         assert sum(rollup(s).values()) == 11
         assert_rollup_is_right(s)
+    engine.dispose()
+
+
+
+# Articles of the bulk test: half on one key (the rows PostgreSQL's statement triggers sum into one upsert),
+# half spread over every kind of key.
+BULK = 240
+ONE_DAY = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
+
+
+def _bulk_articles(rng: random.Random, outlets: list[int]) -> list[dict[str, Any]]:
+    def hot(i: int) -> bool:
+        return i < BULK // 2
+
+    return [{"canonical_url": f"https://bulk.test/{i}", "text": "x", "content_hash": f"{i:064d}",
+             "source_id": outlets[0] if hot(i) else rng.choice([*outlets, None]),
+             "published_at": ONE_DAY if hot(i) else moment(rng), "language": "vi" if hot(i) else rng.choice(LANGUAGES),
+             "fetched_at": NOW - timedelta(days=rng.choice([1, 40]))} for i in range(BULK)]
+
+
+def _classification(rng: random.Random, aid: int, *, hot: bool) -> dict[str, Any]:
+    return {"article_id": aid, "topics": "{}", "top_topic": "tourism" if hot else rng.choice(TOPICS),
+            "relevance": "primary" if hot else rng.choice(RELEVANCES), "relevance_score": 0.5,
+            "province": "Nghệ An", "places": "[]", "language": "vi"}
+
+
+@pytest.mark.parametrize("one_statement", [True, False], ids=["one-statement", "row-by-row"])
+def test_the_rollup_equals_the_articles_after_writes_of_many_rows_at_once_or_one_by_one(
+        app: AppContext, one_statement: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    world, rng = World(app, 3), random.Random(3)
+    outlets = world.outlets
+
+    def each(rows: list[Any], write: Callable[[Session, list[Any]], Any]) -> None:
+        """``write`` all ``rows`` in one statement, or one statement a row (one transaction either way)."""
+        with app.sessions() as s:
+            for part in ([rows] if one_statement else [[r] for r in rows]):
+                write(s, part)
+            s.commit()
+            assert_rollup_is_right(s)
+
+    art, cls = Article.__table__, Classification.__table__
+    each(_bulk_articles(rng, outlets), lambda s, rs: s.execute(art.insert().values(rs)))
+    with app.sessions() as s:
+        ids = list(s.scalars(select(Article.id).order_by(Article.id)))
+    classified = [aid for i, aid in enumerate(ids) if i % 7 != 3]
+    unclassified = [aid for i, aid in enumerate(ids) if i % 7 == 3]
+    each([_classification(rng, aid, hot=aid in ids[:BULK // 2]) for aid in classified],
+         lambda s, cs: s.execute(cls.insert().values(cs)))
+    with app.sessions() as s:
+        assert max(rollup(s).values()) >= BULK // 3  # one key holds many articles
+
+    # re-classification (an upsert: new rows and replaced ones), topics changed, articles moved to another
+    # day, outlet and language, another column changed (nothing moves), classifications moved to other articles
+    each([_classification(rng, aid, hot=False) for aid in ids[::3]], upsert_classifications)
+    each(classified[::2], lambda s, aids: s.execute(
+        update(Classification).where(Classification.article_id.in_(aids)).values(top_topic="disaster")))
+    moved = {"published_at": datetime(2026, 3, 4, 17, 0, tzinfo=UTC), "source_id": outlets[1], "language": "en"}
+    each(ids[1::4], lambda s, aids: s.execute(update(Article).where(Article.id.in_(aids)).values(**moved)))
+    each(ids[::5], lambda s, aids: s.execute(update(Article).where(Article.id.in_(aids)).values(title="Tin mới")))
+    still_unclassified = [b for b in unclassified if b not in ids[::3]]
+    pairs = list(zip(classified, still_unclassified, strict=False))[:10]
+    each(pairs, lambda s, ps: s.execute(update(Classification).where(Classification.article_id.in_([a for a, _ in ps]))
+                                        .values(article_id=case(dict(ps), value=Classification.article_id))))
+
+    # deletes: classifications alone, articles with theirs (the cascade), then retention's pruning
+    each(ids[2::6], lambda s, aids: s.execute(delete(Classification).where(Classification.article_id.in_(aids))))
+    each(ids[::4], lambda s, aids: s.execute(delete(Article).where(Article.id.in_(aids))))
+    world.prune(monkeypatch)
+    with app.sessions() as s:
+        left = len(s.scalars(select(Article.id)).all())
+        assert 0 < left < BULK * 3 // 4 - 10  # the 40-day-old articles went, the 1-day-old ones stay
+        assert sum(assert_rollup_is_right(s).values()) > 0
+
+
+def test_the_rollup_stays_right_across_the_statement_trigger_migration_and_back(db_url: str) -> None:
+    from alembic import command
+
+    from bantin.store.migrate import alembic_config
+
+    engine, rng = make_engine(db_url), random.Random(11)
+    upgrade(engine, "0011_audit_action_index")  # 0008's row triggers
+    with Session(engine) as s:
+        _random_rows(s, rng, 60)
+        s.commit()
+    for step in (lambda: upgrade(engine), lambda: command.downgrade(alembic_config(engine), "0011_audit_action_index"),
+                 lambda: upgrade(engine)):
+        step()
+        with session_factory(engine)() as s:
+            assert_rollup_is_right(s)
+            s.execute(update(Classification).where(Classification.article_id % 3 == 0).values(top_topic="disaster"))
+            s.execute(delete(Article).where(Article.id.in_(rng.sample(range(1, 61), 5))))
+            s.commit()
+            assert_rollup_is_right(s)
     engine.dispose()
