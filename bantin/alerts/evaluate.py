@@ -26,7 +26,7 @@ from bantin.alerts.rules import list_rules, topic_list
 from bantin.app import audit
 from bantin.app.context import AppContext
 from bantin.queue.admission import HOME_COUNTRY, cluster_copies
-from bantin.queue.rules import Criteria, search_criteria
+from bantin.queue.rules import Criteria, one_copy_matches, search_criteria
 from bantin.search.match import matching_clause, matching_ids
 from bantin.sources.schedule import QUIET_AFTER
 from bantin.store.alerting import AlertEvent, AlertRule
@@ -93,9 +93,9 @@ def _title(story: Story) -> str:
 
 
 def _in_saved_search(s: Session, rule: AlertRule) -> Callable[[Story], bool]:
-    """The rule's saved search narrows its stories as it narrows a queue rule's (queue/rules.py): one copy
-    must match the search's filters (relevance, topic, source, language) and its full-text query (the search
-    index answers, as in the search box: search/match.py)."""
+    """The rule's saved search narrows its stories as it narrows a queue rule's (the same test:
+    queue.rules.one_copy_matches): one copy must match the search's filters (relevance, topic, source,
+    language) and its full-text query (the search index answers, as in the search box: search/match.py)."""
     if rule.saved_search_id is None:
         return lambda story: True
     criteria, query = _saved_criteria(s, rule)
@@ -103,7 +103,7 @@ def _in_saved_search(s: Session, rule: AlertRule) -> Callable[[Story], bool]:
     def ok(story: Story) -> bool:
         copies = cluster_copies(s, [story.cluster_id]).get(story.cluster_id, []) if story.cluster_id else []
         hits = matching_ids(s, query, [c.article_id for c in copies]) if query else set()
-        return any(criteria.matches(c.facts()) and (query is None or c.article_id in hits) for c in copies)
+        return one_copy_matches((criteria,), query, [c.facts() for c in copies], hits)
     return ok
 
 

@@ -54,8 +54,15 @@ class ActiveRule:
 
     def matches(self, copies: list[CopyFacts], query_hits: Collection[int] = ()) -> bool:
         """``query_hits``: the copies' article ids the query matches (``search.match.matching_ids``)."""
-        return any(all(k.matches(c) for k in self.criteria)
-                   and (self.query is None or c.article_id in query_hits) for c in copies)
+        return one_copy_matches(self.criteria, self.query, copies, query_hits)
+
+
+def one_copy_matches(criteria: Collection[Criteria], query: str | None, copies: list[CopyFacts],
+                     query_hits: Collection[int] = ()) -> bool:
+    """Whether one of ``copies`` matches every one of ``criteria`` and (``query`` set) is one of the article
+    ids the query matches, ``query_hits``: a queue rule's test, and an alert rule's saved search's."""
+    return any(all(k.matches(c) for k in criteria) and (query is None or c.article_id in query_hits)
+               for c in copies)
 
 
 def _ok(allowed: frozenset[Any], value: Any) -> bool:

@@ -21,7 +21,7 @@ from bantin.delivery.webhooks import add_endpoint
 from bantin.sources.schedule import DEAD_AFTER_FAILURES, on_failure
 from bantin.store.alerting import AlertEvent
 from bantin.store.delivery import OutboxMessage
-from bantin.store.office import Story
+from bantin.store.office import SavedSearch, Story, User
 from bantin.store.schema import Article, AuditEvent, Classification, Feed, Source
 from tests.delivery.conftest import PUBLIC_URL, ScriptedHandler
 from tests.queue.newsroom import BRIDGE, FLOOD, RATES, T0, Newsroom, syndicated
@@ -49,6 +49,29 @@ def primary_stories(ctx: Any) -> list[Any]:
 def outbox(ctx: Any) -> list[Any]:
     with ctx.sessions() as s:
         return list(s.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def rule_on_search(s: Any, name: str, kind: str, search: str, *, query: str | None = None,
+                   filters: dict[str, Any] | None = None) -> None:
+    """An alert rule ``name`` narrowed by an analyst's saved search (in the caller's transaction)."""
+    user = User(name="analyst", role="analyst")
+    s.add(user)
+    s.flush()
+    saved = SavedSearch(user_id=user.id, name=search, query=query, filters=json.dumps(filters or {}))
+    s.add(saved)
+    s.flush()
+    add_rule(s, name, kind, saved_search_id=saved.id, created_by="test")
+
+
+def bridge_and_flood(ctx: Any) -> tuple[Any, Any]:
+    """Two primary stories from two outlets: the bridge (Báo Thử), an hour later the flood (Báo Khác)."""
+    news = Newsroom(ctx)
+    news.publish("Báo Thử", "cau", "Nghệ An khánh thành cầu Hưng Đức", BRIDGE)
+    news.publish("Báo Khác", "lu", "Lũ quét cuốn trôi nhà ở xã Mường Típ", FLOOD, T0 + timedelta(hours=1))
+    news.classify()
+    stories = primary_stories(ctx)
+    return (next(st for st in stories if "cầu" in (st.title or "")),
+            next(st for st in stories if "Lũ" in (st.title or "")))
 
 
 def test_a_new_primary_story_fires_one_alert_and_one_email_per_subscriber_once(ctx: Any, smtp: Smtp) -> None:
@@ -115,8 +138,6 @@ def test_an_officers_change_to_an_old_foreign_story_fires_nothing(ctx: Any, smtp
     though an officer triaged the story a minute ago."""
     from sqlalchemy import update
 
-    from bantin.store.office import Story
-
     news = Newsroom(ctx)
     news.publish("Báo Thử", "cau", "Nghệ An khánh thành cầu Hưng Đức", BRIDGE)
     news.publish("Foreign Daily", "bridge", "Cầu mới ở miền Trung", syndicated(BRIDGE), T0 + timedelta(hours=3))
@@ -146,22 +167,10 @@ def test_topics_narrow_a_rule(ctx: Any, smtp: Smtp) -> None:
 
 
 def test_a_saved_search_narrows_a_story_rule(ctx: Any, smtp: Smtp) -> None:
-    from bantin.store.office import SavedSearch, User
-
-    news = Newsroom(ctx)
-    news.publish("Báo Thử", "cau", "Nghệ An khánh thành cầu Hưng Đức", BRIDGE)
-    news.publish("Báo Khác", "lu", "Lũ quét cuốn trôi nhà ở xã Mường Típ", FLOOD, T0 + timedelta(hours=1))
-    news.classify()
-    flood = next(st for st in primary_stories(ctx) if "Lũ" in (st.title or ""))
+    _, flood = bridge_and_flood(ctx)
     with ctx.sessions() as s:
         other = s.scalars(select(Source.id).where(Source.name == "Báo Khác")).one()
-        user = User(name="analyst", role="analyst")
-        s.add(user)
-        s.flush()
-        search = SavedSearch(user_id=user.id, name="Báo Khác", filters=json.dumps({"source_id": other}))
-        s.add(search)
-        s.flush()
-        add_rule(s, "Chỉ Báo Khác", "new_primary_story", saved_search_id=search.id, created_by="test")
+        rule_on_search(s, "Chỉ Báo Khác", "new_primary_story", "Báo Khác", filters={"source_id": other})
         s.commit()
     [fired] = evaluate_rules(ctx)
     assert fired.story_ids == (flood.id,)
@@ -169,21 +178,9 @@ def test_a_saved_search_narrows_a_story_rule(ctx: Any, smtp: Smtp) -> None:
 
 def test_a_saved_searchs_words_narrow_a_story_rule(ctx: Any, smtp: Smtp) -> None:
     """Typed without diacritics, "cau hung duc" finds the bridge story only; the flood story is not alerted."""
-    from bantin.store.office import SavedSearch, User
-
-    news = Newsroom(ctx)
-    news.publish("Báo Thử", "cau", "Nghệ An khánh thành cầu Hưng Đức", BRIDGE)
-    news.publish("Báo Khác", "lu", "Lũ quét cuốn trôi nhà ở xã Mường Típ", FLOOD, T0 + timedelta(hours=1))
-    news.classify()
-    bridge = next(st for st in primary_stories(ctx) if "cầu" in (st.title or ""))
+    bridge, _ = bridge_and_flood(ctx)
     with ctx.sessions() as s:
-        user = User(name="analyst", role="analyst")
-        s.add(user)
-        s.flush()
-        search = SavedSearch(user_id=user.id, name="cầu", query='"cau hung duc"', filters="{}")
-        s.add(search)
-        s.flush()
-        add_rule(s, "Cầu Hưng Đức", "new_primary_story", saved_search_id=search.id, created_by="test")
+        rule_on_search(s, "Cầu Hưng Đức", "new_primary_story", "cầu", query='"cau hung duc"')
         s.commit()
     [fired] = evaluate_rules(ctx)
     assert fired.story_ids == (bridge.id,) and "Hưng Đức" in fired.why
@@ -233,16 +230,8 @@ def test_a_burst_of_articles_fires_one_volume_alert_with_the_why(ctx: Any, smtp:
 def test_a_volume_rule_on_a_saved_search_counts_only_what_the_search_finds(ctx: Any, smtp: Smtp) -> None:
     """The same burst as above, but of articles about something else: a rule on the search "lu lut" stays
     silent, then fires when the burst is about floods (found without diacritics)."""
-    from bantin.store.office import SavedSearch, User
-
     with ctx.sessions() as s:
-        user = User(name="analyst", role="analyst")
-        s.add(user)
-        s.flush()
-        search = SavedSearch(user_id=user.id, name="lũ", query='"lu lut"', filters="{}")
-        s.add(search)
-        s.flush()
-        add_rule(s, "Lũ lụt tăng vọt", "volume_spike", saved_search_id=search.id, created_by="test")
+        rule_on_search(s, "Lũ lụt tăng vọt", "volume_spike", "lũ", query='"lu lut"')
         s.commit()
     history = [NOW - timedelta(weeks=5) + timedelta(hours=4 * i, minutes=7) for i in range(5 * 7 * 6)]
     _articles(ctx, [t for t in history if t < NOW - timedelta(hours=2)], "base", "Lũ lụt ở miền núi")
@@ -273,18 +262,10 @@ def test_a_dead_feed_fires_once(ctx: Any, smtp: Smtp) -> None:
 
 
 def test_a_source_rule_on_a_saved_search_watches_only_its_outlets(ctx: Any, smtp: Smtp) -> None:
-    from bantin.store.office import SavedSearch, User
-
     Newsroom(ctx)
     with ctx.sessions() as s:
         sources = dict(s.execute(select(Source.name, Source.id)).tuples().all())
-        user = User(name="analyst", role="analyst")
-        s.add(user)
-        s.flush()
-        search = SavedSearch(user_id=user.id, name="Báo Thử", filters=json.dumps({"source_id": sources["Báo Thử"]}))
-        s.add(search)
-        s.flush()
-        add_rule(s, "Nguồn Báo Thử", "source_quiet", saved_search_id=search.id, created_by="test")
+        rule_on_search(s, "Nguồn Báo Thử", "source_quiet", "Báo Thử", filters={"source_id": sources["Báo Thử"]})
         feed = s.scalars(select(Feed).where(Feed.source_id == sources["Báo Khác"])).one()
         start = datetime.now(UTC)
         for i in range(DEAD_AFTER_FAILURES):
