@@ -13,7 +13,7 @@ import json
 from collections import Counter
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Path, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
@@ -38,7 +38,7 @@ from bantin.store.delivery import Subscription
 from bantin.store.office import SavedSearch
 from bantin.web import i18n
 from bantin.web.guard import page
-from bantin.web.routes.admin import MAX_LISTED
+from bantin.web.routes.admin import MAX_LISTED, ItemId, switch_routes
 from bantin.web.routes.analysts import topic_name
 from bantin.web.templating import render
 
@@ -49,8 +49,6 @@ RECENT_ALERTS = 50
 MAX_STORY_LINKS = 10
 # Subscriptions read to count each rule's followers: far more addresses than one office has.
 MAX_SUBSCRIPTIONS_COUNTED = 10_000
-MAX_RULE_ID = 2**31 - 1
-RuleId = Annotated[int, Path(ge=1, le=MAX_RULE_ID)]
 
 
 def kind_name(kind: str) -> str:
@@ -147,26 +145,16 @@ def _rule(s: Any, rule_id: int) -> AlertRule:
 
 
 @router.post("/admin/alerts/{rule_id}/remove", dependencies=[page("admin")])
-def remove(rule_id: RuleId, s: SessionDep, me: CurrentUser) -> Response:
+def remove(rule_id: ItemId, s: SessionDep, me: CurrentUser) -> Response:
     rule = remove_rule(s, _rule(s, rule_id).name)
     audit.record(s, me.actor, "alert_rules.remove", audit_target=f"alert_rule:{rule.id}", name=rule.name)
     s.commit()
     return RedirectResponse("/admin/alerts?done=removed", status_code=303)
 
 
-@router.post("/admin/alerts/{rule_id}/disable", dependencies=[page("admin")])
-def disable(rule_id: RuleId, s: SessionDep, me: CurrentUser) -> Response:
-    return _switch(s, me.actor, rule_id, False)
-
-
-@router.post("/admin/alerts/{rule_id}/enable", dependencies=[page("admin")])
-def enable(rule_id: RuleId, s: SessionDep, me: CurrentUser) -> Response:
-    return _switch(s, me.actor, rule_id, True)
-
-
-def _switch(s: Any, actor: str, rule_id: int, on: bool) -> Response:
+def _switch(s: Any, rule_id: int, on: bool) -> tuple[str, dict[str, Any]]:
     rule = set_enabled(s, _rule(s, rule_id).name, on)
-    action = "enable" if on else "disable"
-    audit.record(s, actor, f"alert_rules.{action}", audit_target=f"alert_rule:{rule.id}", name=rule.name)
-    s.commit()
-    return RedirectResponse(f"/admin/alerts?done={action}d", status_code=303)
+    return f"alert_rule:{rule.id}", {"name": rule.name}
+
+
+switch_routes(router, "/admin/alerts", "alert_rules", _switch)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -49,13 +49,21 @@ def rules_page(request: Request, s: SessionDep, done: str | None = None) -> Resp
     return _rules_page(request, s, notice=done_message(done))
 
 
-def _values(name: str, relevance: list[str], topics: list[str], source_ids: list[str], languages: str,
-            saved_search_id: str, priority: str, enabled: str) -> dict[str, Any]:
+def _form(name: Annotated[str, Form(max_length=200)] = "",
+          relevance: ListF = [], topics: ListF = [], source_ids: ListF = [],  # noqa: B006 (FastAPI copies)
+          languages: Annotated[str, Form(max_length=MAX_LANGUAGES_CHARS)] = "",
+          saved_search_id: Annotated[str, Form(max_length=12)] = "",
+          priority: Annotated[str, Form(max_length=10)] = "normal",
+          enabled: Annotated[str, Form(max_length=3)] = "") -> dict[str, Any]:
+    """The rule form's fields (the create and the edit form are one) as the API's values."""
     return {"name": name.strip(), "relevance": relevance, "topics": topics,
             "source_ids": [int(x) for x in source_ids if x.isdigit()],
             "languages": [x.strip() for x in languages.split(",") if x.strip()],
             "saved_search_id": int(saved_search_id) if saved_search_id.isdigit() else None,
             "priority": priority, "enabled": enabled == "on"}
+
+
+RuleForm = Annotated[dict[str, Any], Depends(_form)]
 
 
 def _refused(exc: Exception) -> str:
@@ -75,13 +83,7 @@ def _refused(exc: Exception) -> str:
 
 
 @router.post("/admin/rules", dependencies=[page("admin")])
-def create_rule(request: Request, s: SessionDep, me: CurrentUser, name: Annotated[str, Form(max_length=200)] = "",
-                relevance: ListF = [], topics: ListF = [], source_ids: ListF = [],  # noqa: B006 (FastAPI copies)
-                languages: Annotated[str, Form(max_length=MAX_LANGUAGES_CHARS)] = "",
-                saved_search_id: Annotated[str, Form(max_length=12)] = "",
-                priority: Annotated[str, Form(max_length=10)] = "normal",
-                enabled: Annotated[str, Form(max_length=3)] = "") -> Response:
-    values = _values(name, relevance, topics, source_ids, languages, saved_search_id, priority, enabled)
+def create_rule(request: Request, s: SessionDep, me: CurrentUser, values: RuleForm) -> Response:
     try:
         rules_api.create_rule(RuleCreate(**{**values, "relevance": values["relevance"] or ["mention"]}), s, me)
     except (ValidationError, HTTPException) as exc:
@@ -92,13 +94,7 @@ def create_rule(request: Request, s: SessionDep, me: CurrentUser, name: Annotate
 
 @router.post("/admin/rules/{rule_id}", dependencies=[page("admin")])
 def update_rule(request: Request, rule_id: rules_api.RuleId, s: SessionDep, me: CurrentUser,
-                name: Annotated[str, Form(max_length=200)] = "",
-                relevance: ListF = [], topics: ListF = [], source_ids: ListF = [],  # noqa: B006 (FastAPI copies)
-                languages: Annotated[str, Form(max_length=MAX_LANGUAGES_CHARS)] = "",
-                saved_search_id: Annotated[str, Form(max_length=12)] = "",
-                priority: Annotated[str, Form(max_length=10)] = "normal",
-                enabled: Annotated[str, Form(max_length=3)] = "") -> Response:
-    values = _values(name, relevance, topics, source_ids, languages, saved_search_id, priority, enabled)
+                values: RuleForm) -> Response:
     try:
         rules_api.update_rule(rule_id, RuleUpdate(**{**values, "relevance": values["relevance"] or ["mention"]}),
                               s, me)

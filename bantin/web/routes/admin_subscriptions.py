@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Path, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from bantin.api.deps import CurrentUser, SessionDep
@@ -25,15 +25,13 @@ from bantin.delivery.subscriptions import (
 from bantin.store.delivery import DIGEST_CHOICES, EMAIL_MAX, Subscription
 from bantin.web import i18n
 from bantin.web.guard import page
-from bantin.web.routes.admin import MAX_LISTED
+from bantin.web.routes.admin import MAX_LISTED, ItemId
 from bantin.web.routes.analysts import topic_name
 from bantin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 # The rules field: comma-separated names, each at most MAX_RULE_CHARS, at most MAX_RULES of them.
 MAX_RULES_FIELD_CHARS = MAX_RULES * (MAX_RULE_CHARS + 2)
-MAX_SUB_ID = 2**31 - 1
-SubId = Annotated[int, Path(ge=1, le=MAX_SUB_ID)]
 
 
 def _notice(code: str | None) -> str | None:
@@ -87,7 +85,7 @@ def add(request: Request, s: SessionDep, me: CurrentUser, email: Annotated[str, 
 
 
 @router.post("/admin/subscriptions/{sub_id}/remove", dependencies=[page("admin")])
-def remove(sub_id: SubId, s: SessionDep, me: CurrentUser) -> Response:
+def remove(sub_id: ItemId, s: SessionDep, me: CurrentUser) -> Response:
     sub = s.get(Subscription, sub_id)
     if sub is None:
         raise HTTPException(404, i18n._("No such subscription."))

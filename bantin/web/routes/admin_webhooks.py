@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Path, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
@@ -27,12 +27,10 @@ from bantin.store.delivery import WebhookEndpoint
 from bantin.store.types import utcnow
 from bantin.web import i18n
 from bantin.web.guard import page
-from bantin.web.routes.admin import MAX_LISTED
+from bantin.web.routes.admin import MAX_LISTED, ItemId, switch_routes
 from bantin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-MAX_ENDPOINT_ID = 2**31 - 1
-EndpointId = Annotated[int, Path(ge=1, le=MAX_ENDPOINT_ID)]
 
 
 def _notice(code: str | None) -> str | None:
@@ -94,27 +92,17 @@ def _endpoint(s: Any, endpoint_id: int) -> WebhookEndpoint:
     return endpoint  # type: ignore[no-any-return]
 
 
-@router.post("/admin/webhooks/{endpoint_id}/disable", dependencies=[page("admin")])
-def disable(endpoint_id: EndpointId, s: SessionDep, me: CurrentUser) -> Response:
-    return _switch(s, me.actor, endpoint_id, False)
-
-
-@router.post("/admin/webhooks/{endpoint_id}/enable", dependencies=[page("admin")])
-def enable(endpoint_id: EndpointId, s: SessionDep, me: CurrentUser) -> Response:
-    return _switch(s, me.actor, endpoint_id, True)
-
-
-def _switch(s: Any, actor: str, endpoint_id: int, on: bool) -> Response:
+def _switch(s: Any, endpoint_id: int, on: bool) -> tuple[str, dict[str, Any]]:
     endpoint = _endpoint(s, endpoint_id)
     set_enabled(endpoint, on, utcnow())
-    action = "enable" if on else "disable"
-    audit.record(s, actor, f"webhooks.{action}", audit_target=f"webhook:{endpoint.id}")
-    s.commit()
-    return RedirectResponse(f"/admin/webhooks?done={action}d", status_code=303)
+    return f"webhook:{endpoint.id}", {}
+
+
+switch_routes(router, "/admin/webhooks", "webhooks", _switch)
 
 
 @router.post("/admin/webhooks/{endpoint_id}/remove", dependencies=[page("admin")])
-def remove(endpoint_id: EndpointId, s: SessionDep, me: CurrentUser) -> Response:
+def remove(endpoint_id: ItemId, s: SessionDep, me: CurrentUser) -> Response:
     endpoint = _endpoint(s, endpoint_id)
     audit.record(s, me.actor, "webhooks.remove", audit_target=f"webhook:{endpoint.id}", name=endpoint.name)
     s.delete(endpoint)
