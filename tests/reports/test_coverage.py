@@ -10,17 +10,6 @@ from bantin.reports import MAX_RANGE_DAYS, RangeError, coverage, domestic_foreig
 from tests.reports.seed import article, source
 
 
-@pytest.fixture
-def sessions(db_url: str):  # type: ignore[no-untyped-def]
-    from bantin.store.db import make_engine, session_factory
-    from bantin.store.migrate import ensure_schema
-
-    engine = make_engine(db_url)
-    ensure_schema(engine)
-    yield session_factory(engine)
-    engine.dispose()
-
-
 def test_an_article_after_17h_utc_counts_on_the_next_vietnamese_day(sessions) -> None:  # type: ignore[no-untyped-def]
     with sessions() as s:
         article(s, 1, datetime(2026, 3, 1, 16, 59, 59, tzinfo=UTC))  # 23:59:59 on 1 March in Vietnam

@@ -4,24 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
-
 from bantin.reports import response_times
 from bantin.reports.response_times import quantile
 from bantin.store.office import Story, StoryEvent
 
 T0 = datetime(2026, 4, 1, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def sessions(db_url: str):  # type: ignore[no-untyped-def]
-    from bantin.store.db import make_engine, session_factory
-    from bantin.store.migrate import ensure_schema
-
-    engine = make_engine(db_url)
-    ensure_schema(engine)
-    yield session_factory(engine)
-    engine.dispose()
 
 
 def _story(s, priority: str, state: str, created: datetime, steps: list[tuple[float, str, str]],  # type: ignore[no-untyped-def]

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -210,18 +209,6 @@ class World:
         finally:
             get_settings.cache_clear()
         assert result.exit_code == 0, result.output
-
-
-@pytest.fixture
-def app(migrated_db_url: str, tmp_path: Path) -> Iterator[AppContext]:
-    from bantin.app.context import open_app
-    from bantin.app.settings import Settings
-
-    empty = tmp_path / "no-sources.toml"
-    empty.write_text("")
-    ctx = open_app(Settings(database_url=migrated_db_url, data_dir=tmp_path / "data", sources_file=empty))
-    yield ctx
-    ctx.engine.dispose()
 
 
 @pytest.mark.parametrize("seed", [1, 2])
