@@ -10,7 +10,8 @@ change; a few hundred outlets are cheap to join).
 Triggers on ``articles`` and ``classifications`` keep the counts right on every write path (SQLite: row
 triggers, migration 0008_coverage_days; PostgreSQL: statement-level plpgsql triggers that sum a statement's
 transition tables per key and upsert each key once, migration 0012_rollup_statement_triggers, so that many
-articles of one key in one transaction cost each the same): the crawler's ingest, archive
+articles of one key in one statement cost each the same; one-row statements still update the key's row
+once each): the crawler's ingest, archive
 import, classification and re-classification (upserts), retention pruning, bulk ``INSERT ... SELECT``
 (bench/build_db.py; on PostgreSQL the triggers are ``ENABLE ALWAYS``, so they fire under
 ``session_replication_role = replica`` too) and a deleted outlet (``ON DELETE SET NULL`` is an update of

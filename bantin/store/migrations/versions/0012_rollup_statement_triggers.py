@@ -25,6 +25,10 @@ the rows they share in the same order). What a statement changes is the same as 
 - classifications inserted, updated or deleted: the article's count moves between the unclassified key
   and the classified one, only while the article exists (as in 0008: updates by ``EXCEPT ALL`` as above).
 
+What is left: a transaction of many one-row statements of one key (psycopg's plain ``executemany`` sends
+one statement a row) still updates that row once per statement; bulk writers send many rows a statement
+(``INSERT ... SELECT``, multi-row ``VALUES``: SQLAlchemy's executemany with RETURNING, ``COPY``).
+
 SQLite keeps 0008's row triggers: it has no transition tables, and it updates a row in place (no version
 per update), so many rows of one key in one transaction cost each the same. ``ENABLE ALWAYS`` as in 0008
 (bench/build_db.py's bulk copy runs under ``session_replication_role = replica``). The downgrade puts
