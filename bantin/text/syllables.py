@@ -73,29 +73,61 @@ def run_hashes(cp: np.ndarray, starts: np.ndarray, ends: np.ndarray, chars: np.n
     return mix(np.add.reduceat(contrib, first) ^ (tlen.astype(np.uint64) << np.uint64(56)))
 
 
-def syllables(
-    texts: Sequence[str], fold_digits: bool = False, prejoined: tuple[np.ndarray, np.ndarray] | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Hashes of the lowercased \\w+ runs of ``texts`` (NFC) in order, and the text index of each
-    (``prejoined``: ``joined(texts)`` if the caller has it already)."""
-    cp, text_ends = prejoined if prejoined is not None else joined(texts)
-    if cp.max(initial=0) >= BMP:  # astral characters (emoji, rare CJK) are not word characters
-        cp = np.where(cp < BMP, cp, 0)
-    cp = (_WORD_LOWER_FOLDED if fold_digits else _WORD_LOWER)[cp]
-    word = cp != 0
-    edge = np.diff(word.view(np.int8), prepend=0, append=0)
-    starts, ends = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+class Syllables:
+    """The syllables of a batch of joined texts, with and without digits folded, sharing the work: the runs and
+    every hash without a digit 1-9 are the same in both, so the folded hashes redo only the runs with one."""
+
+    def __init__(self, prejoined: tuple[np.ndarray, np.ndarray]) -> None:
+        cp, text_ends = prejoined
+        if cp.max(initial=0) >= BMP:  # astral characters (emoji, rare CJK) are not word characters
+            cp = np.where(cp < BMP, cp, 0)
+        self._raw = cp
+        self._low = _WORD_LOWER[cp]
+        word = self._low != 0  # digits are word characters in both tables: the same runs
+        edge = np.diff(word.view(np.int8), prepend=0, append=0)
+        self._starts, self._ends = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+        self.doc = np.searchsorted(text_ends, self._starts, side="right")
+        self.hashes = _hashed(self._low, self._starts, self._ends, np.flatnonzero(word))
+        self._folded: np.ndarray | None = None
+
+    def folded(self) -> np.ndarray:
+        """The hashes with digits 1-9 read as 0 (``_WORD_LOWER_FOLDED``)."""
+        if self._folded is None:
+            digit = np.flatnonzero((self._raw >= ord("1")) & (self._raw <= ord("9")))
+            h = self.hashes.copy()
+            if len(digit):
+                runs = np.unique(np.searchsorted(self._starts, digit, side="right") - 1)
+                low = self._low.copy()
+                low[digit] = ord("0")
+                starts, ends = self._starts[runs], self._ends[runs]
+                lengths = ends - starts
+                chars = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+                h[runs] = _hashed(low, starts, ends, chars)
+            self._folded = h
+        return self._folded
+
+
+def _hashed(cp: np.ndarray, starts: np.ndarray, ends: np.ndarray, chars: np.ndarray) -> np.ndarray:
+    """Hashes of the runs ``cp[starts[i]:ends[i]]`` with underthesea's token rules applied."""
     if not len(starts):
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    h = run_hashes(cp, starts, ends, np.flatnonzero(word))
+        return np.zeros(0, dtype=np.uint64)
+    h = run_hashes(cp, starts, ends, chars)
     short = (ends - starts) <= RULE_MAX_LEN
     if len(_RULE_KEYS):  # a bitmap prefilter spares the binary search for almost all syllables
         cand = np.flatnonzero(short & _RULE_BITS[h & np.uint64(RULE_BITMAP_SIZE - 1)])
         idx = np.minimum(np.searchsorted(_RULE_KEYS, h[cand]), len(_RULE_KEYS) - 1)
         hit = _RULE_KEYS[idx] == h[cand]
         h[cand[hit]] = _RULE_VALS[idx[hit]]
-    doc = np.searchsorted(text_ends, starts, side="right")
-    return h, doc
+    return h
+
+
+def syllables(
+    texts: Sequence[str], fold_digits: bool = False, prejoined: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of the lowercased \\w+ runs of ``texts`` (NFC) in order, and the text index of each
+    (``prejoined``: ``joined(texts)`` if the caller has it already)."""
+    syl = Syllables(prejoined if prejoined is not None else joined(texts))
+    return (syl.folded() if fold_digits else syl.hashes), syl.doc
 
 
 def _rule_table() -> tuple[np.ndarray, np.ndarray]:

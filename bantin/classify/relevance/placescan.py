@@ -1,6 +1,7 @@
 """Find the configured province's place names in one field of an article, rejecting the known traps.
 
-Longest match over word tokens (a dict of token tuples, probed only where a token can start a name), then:
+Longest match over word tokens, found by one Aho-Corasick automaton per index over the field's tokens joined by
+``\n`` (:class:`TokenIndex`: C code over the whole field instead of Python per token), then:
 - longer names of other provinces and dictionary words win ("Trà Vinh", "Vĩnh Phúc", "vinh danh", "quang vinh");
 - names inside a person's name are dropped ("ông Vinh", "Nguyễn Văn Vinh", "Bao Phương Vinh", "Vinh, 35 tuổi");
 - a unit followed by another province ("Hoàng Mai (Hà Nội)") or behind "quận" belongs elsewhere;
@@ -14,7 +15,11 @@ Longest match over word tokens (a dict of token tuples, probed only where a toke
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import ahocorasick
 
 from bantin.classify.relevance import data as gd
 from bantin.classify.relevance.gazetteer import Gazetteer, Place
@@ -39,6 +44,53 @@ _ADMIN_DESIGNATORS = {
 }
 # Kinds that name the province as a whole: never dropped for another province named nearby.
 _LEVEL = ("province", "province(merged)", "alias", "club", "region")
+# Token separator of the joined fields and keys the automata work on: never inside a token (tokens hold no whitespace).
+SEP = "\n"
+
+V = TypeVar("V")
+
+
+class TokenIndex(Generic[V]):
+    """Keys of at most ``max_len`` tokens, found in a token list in one pass: an Aho-Corasick automaton over the
+    ``SEP``-joined tokens, so a key only matches whole tokens. Finds exactly what probing ``keys.get(tuple(toks[i :
+    i + n]))`` at every position ``i`` for every ``n <= max_len`` finds, without a Python loop over the tokens."""
+
+    def __init__(self, keys: Mapping[tuple[str, ...], V], max_len: int) -> None:
+        self._auto = ahocorasick.Automaton()
+        for k, value in keys.items():
+            if 0 < len(k) <= max_len:
+                pattern = joined(k)
+                self._auto.add_word(pattern, (len(pattern) - 1, len(k), value))
+        self._empty = len(self._auto) == 0
+        if not self._empty:
+            self._auto.make_automaton()
+
+    def find(self, text: str) -> list[tuple[int, int, V]]:
+        """(token position, key length in tokens, value) of every key in ``text`` (the field as :func:`joined`
+        gives it), ordered by position, then length."""
+        if self._empty:
+            return []
+        found = sorted(((end - span, length, value) for end, (span, length, value) in self._auto.iter(text)),
+                       key=lambda m: (m[0], m[1]))
+        out = []
+        tok, last = 0, 0
+        for start, length, value in found:  # separators before a key's leading one = its token position
+            tok += text.count(SEP, last, start)
+            last = start
+            out.append((tok, length, value))
+        return out
+
+    def longest(self, text: str) -> list[tuple[int, int, V]]:
+        """Like :meth:`find`, only the longest key at each position."""
+        best: dict[int, tuple[int, int, V]] = {}
+        for m in self.find(text):
+            best[m[0]] = m  # find() orders each position's keys by length: the last one is the longest
+        return list(best.values())
+
+
+def joined(tokens: Iterable[str]) -> str:
+    """The form :meth:`TokenIndex.find` searches: every token between two separators."""
+    return SEP + SEP.join(tokens) + SEP
 
 
 @dataclass(frozen=True)
@@ -57,8 +109,6 @@ class PlaceScanner:
     def __init__(self, gaz: Gazetteer) -> None:
         self.gaz = gaz
         self.first = {k[0] for k in gaz.places}
-        self.first_folded = {k[0] for k in gaz.folded}
-        self.first_english = {k[0] for k in gaz.english}
         self.caps = {k: tuple(t[:1].isupper() for t in p.name.split()) for k, p in gaz.places.items()}
         own = [k for k, p in gaz.places.items() if p.kind == "province"]
         self.own = {*own, *(tuple(fold(t) for t in k) for k in own)}
@@ -69,26 +119,26 @@ class PlaceScanner:
         self.prov_first = {k[0] for k in (*self.own, *self.others)}
         self.designators = gd.DESIGNATORS | {tuple(fold(t) for t in d) for d in gd.DESIGNATORS}
         self.titles = gd.PERSON_TITLES | {tuple(fold(t) for t in d) for d in gd.PERSON_TITLES}
+        self._index = TokenIndex(gaz.places, gaz.max_len)
+        self._index_folded = TokenIndex(gaz.folded, gaz.max_len)
+        self._index_english = TokenIndex(gaz.english, gaz.max_len)
+        # provinces_named folds the field, so only folded keys can match there (fold is idempotent)
+        self._named = TokenIndex({k: v for k, v in self.others.items() if k == tuple(map(fold, k))}, 3)
 
     def scan(self, toks: list[str], lows: list[str]) -> list[Hit]:
         """Hits in one field; ``toks``/``lows`` as from :func:`bantin.text.vitext.prepare`."""
         unaccented = is_unaccented(toks)
-        keys = [fold(t) for t in lows] if unaccented else lows
+        text = joined(lows)
+        keys = lows
+        if unaccented:
+            text = fold(text)  # fold works character by character: the folded tokens, joined
+            keys = text[1:-1].split(SEP) if lows else []
         english = unaccented and sum(k in gd.ENGLISH_WORDS for k in keys) >= gd.ENGLISH_MIN_WORDS
-        index = self.gaz.english if english else self.gaz.folded if unaccented else self.gaz.places
-        first = self.first_english if english else self.first_folded if unaccented else self.first
+        index = self._index_english if english else self._index_folded if unaccented else self._index
         hits: list[Hit] = []
         nxt = 0
-        n = len(keys)
-        for i in [i for i, k in enumerate(keys) if k in first]:
+        for i, length, place in index.longest(text):
             if i < nxt:
-                continue
-            for length in range(min(self.gaz.max_len, n - i), 0, -1):
-                k = tuple(keys[i : i + length])
-                place = index.get(k)
-                if place is not None:
-                    break
-            else:
                 continue
             if self._blocked(keys, i, length, unaccented):
                 continue
@@ -125,16 +175,7 @@ class PlaceScanner:
 
     def provinces_named(self, lows: list[str]) -> set[str]:
         """Other provinces (2025 names, or "X (merged)") named in a field's lowercased tokens."""
-        keys = [fold(t) for t in lows]
-        found: set[str] = set()
-        for s, k in enumerate(keys):
-            if k in self.prov_first:
-                for size in (3, 2, 1):
-                    cand = tuple(keys[s : s + size])
-                    if cand in self.others:
-                        found.add(self.others[cand])
-                        break
-        return found
+        return {name for _, _, name in self._named.longest(fold(joined(lows)))}
 
     def _admin(self, keys: list[str], i: int) -> str | None:
         for n in (1, 2):

@@ -20,7 +20,7 @@ from bantin.classify.relevance.gazetteer import (
     build_gazetteer,
 )
 from bantin.classify.relevance.learned import learned_places
-from bantin.classify.relevance.placescan import Hit, PlaceScanner
+from bantin.classify.relevance.placescan import Hit, PlaceScanner, TokenIndex, joined
 from bantin.text.vitext import key, prepare
 
 # Weight an article-level hit needs in the title or lead for "primary": a unique commune (0.5) qualifies.
@@ -34,6 +34,8 @@ BODY_PRIMARY_HITS = 3
 LEAD_TOKENS = 60
 # A title or lead naming this many other provinces besides ours is a national roundup: at most a mention.
 CROWD_OTHERS = 2
+# Longest other-province or region name looked for by the crowd test, in tokens ("Thừa Thiên Huế" has 3).
+CROWD_MAX_TOKENS = 4
 # Designated ("xã Diễn Châu", "tại Cửa Lò") or province-confirmed unique units are as good as a district name.
 W_DESIGNATED = 0.8
 # A shared name in an article that also names the province surely is ours (most news stays in one province).
@@ -93,6 +95,7 @@ class ProvinceMatcher:
         self.province = self.gazetteer.province
         self._crowd = {**self.gazetteer.other_provinces, **{key(r): r for r in gd.REGIONS}}
         self._crowd_first = {k[0] for k in (*self._crowd, *self.gazetteer.places)}
+        self._crowd_index = TokenIndex(self._crowd, CROWD_MAX_TOKENS)
 
     def match(
         self, title: str | None = None, text: str | None = None, summary: str | None = None
@@ -117,7 +120,9 @@ class ProvinceMatcher:
         anchored = any(_is_anchor(h) for hs in fields.values() for h in hs)
         if digest:  # a bulletin title is a list of stories: its hits count as lead hits
             fields = {"title": [], "lead": fields["title"] + fields["lead"], "body": fields["body"]}
-        match_report = _is_match_report(title_lows, lead_lows)
+        # only a club's hit outside the title is weighed by it (_weight): most articles never need it
+        match_report = any(h.place.kind == "club" for f in ("lead", "body") for h in fields[f]) and _is_match_report(
+            title_lows, lead_lows)
         ctx = _Context(self.gazetteer, anchored, match_report)
         weights = {f: [_weight(h, f, ctx) for h in hs] for f, hs in fields.items()}
         t, le = max(weights["title"], default=0.0), max(weights["lead"], default=0.0)
@@ -145,15 +150,13 @@ class ProvinceMatcher:
 
     def _crowded(self, lows: list[str]) -> tuple[bool, bool]:
         """(names CROWD_OTHERS other provinces or regions, counts provinces: "15 tỉnh nắng nóng")."""
-        found: set[str] = set()
+        found = {name for _, _, name in self._crowd_index.find(joined(lows))}
         counted = False
-        for i, low in enumerate(lows):
-            if low.isdigit() and int(low) > CROWD_OTHERS and lows[i + 1 : i + 2] == ["tỉnh"]:
-                counted = counted or lows[i + 2 : i + 3] == [] or lows[i + 2] not in self._crowd_first
-            if low in self._crowd_first:
-                found.update(
-                    self._crowd[k] for n in (1, 2, 3, 4) if (k := tuple(lows[i : i + n])) in self._crowd
-                )
+        for i, low in enumerate(lows[:-1] if "tỉnh" in lows else ()):
+            if lows[i + 1] == "tỉnh" and low.isdecimal() and int(low) > CROWD_OTHERS:
+                counted = lows[i + 2 : i + 3] == [] or lows[i + 2] not in self._crowd_first
+                if counted:
+                    break
         return len(found) >= CROWD_OTHERS, counted
 
 

@@ -15,6 +15,8 @@ Measured (bench/vectorizers.py, bench/vntc.py): 5-8x the prediction throughput (
 
 from __future__ import annotations
 
+import operator
+import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -23,7 +25,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from bantin.text.syllables import BMP, mix, run_hashes, syllables
+from bantin.text.syllables import BMP, Syllables, mix, run_hashes
 from bantin.text.syllables import joined as _joined
 
 # Texts are hashed this many at a time: bounds the temporary arrays (~40 bytes per character).
@@ -88,11 +90,39 @@ def _count_matrix(feats: np.ndarray, docs: np.ndarray, n_docs: int, n_features: 
     return sp.csr_matrix((counts, cols.astype(np.int32), indptr), shape=(n_docs, n_features))
 
 
+class _Batch:
+    """What every vectoriser computes alike from one batch of texts: the joined code points and the syllables."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = tuple(texts)  # holds the strings, so the identity test in _shared cannot be fooled by reuse
+        self.joined = _joined(self.texts)
+        self._syllables: Syllables | None = None
+
+    def syllables(self, fold_digits: bool) -> tuple[np.ndarray, np.ndarray]:
+        if self._syllables is None:
+            self._syllables = Syllables(self.joined)
+        syl = self._syllables
+        return (syl.folded() if fold_digits else syl.hashes), syl.doc
+
+
+_LAST = threading.local()  # the last batch seen by this thread's vectorisers
+
+
+def _shared(texts: Sequence[str]) -> _Batch:
+    """The batch of these very text objects if the previous vectoriser call saw it (``bantin classify`` runs the
+    topic model and ``--model``'s on the same batch: the second one reuses the first one's syllables), else a new one."""
+    last: _Batch | None = getattr(_LAST, "batch", None)
+    if last is not None and len(last.texts) == len(texts) and all(map(operator.is_, last.texts, texts)):
+        return last
+    _LAST.batch = batch = _Batch(texts)
+    return batch
+
+
 def _ngram_counts(
     texts: Sequence[str], n_features: int, ngram_max: int, salt: int = 0, fold_digits: bool = False,
-    joined: tuple[np.ndarray, np.ndarray] | None = None,
+    batch: _Batch | None = None,
 ) -> sp.csr_matrix:
-    h, doc = syllables(texts, fold_digits, joined)
+    h, doc = (batch or _Batch(texts)).syllables(fold_digits)
     if salt:  # a separate feature space: the same n-gram lands in an unrelated bucket
         h = mix(h ^ np.uint64(salt))
     feats, docs, gram = [h], [doc], h
@@ -153,8 +183,8 @@ class SyllableTfidfVectorizer(TransformerMixin, BaseEstimator):
     def _batch_counts(self, texts: Sequence[str]) -> sp.csr_matrix:
         title_chars, fold = self._opt("title_chars"), self._opt("fold_digits")
         title_features, punct_features = self._blocks()
-        joined = _joined(texts)
-        counts = _ngram_counts(texts, self.n_features, self.ngram_max, fold_digits=fold, joined=joined)
+        batch = _shared(texts)
+        counts = _ngram_counts(texts, self.n_features, self.ngram_max, fold_digits=fold, batch=batch)
         blocks = [counts]
         if title_chars > 0:
             titles = _titles(texts, title_chars)
@@ -164,7 +194,7 @@ class SyllableTfidfVectorizer(TransformerMixin, BaseEstimator):
             else:  # the original layout: the same buckets as the body
                 blocks[0] = sp.csr_matrix(counts + head, dtype=np.float32)
         if punct_features:
-            h, doc = _punct(joined)
+            h, doc = _punct(batch.joined)
             blocks.append(_count_matrix(h, doc, len(texts), punct_features))
         return sp.hstack(blocks, format="csr", dtype=np.float32) if len(blocks) > 1 else blocks[0]
 

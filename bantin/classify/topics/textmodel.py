@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.metrics import accuracy_score, precision_recall_fscore_support
-from sklearn.model_selection import train_test_split
-from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
+
+if TYPE_CHECKING:
+    from sklearn.svm import LinearSVC
 
 from bantin.classify.topics.features import SyllableTfidfVectorizer
 
@@ -99,6 +98,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         weights: Any = self.class_weight
         if weights == "balanced":
             weights = balanced_weights(y, self.balance_power)
+        from sklearn.svm import LinearSVC  # fitting only: predicting (``bantin classify``) never imports it
+
         svm = LinearSVC(C=self.C, class_weight=weights, random_state=self.random_state)
         svm.fit(vec.fit_transform(texts), y)
         return vec, svm
@@ -122,6 +123,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         """Temperature T of softmax(d / T) minimising log loss on a held-out share (one extra fit)."""
         counts = np.unique(labels, return_counts=True)[1]
         strat = labels if counts.min() >= 2 else None
+        from scipy.optimize import minimize_scalar
+        from sklearn.model_selection import train_test_split
+
         tr, ho = train_test_split(
             np.arange(len(texts)), test_size=CALIBRATION_SHARE, random_state=self.random_state, stratify=strat
         )
@@ -141,7 +145,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def decision_function(self, X: Sequence[str]) -> np.ndarray:
         check_is_fitted(self, "coef_")
         feats = self.vectorizer_.transform(X)
-        return np.asarray(feats @ self.coef_.T.astype(np.float32)) + self.intercept_
+        return np.asarray(feats @ self.coef_.T.astype(np.float32, copy=False)) + self.intercept_  # no copy once widened
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         return self.classes_[np.argmax(self.decision_function(X), axis=1)]
@@ -163,6 +167,8 @@ def train_text_model(texts: Sequence[str], labels: Sequence[Any], **params: Any)
 
 def evaluate(model: TextClassifier, texts: Sequence[str], labels: Sequence[Any]) -> dict[str, Any]:
     """Accuracy, macro-F1 (in %), per-class precision/recall/F1/support and prediction throughput."""
+    from sklearn.metrics import accuracy_score, precision_recall_fscore_support
+
     texts = list(texts)
     start = time.perf_counter()
     pred = model.predict(texts)
