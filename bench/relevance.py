@@ -11,6 +11,10 @@ order and of the labels, so adding labels never moves an old one); per province,
 data/relevance/dev_labels.jsonl holds only URLs and labels (read and labelled by hand, see docs/relevance.md);
 titles and summaries are joined from ../shared/data/news/rss_articles.jsonl.gz at run time. The baseline is the
 plain substring test: "primary" when the lowercased title+summary contains the province name, else "none".
+Unless ``--no-learned``, the learned decision (bench/relevance_learned.py) is chosen by CV inside the tune halves:
+on tune it reports out-of-fold labels (``learned_cv``: stratified 5-fold; ``learned_other_provinces``: the model
+trained on the other two provinces' tune halves), on held-out the labels of the chosen model fitted on all tune
+halves (``learned``), beside the rules (``matcher``) and the baseline.
 Speed is measured separately on full VNTC articles (text only, ~2-3 k characters each).
 """
 

@@ -20,8 +20,8 @@ from bantin.classify.relevance.training import featurize, goal_scores
 
 # Configurations compared by CV (RelevanceClassifier parameters).
 GRID: tuple[dict[str, Any], ...] = (
-    *({"kind": "logistic", "C": c, "class_weight": w} for c in (0.1, 1.0, 10.0) for w in (None, "balanced")),
-    *({"kind": "boosting", "max_depth": d, "max_iter": n, "learning_rate": 0.1} for d in (2, 3) for n in (50, 150)),
+    *({"kind": "logistic", "C": c, "class_weight": w} for c in (0.03, 0.1, 1.0, 10.0) for w in (None, "balanced")),
+    *({"kind": "boosting", "max_depth": d, "max_iter": n, "learning_rate": 0.1} for d in (2, 3) for n in (100,)),
 )
 FOLDS, SEED = 5, 0
 # The goal's ceiling on unrelated items called primary, in %.

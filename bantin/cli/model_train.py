@@ -101,6 +101,7 @@ def train_cmd(
         return
     if data is None:
         fail("--data FILE is needed to train a text model")
+        return
     with expected_errors(), app_.sessions() as s:
         with err.status("Đang huấn luyện (training) ...") if err.is_terminal else _nullctx():
             summary = train_and_register(s, app_.settings.models_dir, data, name, _params(param or [], name),

@@ -18,13 +18,21 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-# Inverse regularisation of the logistic model: the CV in bench/relevance.py chose among 0.1 / 1 / 10.
-DEFAULT_C = 1.0
+# Inverse regularisation of the logistic model: the CV in bench/relevance.py chose it among 0.03 / 0.1 / 1 / 10.
+DEFAULT_C = 0.03
 # Iterations for the solver: enough for ~60 standardised features to converge.
 MAX_ITER = 2000
 # Boosting: shallow trees and few rounds, because a few hundred labelled items are all there is.
 BOOST_ITER, BOOST_DEPTH, BOOST_RATE = 100, 3, 0.1
 KINDS = ("logistic", "boosting")
+
+
+def _one_thread() -> Any:
+    """OpenMP limited to one thread: on a few hundred rows, threads only wait for each other (minutes instead of
+    a second on the shared 2-core host)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="openmp")
 
 
 class RelevanceClassifier(ClassifierMixin, BaseEstimator):
@@ -52,9 +60,10 @@ class RelevanceClassifier(ClassifierMixin, BaseEstimator):
         if self.kind == "boosting":
             from sklearn.ensemble import HistGradientBoostingClassifier
 
-            self.booster_ = HistGradientBoostingClassifier(
-                max_iter=self.max_iter, max_depth=self.max_depth, learning_rate=self.learning_rate,
-                class_weight=self.class_weight, random_state=self.random_state).fit(X, codes)
+            with _one_thread():
+                self.booster_ = HistGradientBoostingClassifier(
+                    max_iter=self.max_iter, max_depth=self.max_depth, learning_rate=self.learning_rate,
+                    class_weight=self.class_weight, random_state=self.random_state).fit(X, codes)
             self.n_iter_ = np.array([self.booster_.n_iter_])
             return self
         from sklearn.linear_model import LogisticRegression
@@ -72,7 +81,8 @@ class RelevanceClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         if self.kind == "boosting":
-            return np.asarray(self.booster_.predict_proba(X))
+            with _one_thread():
+                return np.asarray(self.booster_.predict_proba(X))
         z = ((X - self.mean_) / self.scale_) @ self.coef_.T + self.intercept_
         if z.shape[1] == 1:  # two classes: one logit for the second
             p = 1.0 / (1.0 + np.exp(-z[:, 0]))
