@@ -31,12 +31,9 @@ MIN_ITEMS_FOR_HOLDOUT = 20
 
 @lru_cache(maxsize=8)
 def matcher_for(province: str) -> Any:
-    """One matcher per province (its gazetteer is built or read from the cache once per process)."""
-    from bantin.classify.relevance.gazetteer_cache import use_directory
+    """One matcher per province (its gazetteer is built, or read from the cache the caller chose, once per process)."""
     from bantin.classify.relevance.province import ProvinceMatcher
-    from bantin.classify.service import _cache_dir
 
-    use_directory(_cache_dir())
     return ProvinceMatcher(province)
 
 
