@@ -3,7 +3,9 @@
 Topics come from the promoted version of :data:`TOPIC_MODEL_NAME` in the registry; without one, from the
 default model shipped in ``bantin/classify/topics/default_model/``; without that, ``topics`` is empty (and the
 caller is told). ``--model NAME`` adds that model's promoted version's ``label`` and ``scores`` (``NAME@VERSION``:
-that version, e.g. a candidate). What an output does not need is not built: the province matcher (its gazetteer)
+that version, e.g. a candidate). Province relevance is decided by the matcher's rules, or, while a version of
+:data:`RELEVANCE_MODEL_NAME` is promoted (or ``--model`` names a relevance version), by that learned decision
+over the same evidence (:mod:`bantin.classify.relevance.learned_decision`). What an output does not need is not built: the province matcher (its gazetteer)
 is made on the first row that needs it, so ``bantin model uncertain`` (topics only) never builds it.
 Stored articles keep one row each in ``classifications`` (keyed by article id, with the topic model's
 version id): :func:`reclassify_stored` redoes exactly the rows whose model or province differs, so a re-run
@@ -177,7 +179,7 @@ def build_classifier(
     decision = None
     if extra is not None and is_relevance(extra.version):  # --model NAME[@V] of a relevance model: it decides
         decision, extra = extra, None
-    elif promoted(session, RELEVANCE_MODEL_NAME) is not None:
+    elif (rel := promoted(session, RELEVANCE_MODEL_NAME)) is not None and is_relevance(rel):
         decision = load(session, models_dir, RELEVANCE_MODEL_NAME)
     if extra is not None:
         extra.model = widened(extra.model)

@@ -85,10 +85,14 @@ def train_cmd(
     """Huấn luyện một phiên bản mới (train a new candidate version; evaluated on a held-out split and the frozen set)."""
     from bantin.classify.active import train_and_register
     from bantin.classify.registry.promote import promote_first
-    from bantin.classify.service import TOPIC_MODEL_NAME
+    from bantin.classify.service import RELEVANCE_MODEL_NAME, TOPIC_MODEL_NAME
 
     if kind not in KINDS:
         fail(f"--kind {kind!r}: expected one of {', '.join(KINDS)}")
+    reserved = {"relevance": TOPIC_MODEL_NAME, "text": RELEVANCE_MODEL_NAME}[kind]
+    if name == reserved:
+        fail(f"--name {name}: that name is the {'topic model' if name == TOPIC_MODEL_NAME else 'relevance decision'}"
+             f"; train it with --kind {'text' if name == TOPIC_MODEL_NAME else 'relevance'}")
     app_ = open_cli_app()
     actor = current_actor()
     if kind == "relevance":

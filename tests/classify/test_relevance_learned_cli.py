@@ -113,3 +113,12 @@ def test_bad_relevance_training_input_is_refused_in_one_line(env: Path, rows: li
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output
     assert json.loads(run("model", "list", "--json").stdout) == []
+
+
+def test_the_topic_model_and_relevance_names_keep_their_kind(env: Path) -> None:
+    data = write(env / "in.jsonl", synthetic_items())
+    refused = run("model", "train", "--kind", "relevance", "--name", "topics", "--input", data, code=1)
+    assert "train it with --kind text" in " ".join(refused.stderr.split())
+    refused = run("model", "train", "--name", "relevance", "--data", data, code=1)
+    assert "train it with --kind relevance" in " ".join(refused.stderr.split())
+    assert json.loads(run("model", "list", "--json").stdout) == []
