@@ -11,6 +11,10 @@ order and of the labels, so adding labels never moves an old one); per province,
 data/relevance/dev_labels.jsonl holds only URLs and labels (read and labelled by hand, see docs/relevance.md);
 titles and summaries are joined from ../shared/data/news/rss_articles.jsonl.gz at run time. The baseline is the
 plain substring test: "primary" when the lowercased title+summary contains the province name, else "none".
+Unless ``--no-learned``, the learned decision (bench/relevance_learned.py) is chosen by CV inside the tune halves:
+on tune it reports out-of-fold labels (``learned_cv``: stratified 5-fold; ``learned_other_provinces``: the model
+trained on the other two provinces' tune halves), on held-out the labels of the chosen model fitted on all tune
+halves (``learned``), beside the rules (``matcher``) and the baseline.
 Speed is measured separately on full VNTC articles (text only, ~2-3 k characters each).
 """
 
@@ -22,9 +26,11 @@ import hashlib
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bantin.classify.relevance.province import ProvinceMatcher
+from bench import relevance_learned as rl
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "data" / "relevance" / "dev_labels.jsonl"
@@ -82,8 +88,13 @@ def scores(gold: list[str], pred: list[str]) -> dict[str, object]:
     }
 
 
+# The learned decision's labels for (province, part, rows), or None to leave it out.
+Learned = Callable[[str, str, list[dict[str, str]]], dict[str, list[str]]] | None
+
+
 def evaluate(
-    labels: list[dict[str, str]], articles: dict[str, dict[str, str]], parts: tuple[str, ...] = ("tune",)
+    labels: list[dict[str, str]], articles: dict[str, dict[str, str]], parts: tuple[str, ...] = ("tune",),
+    learned: Learned = None,
 ) -> dict[str, object]:
     out: dict[str, object] = {}
     errors: list[dict[str, str]] = []
@@ -108,6 +119,8 @@ def evaluate(
                 "matcher": scores(gold, ours),
                 "baseline": scores(gold, base),
             }
+            for key, pred in (learned(province, part, rows) if learned else {}).items():
+                res[part][key] = scores(gold, pred)  # type: ignore[index]
             if part == "tune":
                 errors += [
                     {
@@ -150,11 +163,35 @@ def speed(province: str = "Nghệ An", n: int = SPEED_DOCS) -> dict[str, float]:
     }
 
 
+def _learned(labels: list[dict[str, str]], articles: dict[str, dict[str, str]], result: dict[str, object]) -> Learned:
+    """Choose the learned decision by CV in the tune halves (figures into ``result``); its labels per part."""
+    tune = [lab for lab in labels if lab["url"] in articles and part_of(lab["url"]) == "tune"]
+    t0 = time.perf_counter()
+    params, grid, model, _rules = rl.choose(rl.items_of(tune, articles))
+    best = next(g for g in grid if g["params"] == params)
+    oof = {(lab["province"], lab["url"]): (p, q) for lab, p, q in zip(tune, best["_oof"], best["_lopo"], strict=True)}
+    result["learned_cv"] = {
+        "chosen": params, "folds": rl.FOLDS, "seconds": round(time.perf_counter() - t0, 1),
+        "grid": [{k: v for k, v in g.items() if not k.startswith("_") and k not in ("kfold", "leave_one_province_out")}
+                 for g in grid],
+        "chosen_kfold": best["kfold"], "chosen_leave_one_province_out": best["leave_one_province_out"],
+    }
+
+    def labels_for(province: str, part: str, rows: list[dict[str, str]]) -> dict[str, list[str]]:
+        if part == "tune":  # out-of-fold: never a prediction on an item the model was fitted on
+            return {"learned_cv": [oof[(province, r["url"])][0] for r in rows],
+                    "learned_other_provinces": [oof[(province, r["url"])][1] for r in rows]}
+        return {"learned": rl.predict(model, rl.items_of(rows, articles))}
+
+    return labels_for
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--errors", action="store_true", help="list the tune half's misclassified items")
     ap.add_argument("--heldout", action="store_true", help="also score the held-out half (count the look)")
     ap.add_argument("--no-speed", action="store_true", help="skip the speed measurement")
+    ap.add_argument("--no-learned", action="store_true", help="skip the learned decision (CV and fit)")
     args = ap.parse_args(argv)
     if not RSS.is_file():
         print(json.dumps({"skipped": f"needs ../shared data ({RSS} not found)"}))
@@ -162,7 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     labels = load_labels()
     result: dict[str, object] = {} if args.no_speed else {"speed_full_articles": speed()}
     parts = ("tune", "heldout") if args.heldout else ("tune",)
-    result |= evaluate(labels, join_articles(labels), parts)
+    articles = join_articles(labels)
+    result |= evaluate(labels, articles, parts, None if args.no_learned else _learned(labels, articles, result))
     errors = result.pop("_errors")
     if args.errors:
         result["errors"] = errors

@@ -56,16 +56,16 @@ class ClassifierCache:
     def __init__(self, app: AppContext) -> None:
         self.app = app
         self.loads = 0
-        self._key: tuple[int | None, str] | None = None
+        self._key: tuple[int | None, str, int | None] | None = None
         self._clf: Any = None
 
     def get(self) -> Any:
         from bantin.classify.registry.store import promoted
-        from bantin.classify.service import TOPIC_MODEL_NAME, build_classifier
+        from bantin.classify.service import RELEVANCE_MODEL_NAME, TOPIC_MODEL_NAME, build_classifier
 
         with self.app.read_sessions() as s:  # reads only: loading the model must not hold SQLite's write lock
-            mv = promoted(s, TOPIC_MODEL_NAME)
-            key = (mv.id if mv is not None else None, self.app.settings.province)
+            mv, rel = promoted(s, TOPIC_MODEL_NAME), promoted(s, RELEVANCE_MODEL_NAME)
+            key = (mv.id if mv is not None else None, self.app.settings.province, rel.id if rel is not None else None)
             if key != self._key or self._clf is None:
                 self._clf = build_classifier(s, self.app.settings.models_dir, self.app.settings.province)
                 self._key, self.loads = key, self.loads + 1

@@ -3,7 +3,9 @@
 Topics come from the promoted version of :data:`TOPIC_MODEL_NAME` in the registry; without one, from the
 default model shipped in ``bantin/classify/topics/default_model/``; without that, ``topics`` is empty (and the
 caller is told). ``--model NAME`` adds that model's promoted version's ``label`` and ``scores`` (``NAME@VERSION``:
-that version, e.g. a candidate). What an output does not need is not built: the province matcher (its gazetteer)
+that version, e.g. a candidate). Province relevance is decided by the matcher's rules, or, while a version of
+:data:`RELEVANCE_MODEL_NAME` is promoted (or ``--model`` names a relevance version), by that learned decision
+over the same evidence (:mod:`bantin.classify.relevance.learned_decision`). What an output does not need is not built: the province matcher (its gazetteer)
 is made on the first row that needs it, so ``bantin model uncertain`` (topics only) never builds it.
 Stored articles keep one row each in ``classifications`` (keyed by article id, with the topic model's
 version id): :func:`reclassify_stored` redoes exactly the rows whose model or province differs, so a re-run
@@ -22,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bantin.classify.io import JsonlReader, Line, row_text
-from bantin.classify.registry.store import LoadedModel, load, load_verified, promoted
+from bantin.classify.registry.store import LoadedModel, load, load_verified, metrics_of, promoted
 from bantin.store.db import dialect_insert
 from bantin.store.schema import Article, Classification
 from bantin.store.types import utcnow
@@ -30,6 +32,9 @@ from bantin.text.language import LANGUAGES
 
 # The registry name of the topic model (its labels are taxonomy keys; analysts' topic labels train it).
 TOPIC_MODEL_NAME = "topics"
+# The registry name whose promoted version makes the province decision (a `--kind relevance` model); without
+# one, the matcher's rules decide.
+RELEVANCE_MODEL_NAME = "relevance"
 # Rows classified together: vectorising a batch is ~10x faster than row by row, and bounds memory.
 BATCH = 256
 # Scores are written with this many decimals: calibrated probabilities carry no more information.
@@ -50,6 +55,7 @@ class Classifier:
     topic_origin: str  # "topics v3" | "default" | "none"
     extra: LoadedModel | None = None
     _detect: Callable[[str], str] = field(default=lambda t: "other", repr=False)
+    relevance_origin: str = "rules"  # "rules" | "relevance v2": what decides primary / mention / none
 
     def classify(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """One result per row (rows must have text): label/scores, topics, province, language."""
@@ -172,6 +178,11 @@ def build_classifier(
     """The classifier of the promoted models, plus ``model_name`` (its promoted version, or ``model_version``);
     raises RegistryError/ArtifactError when that model cannot load."""
     extra = load(session, models_dir, model_name, model_version) if model_name else None
+    decision = None
+    if extra is not None and is_relevance(extra.version):  # --model NAME[@V] of a relevance model: it decides
+        decision, extra = extra, None
+    elif (rel := promoted(session, RELEVANCE_MODEL_NAME)) is not None and is_relevance(rel):
+        decision = load(session, models_dir, RELEVANCE_MODEL_NAME)
     if extra is not None:
         extra.model = widened(extra.model)
     topic_mv = promoted(session, TOPIC_MODEL_NAME)
@@ -182,7 +193,19 @@ def build_classifier(
         topic_model, version_id = default_topic_model(), None
         origin = "default" if topic_model is not None else "none"
     topic_model = widened(topic_model) if topic_model is not None else None
-    return Classifier(province, LazyMatcher(province), topic_model, version_id, origin, extra, language_detector())
+    matcher: Any = LazyMatcher(province)
+    rel_origin = "rules"
+    if decision is not None:
+        from bantin.classify.relevance.learned_decision import LearnedMatcher
+
+        rel_origin = f"{decision.version.name} v{decision.version.version}"
+        matcher = LearnedMatcher(matcher, decision.model, rel_origin)
+    return Classifier(province, matcher, topic_model, version_id, origin, extra, language_detector(), rel_origin)
+
+
+def is_relevance(mv: Any) -> bool:
+    """A registered version of the learned relevance decision (``bantin model train --kind relevance``)?"""
+    return bool(metrics_of(mv).get("kind") == "relevance")
 
 
 def _batches(lines: Iterable[Line], size: int) -> Iterator[list[Line]]:

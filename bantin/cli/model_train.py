@@ -32,6 +32,9 @@ from bantin.cli.common import (
     progress_bar,
 )
 
+# What `--kind` may name: a text classifier (or the topic model) or the learned relevance decision.
+KINDS = ("text", "relevance")
+
 
 def _params(items: list[str], name: str) -> dict[str, Any]:
     from bantin.classify.service import TOPIC_MODEL_NAME
@@ -44,6 +47,11 @@ def _params(items: list[str], name: str) -> dict[str, Any]:
         from bantin.classify.topics.textmodel import TextClassifier
 
         known = TextClassifier().get_params()
+    return parse_params(items, known)
+
+
+def parse_params(items: list[str], known: dict[str, Any]) -> dict[str, Any]:
+    """``--param KEY=VALUE`` items as keyword arguments (ints and floats cast); one-line error for unknown keys."""
     params: dict[str, Any] = {}
     for item in items:
         key, sep, raw = item.partition("=")
@@ -61,20 +69,43 @@ def _params(items: list[str], name: str) -> dict[str, Any]:
 
 
 def train_cmd(
-    data: DataOpt,
-    name: Annotated[str, typer.Option("--name", help="model name (`topics` is the topic model)")],
+    name: Annotated[str, typer.Option("--name", help="model name (`topics` is the topic model, `relevance` the "
+                                      "province decision)")],
+    data: Annotated[Path | None, typer.Option("--data", "--input", help="FILE.jsonl[.gz]: `text` and `label` rows; "
+                                              "for --kind relevance `province`, `relevance` and the fields or `url`")] = None,
+    kind: Annotated[str, typer.Option("--kind", help="text (a label per text) | relevance (primary/mention/none)")] = "text",
+    eval_file: Annotated[Path | None, typer.Option(
+        "--eval", help="relevance: FILE frozen as the name's evaluation set on first use (never trained on)")] = None,
     param: Annotated[list[str] | None, typer.Option(
-        "--param", help="model parameter KEY=VALUE (TextClassifier, or TopicModel for `topics`), repeatable")] = None,
-    labels: Annotated[bool, typer.Option("--labels/--no-labels", help="add analysts' topic labels (topics)")] = True,
+        "--param", help="model parameter KEY=VALUE (TextClassifier, TopicModel for `topics`, RelevanceClassifier "
+                        "for --kind relevance), repeatable")] = None,
+    labels: Annotated[bool, typer.Option("--labels/--no-labels", help="add analysts' labels (topics, relevance)")] = True,
     as_json: JsonOpt = False,
 ) -> None:
     """Huấn luyện một phiên bản mới (train a new candidate version; evaluated on a held-out split and the frozen set)."""
     from bantin.classify.active import train_and_register
     from bantin.classify.registry.promote import promote_first
-    from bantin.classify.service import TOPIC_MODEL_NAME
+    from bantin.classify.service import RELEVANCE_MODEL_NAME, TOPIC_MODEL_NAME
 
+    if kind not in KINDS:
+        fail(f"--kind {kind!r}: expected one of {', '.join(KINDS)}")
+    reserved = {"relevance": TOPIC_MODEL_NAME, "text": RELEVANCE_MODEL_NAME}[kind]
+    if name == reserved:
+        fail(f"--name {name}: that name is the {'topic model' if name == TOPIC_MODEL_NAME else 'relevance decision'}"
+             f"; train it with --kind {'text' if name == TOPIC_MODEL_NAME else 'relevance'}")
     app_ = open_cli_app()
     actor = current_actor()
+    if kind == "relevance":
+        from bantin.cli.model_relevance import relevance_params, train_relevance
+
+        with expected_errors():
+            summary = train_relevance(app_, name, data, eval_file, relevance_params(param or []),
+                                      use_labels=labels, actor=actor)
+        _report(summary, as_json)
+        return
+    if data is None:
+        fail("--data FILE is needed to train a text model")
+        return
     with expected_errors(), app_.sessions() as s:
         with err.status("Đang huấn luyện (training) ...") if err.is_terminal else _nullctx():
             summary = train_and_register(s, app_.settings.models_dir, data, name, _params(param or [], name),
@@ -86,13 +117,20 @@ def train_cmd(
             s, app_.settings.models_dir, name, summary["version"], actor=actor)
         s.commit()
     summary["status"] = "promoted" if first else "candidate"
+    _report(summary, as_json)
+
+
+def _report(summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return
     _print_summary(summary)
-    if first:
+    name = summary["name"]
+    if summary["status"] == "promoted":
+        use = ("decides province relevance in `bantin classify`" if summary["metrics"].get("kind") == "relevance"
+               else f"`bantin classify --model {name}` uses it")
         out.print(f"{name} v{summary['version']}: phiên bản đầu tiên, được dùng ngay (first version of the name: "
-                  f"promoted, nothing to compare it with); `bantin classify --model {name}` uses it.", highlight=False)
+                  f"promoted, nothing to compare it with); {use}.", highlight=False)
 
 
 @contextmanager
@@ -107,10 +145,15 @@ def _print_summary(summary: dict[str, Any]) -> None:
     table.add_column("accuracy %", justify="right")
     table.add_column("macro-F1 %", justify="right")
     table.add_column("docs/s", justify="right")
+    relevance = summary["metrics"].get("kind") == "relevance"
+    if relevance:
+        table.add_column("primary F1 (rules)", justify="right")
     for key, title in (("holdout", "held-out split"), ("frozen_eval", "frozen eval set")):
         m = summary["metrics"].get(key)
         if m:
-            table.add_row(title, str(m["n"]), f"{m['accuracy']:.2f}", f"{m['macro_f1']:.2f}", str(m["docs_per_s"]))
+            goal = [f"{m['primary_f1']:.3f} ({m['rules']['primary_f1']:.3f})"] if relevance else []
+            table.add_row(title, str(m["n"]), f"{m['accuracy']:.2f}", f"{m['macro_f1']:.2f}", str(m["docs_per_s"]),
+                          *goal)
     out.print(table)
     tr = summary["metrics"]["train"]
     out.print(f"train rows {tr['rows']} ({tr['db_labels']} from analysts' labels, {tr['dropped_eval_overlap']} "
@@ -217,5 +260,6 @@ def classify_cmd(
                     rows, errors = classify_file(clf, reader, fh, lambda _n: update(reader.position))
                 os.replace(tmp, output)  # a failed run leaves no half-written OUT
     label = f"; label: {clf.extra.version.name} v{clf.extra.version.version}" if clf.extra is not None else ""
-    err.print(f"{rows} dòng (rows), {errors} lỗi (errors); topics: {clf.topic_origin}{label}; province: {clf.province}.",
+    err.print(f"{rows} dòng (rows), {errors} lỗi (errors); topics: {clf.topic_origin}{label}; province: {clf.province} "
+              f"(decided by {clf.relevance_origin}).",
               highlight=False)

@@ -3,7 +3,8 @@ stores a copy of the file's rows in canonical order at ``models_dir/<name>/eval-
 manifest ``eval.json`` holding the rows' sha256 (:func:`bantin.classify.io.rows_sha256`); every use re-hashes
 the copy and refuses it if it changed. Every candidate is scored on exactly those rows, and the score is
 kept in its metrics together with the set's sha256, so the promotion gate always compares two scores on
-the same rows. A multi-label topic model is scored by its best topic per text.
+the same rows. A multi-label topic model is scored by its best topic per text; a model with ``score_rows`` (the
+learned relevance decision, whose rows encode title, summary and province) scores its rows itself.
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ def score(model: Any, rows: list[tuple[str, str]]) -> dict[str, Any]:
     """evaluate() on ``rows``; a multi-label topic model is scored by its best topic per text."""
     from bantin.classify.topics.textmodel import TextClassifier, evaluate
 
+    if hasattr(model, "score_rows"):  # a model that reads its own encoded rows (the learned relevance decision)
+        return dict(model.score_rows(rows))
     scored: Any = model if isinstance(model, TextClassifier) else _TopLabel(model)
     return evaluate(scored, [t for t, _ in rows], [lab for _, lab in rows])
 

@@ -79,6 +79,20 @@ class ProvinceResult:
         }
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """The matcher's evidence for one article (:meth:`ProvinceMatcher.evidence`), read by the learned decision."""
+
+    fields: dict[str, list[Hit]]  # "title" | "lead" | "body" -> hits, after the trap rules
+    weights: dict[str, list[float]]  # the same fields -> each hit's weight in context
+    lows: dict[str, list[str]]  # the same fields -> lowercased tokens
+    digest: bool  # a bulletin / round-summary title
+    anchored: bool  # the article names the province, a nickname or a district
+    match_report: bool  # the lead reports one match
+    crowded_title: tuple[bool, bool]  # (names CROWD_OTHERS others, counts provinces) in the title
+    crowded_lead: tuple[bool, bool]  # the same in the lead
+
+
 class ProvinceMatcher:
     """Province relevance for one configured province; building the gazetteer happens once per process."""
 
@@ -100,6 +114,12 @@ class ProvinceMatcher:
     def match(
         self, title: str | None = None, text: str | None = None, summary: str | None = None
     ) -> ProvinceResult:
+        return self.decide(self.evidence(title, text, summary))
+
+    def evidence(
+        self, title: str | None = None, text: str | None = None, summary: str | None = None
+    ) -> Evidence:
+        """What :meth:`match` decides on: the hits per field with their weights and the boundary flags."""
         title_toks, title_lows = prepare(title) if title else ([], [])
         body_toks, body_lows = prepare(text) if text else ([], [])
         if summary:
@@ -125,12 +145,19 @@ class ProvinceMatcher:
             title_lows, lead_lows)
         ctx = _Context(self.gazetteer, anchored, match_report)
         weights = {f: [_weight(h, f, ctx) for h in hs] for f, hs in fields.items()}
+        lows = {"title": title_lows, "lead": lead_lows, "body": body_lows}
+        return Evidence(fields, weights, lows, digest, anchored, match_report,
+                        self._crowded(title_lows), self._crowded(lead_lows))
+
+    def decide(self, ev: Evidence) -> ProvinceResult:
+        """The rules' primary / mention / none on :meth:`evidence`'s result."""
+        weights, fields, digest = ev.weights, ev.fields, ev.digest
         t, le = max(weights["title"], default=0.0), max(weights["lead"], default=0.0)
         body = weights["body"]
         raw = 1 - (1 - t) * (1 - LEAD_FACTOR * le)
         for w in body:
             raw = 1 - (1 - raw) * (1 - BODY_FACTOR * w)
-        (crowded_t, count_t), (crowded_l, count_l) = self._crowded(title_lows), self._crowded(lead_lows)
+        (crowded_t, count_t), (crowded_l, count_l) = ev.crowded_title, ev.crowded_lead
         if not digest and (
             (t >= PRIMARY_MIN and not crowded_t)
             or (le >= PRIMARY_MIN and not (crowded_l or count_l or count_t) and not (crowded_t and t > 0))
@@ -147,6 +174,10 @@ class ProvinceMatcher:
             h for f, hs in fields.items() for h, w in zip(hs, weights[f], strict=True) if w >= MENTION_MIN
         ]
         return ProvinceResult(relevance, score, _summarise(counted))
+
+    def others_named(self, lows: list[str]) -> set[str]:
+        """Other provinces (2025 names) named in a field's lowercased tokens (:meth:`evidence`'s ``lows``)."""
+        return self._scanner.provinces_named(lows)
 
     def _crowded(self, lows: list[str]) -> tuple[bool, bool]:
         """(names CROWD_OTHERS other provinces or regions, counts provinces: "15 tỉnh nắng nóng")."""
