@@ -264,8 +264,9 @@ def _instrument(stack: ExitStack, st: Stages) -> None:
     patch(extract, "normalize_vi", "normalise")
     patch(extract, "detect_language", "language")
     patch(workers, "extract_article", "extract_other")  # the spider's path (inline with --extract-workers 0)
-    for fn in ("content_hash", "signature", "credit_source"):
-        patch(ingest_store, fn, "dedup")
+    for fn in ("content_hash", "signature", "fingerprint", "credit_source"):  # fingerprint: both in one pass
+        if hasattr(ingest_store, fn):
+            patch(ingest_store, fn, "dedup")
     patch(ingest_store, "near_duplicates", "dedup")  # the shared band-key lookup (a SELECT) and its verify
     patch(ingest_store, "add_bands", "dedup")
     patch(CrawlCore, "feed_fetched", "feed")

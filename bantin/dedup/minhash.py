@@ -76,7 +76,11 @@ def canonical_text(text: str) -> str:
 
 def shingle_hashes(text: str, size: int = SHINGLE_SIZE) -> np.ndarray:
     """Distinct uint32 hashes of the ``size``-syllable shingles (the whole text if it is shorter)."""
-    codes = _canonical_codes(text).astype(_U64)
+    return _shingle_hashes(_canonical_codes(text), size)
+
+
+def _shingle_hashes(canonical: np.ndarray, size: int = SHINGLE_SIZE) -> np.ndarray:
+    codes = canonical.astype(_U64)
     if codes.size == 0:
         return np.empty(0, dtype=np.uint32)
     n = codes.size
@@ -144,5 +148,16 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 def content_hash(text: str) -> str:
     """Hex sha256 of ``canonical_text(text)``: equal for texts differing only in case, spacing,
     punctuation, Unicode normal form or tone-mark placement."""
-    return hashlib.sha256(canonical_text(text).encode("utf-8")).hexdigest()
+    return _hash_of_codes(_canonical_codes(text))
+
+
+def _hash_of_codes(canonical: np.ndarray) -> str:
+    text = canonical.astype("<u4").tobytes().decode("utf-32-le")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def fingerprint(text: str) -> tuple[str, np.ndarray]:
+    """``(content_hash(text), signature(text))`` from one canonicalisation of the text (ingest needs both)."""
+    codes = _canonical_codes(text)
+    return _hash_of_codes(codes), signature_of_hashes(_shingle_hashes(codes))
 

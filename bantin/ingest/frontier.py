@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Connection, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from bantin.app.stats import StatsLike
@@ -97,12 +98,18 @@ def due(session: Session, now: datetime | None = None, limit: int = DUE_BATCH) -
     return [_task(r) for r in rows]
 
 
-def mark_done(session: Session, frontier_id: int, article_id: int | None) -> None:
-    session.execute(
-        update(FrontierItem).where(FrontierItem.id == frontier_id)
-        .values(state="done", done_at=utcnow(), article_id=article_id, attempts=FrontierItem.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
+def _mark_done() -> Any:
+    return (update(FrontierItem).where(FrontierItem.id == bindparam("fid"))
+            .values(state="done", done_at=bindparam("now"), article_id=bindparam("aid"),
+                    attempts=FrontierItem.attempts + 1))
+
+
+_MARK_DONE = _mark_done()  # built once: a Core UPDATE (the ORM's bulk-update path added ~0.3 ms per article)
+
+
+def mark_done(conn: Session | Connection, frontier_id: int, article_id: int | None) -> None:
+    """The frontier row is done (a Core statement: an ORM object of the row in a session is not refreshed)."""
+    conn.execute(_MARK_DONE, {"fid": frontier_id, "now": utcnow(), "aid": article_id})
 
 
 def mark_failed(session: Session, frontier_id: int, error: str, permanent: bool, stats: StatsLike,

@@ -9,7 +9,7 @@ copy stored by another process is found as soon as that process commits, and not
 from __future__ import annotations
 
 import numpy as np
-from sqlalchemy import Select, bindparam, insert, select
+from sqlalchemy import Connection, Select, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from bantin.app.stats import StatsLike
@@ -32,13 +32,14 @@ _LOOKUP = _lookup()
 _INSERT = insert(ArticleBand)
 
 
-def near_duplicates(session: Session, sig: np.ndarray, stats: StatsLike | None = None,
+def near_duplicates(session: Session | Connection, sig: np.ndarray, stats: StatsLike | None = None,
                     threshold: float = VERIFY_JACCARD) -> list[tuple[int, float]]:
     """(article id, estimated Jaccard) of stored near-duplicates of ``sig``, most similar first."""
     keys = band_keys(sig)
     if not keys.size:
         return []
-    found = session.connection().execute(_LOOKUP, dict(zip(_PARAMS, keys.tolist(), strict=True))).all()
+    conn = session.connection() if isinstance(session, Session) else session
+    found = conn.execute(_LOOKUP, dict(zip(_PARAMS, keys.tolist(), strict=True))).all()
     rows = [(aid, m) for aid, m in found if m]
     ids = np.fromiter((aid for aid, _ in rows), dtype=np.int64, count=len(rows))
     # one array of all the candidates' signatures (little-endian uint32, as minhash.signature_to_bytes
@@ -47,8 +48,8 @@ def near_duplicates(session: Session, sig: np.ndarray, stats: StatsLike | None =
     return verify_stacked(sig, ids, sigs, threshold, stats)
 
 
-def add_bands(session: Session, article_id: int, sig: np.ndarray) -> None:
+def add_bands(session: Session | Connection, article_id: int, sig: np.ndarray) -> None:
     """Make the article findable by ``near_duplicates`` (when the caller's transaction commits)."""
     rows = [{"key": k, "article_id": article_id} for k in band_keys(sig).tolist()]
     if rows:  # a Core executemany: the ORM's bulk-insert path cost ~0.5 ms more per article (SQLite)
-        session.connection().execute(_INSERT, rows)
+        (session.connection() if isinstance(session, Session) else session).execute(_INSERT, rows)

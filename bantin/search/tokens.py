@@ -11,6 +11,10 @@ from collections.abc import Iterator
 
 from bantin.text.diacritics import fold
 
+# Joins a text's words for folding them in one call: not a word character, so each word folds and
+# lowercases as it would alone (str.lower's one context rule, a final sigma, stops at it as at an end).
+_SEP = "\n"
+
 # A word: letters and digits, with any combining marks inside it (text not in NFC keeps its marks attached).
 WORD_RE = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])+")
 # Tokens indexed per article: PostgreSQL clamps word positions at 16,383 (phrases past it cannot match);
@@ -26,12 +30,17 @@ def fold_token(word: str) -> str:
 
 def tokens(text: str | None) -> Iterator[str]:
     """The folded tokens of ``text``, in order: "Đô Lương, Nghệ An" → do, luong, nghe, an."""
+    yield from _tokens(text)
+
+
+def _tokens(text: str | None) -> list[str]:
+    # one fold and one lower over the joined words instead of two calls per word: ~2x faster on an article
     if not text:
-        return
-    for m in WORD_RE.finditer(text):
-        tok = fold_token(m.group())
-        if tok and len(tok) <= MAX_TOKEN_CHARS:
-            yield tok
+        return []
+    folded = fold(_SEP.join(WORD_RE.findall(text))).lower().split(_SEP)
+    if max(map(len, folded)) > MAX_TOKEN_CHARS:  # rare (URL-like blobs): the per-token test only then
+        return [tok for tok in folded if tok and len(tok) <= MAX_TOKEN_CHARS]
+    return list(filter(None, folded))  # a word of combining marks alone folds to nothing
 
 
 def spans(text: str) -> Iterator[tuple[int, int, str]]:
@@ -49,7 +58,7 @@ def document(title: str | None, summary: str | None, text: str | None) -> str:
         parts = [title, text]
     out: list[str] = []
     for part in parts:
-        out.extend(tokens(part))
+        out.extend(_tokens(part))
         if len(out) >= MAX_INDEXED_TOKENS:
             del out[MAX_INDEXED_TOKENS:]
             break

@@ -85,10 +85,11 @@ def read_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False)
 
 
-def dialect_insert(session: Session, table: Any) -> Any:
-    """``INSERT`` for the session's dialect, which has ``on_conflict_do_nothing`` / ``on_conflict_do_update``
-    (SQLite and PostgreSQL spell upserts alike, but SQLAlchemy builds them from dialect-specific constructs)."""
-    dialect = session.get_bind().dialect.name
+def dialect_insert(session: Session | str, table: Any) -> Any:
+    """``INSERT`` for the session's dialect (or the dialect named), which has ``on_conflict_do_nothing`` /
+    ``on_conflict_do_update`` (SQLite and PostgreSQL spell upserts alike, but SQLAlchemy builds them from
+    dialect-specific constructs)."""
+    dialect = session if isinstance(session, str) else session.get_bind().dialect.name
     if dialect == "postgresql":
         return pg_insert(table)
     if dialect == "sqlite":
