@@ -65,3 +65,13 @@ def test_world_feed_items_are_foreign_affairs_unless_the_title_names_a_crime_or_
     assert weak_topic({**world, "title": "Động đất mạnh ở Venezuela"}) == "environment"
     assert weak_topic({**world, "title": "Vụ cướp hơn 65 kg vàng ở Hong Kong"}) == "law"
     assert weak_topic({"feed_category": "Tổng hợp", "title": "Một ngày bình thường", "summary": ""}) is None
+
+
+def test_digest_bulletins_are_society_and_world_digests_foreign_affairs_whatever_their_seeds() -> None:
+    general = {"feed_category": "Tổng hợp", "summary": ""}
+    assert weak_topic({**general, "title": "Toàn cảnh 17h: Bão số 3 đổ bộ | Bắt nghi phạm cướp tiệm vàng"}) == "society"
+    assert weak_topic({**general, "title": "Xem nhanh 20h ngày 30.7: Cao tốc Bắc - Nam thông xe"}) == "society"
+    assert weak_topic({"feed_category": "Thế giới", "summary": "",
+                       "title": "Tin tức thế giới 5-5: Động đất mạnh ở Venezuela"}) == "foreign_affairs"
+    assert weak_topic({**general, "title": "Điểm tin về bão số 3"}) == "environment"  # no bulletin hour: seeds decide
+
