@@ -104,7 +104,7 @@ class TopicModel(BaseEstimator):
         if len(weights) != len(X):
             raise ValueError(f"{len(weights)} sample weights for {len(X)} texts")
         rows = [(str(t), lab, w) for t, labs, w in zip(X, y, weights, strict=True)
-                for lab in ([labs] if isinstance(labs, str) else list(labs))]
+                for lab in ([labs] if isinstance(labs, str) else sorted(labs))]  # sorted: sets iterate by hash seed
         self.classes_ = np.array(list(self.topics))
         unknown = {lab for _, lab, _w in rows} - set(self.classes_)
         if unknown:
