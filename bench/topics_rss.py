@@ -1,13 +1,16 @@
 """Topics on real RSS items (#12): top-1 / top-3 of the shipped model, a plain baseline and the new model.
 
-    .venv/bin/python -m bench.topics_rss [--shipped DIR] [--heldout]      (prints JSON)
+    .venv/bin/python -m bench.topics_rss [--shipped DIR] [--new DIR] [--fresh --note WHY]      (prints JSON)
 
-Scores data/topics/rss_topic_labels.jsonl (400 items labelled by reading, texts joined from ../shared by URL)
-on its tune part, and with ``--heldout`` also on its held-out part; every held-out look is counted in
-data/topics/heldout_looks.json (keep them to one or two final looks). The new model is trained here by the
-default recipe (trainset.train_default, ~3 minutes); the plain baseline is TfidfVectorizer(ngram_range=(1, 2),
-sublinear_tf=True, min_df=2) + LinearSVC() trained on the same final training data. ``--shipped`` is the
-directory of the model to compare with (topics.skops + manifest.json; default: the one in the package).
+Two labelled sets (texts joined from ../shared by URL): the 400 items of data/topics/rss_topic_labels.jsonl, the
+tuning data (both of their halves; the new recipe trains on them as labelled rows, so figures there are in-sample
+for it and its choices come from cross-validation inside them, bench/topics_cv.py), and the fresh held-out set
+data/topics/rss_topic_labels_fresh.jsonl (250 items drawn later, excluding the 400): ``--fresh`` scores it, and
+each such run is counted in data/topics/heldout_looks.json (one final look). ``--new`` is the directory of the
+new model (default: the one in the package, built by build_default); the plain baseline, TfidfVectorizer(
+ngram_range=(1, 2), sublinear_tf=True, min_df=2) + LinearSVC(), is trained here on the new recipe's training
+data with the same row weights (trainset.final_training_data, ~4 minutes). ``--shipped`` is the directory of the
+model to compare with (topics.skops + manifest.json; e.g. the model before this change, from git history).
 """
 
 from __future__ import annotations
@@ -22,11 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
-from bantin.classify.topics.rssdata import LABELS, PARTS, labelled_texts
+from bantin.classify.topics.rssdata import FRESH, LABELS, labelled_texts
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 LOOKS = LABELS.with_name("heldout_looks.json")
-# Confusions listed per model and part (the most frequent first).
+# Confusions listed per model and set (the most frequent first).
 TOP_CONFUSIONS = 8
 
 
@@ -48,10 +51,12 @@ def ranked_from(matrix: np.ndarray, classes: np.ndarray) -> list[list[str]]:
 
 
 def record_look(note: str) -> int:
-    looks = json.loads(LOOKS.read_text(encoding="utf-8")) if LOOKS.is_file() else {"looks": []}
-    looks["looks"].append({"at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%MZ"), "note": note})
-    LOOKS.write_text(json.dumps(looks, indent=1) + "\n", encoding="utf-8")
-    return len(looks["looks"])
+    """Count one look at the fresh held-out set in LOOKS; returns the number of looks so far."""
+    looks = json.loads(LOOKS.read_text(encoding="utf-8"))
+    fresh = looks.setdefault("fresh", {"file": str(FRESH.relative_to(LABELS.parents[2])), "looks": []})
+    fresh["looks"].append({"at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%MZ"), "note": note})
+    LOOKS.write_text(json.dumps(looks, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return len(fresh["looks"])
 
 
 def main() -> None:
@@ -60,37 +65,44 @@ def main() -> None:
     from sklearn.svm import LinearSVC
 
     from bantin.classify.service import DEFAULT_MODEL_DIR, default_topic_model
-    from bantin.classify.topics.trainset import train_default
+    from bantin.classify.topics.trainset import final_training_data
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--shipped", type=Path, default=DEFAULT_MODEL_DIR)
-    ap.add_argument("--heldout", action="store_true", help="also score the held-out part (counted as a look)")
-    ap.add_argument("--note", default="", help="why this held-out look (stored with the count)")
+    ap.add_argument("--shipped", type=Path, required=True, help="directory of the model to compare with")
+    ap.add_argument("--new", type=Path, default=DEFAULT_MODEL_DIR, help="directory of the new model")
+    ap.add_argument("--fresh", action="store_true", help="also score the fresh held-out set (counted as a look)")
+    ap.add_argument("--note", default="", help="why this look at the fresh set (stored with the count)")
     args = ap.parse_args()
     if not (SHARED / "news").is_dir():
         sys.exit(f"needs the ../shared data at {SHARED}")
-    parts = list(PARTS) if args.heldout else ["tune"]
-    data = {p: labelled_texts(SHARED, p) for p in parts}
-    shipped = default_topic_model(args.shipped)
+    sets = {"old400": labelled_texts(SHARED)}
+    if args.fresh:
+        sets["fresh"] = labelled_texts(SHARED, path=FRESH)
     t0 = time.perf_counter()
-    new, texts, labels, info = train_default(SHARED)
-    new_s = time.perf_counter() - t0
+    texts, labels, weights, info = final_training_data(SHARED)
+    data_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    plain = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2), LinearSVC()).fit(texts, labels)
+    plain = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2), LinearSVC())
+    plain.fit(texts, labels, linearsvc__sample_weight=np.asarray(weights))
     plain_s = time.perf_counter() - t0
+    # loaded last (the new model may be rebuilt while the baseline trains); the same artifact twice is refused
+    sha = [json.loads((d / "manifest.json").read_text(encoding="utf-8"))["sha256"] for d in (args.shipped, args.new)]
+    if sha[0] == sha[1]:
+        sys.exit(f"--shipped and --new are the same model ({sha[0][:12]}): nothing scored, no look counted")
+    shipped, new = default_topic_model(args.shipped), default_topic_model(args.new)
     models = {
         "shipped": lambda x: ranked_from(shipped.predict_proba(x), shipped.classes_),
         "plain_baseline": lambda x: ranked_from(plain.decision_function(x), plain.classes_),
         "new": lambda x: ranked_from(new.predict_proba(x), new.classes_),
     }
-    out: dict = {"training": {**info, "rows": len(texts), "new_fit_s": round(new_s, 1),
-                              "plain_fit_s": round(plain_s, 1), "temperature": round(new.temperature_, 4)},
-                 "parts": {}}
-    for p in parts:
-        x, gold = data[p]
-        out["parts"][p] = {name: scores(fn(x), gold) for name, fn in models.items()}
-    if args.heldout:
-        out["heldout_looks"] = record_look(args.note)
+    out: dict = {"training": {**info, "rows": len(texts), "data_s": round(data_s, 1), "plain_fit_s": round(plain_s, 1),
+                              "new_temperature": round(new.temperature_, 4)},
+                 "note": "old400: the new recipe's tuning data (in-sample for new and plain_baseline when they "
+                         "train on the 400); fresh: the held-out set", "sets": {}}
+    for name, (x, gold) in sets.items():
+        out["sets"][name] = {m: scores(fn(x), gold) for m, fn in models.items()}
+    if args.fresh:
+        out["fresh_looks"] = record_look(args.note)
     print(json.dumps(out, ensure_ascii=False, indent=1))
 
 

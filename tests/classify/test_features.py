@@ -165,7 +165,9 @@ BIT_TEXTS = [
     "Giáo dục\nThể thao\tKinh doanh — «trích dẫn» (ngoặc) [vuông] ... !!!",
     "ðặc biệt Ðà Nẵng, Quảng Trị; Ƣ ơ ư; tiếng Việt NFD: Hoà",
 ]
-SHIPPED_DIGEST = "8855d6ea519e095fc1fe23de06ddf9aebf9dc29a16942adf61b95c497d4a148b"  # the #12 model (its IDF)
+# the shipped topic model (its IDF follows its training texts: rebuilt on branch top; the model before it, 8855d6ea…,
+# still transforms to its own old digest with this code)
+SHIPPED_DIGEST = "f0b607132d0593edb330e28a2189847aef0dbec92303c58f99816c1f907a643a"
 FRESH_DIGEST = "42faa3130a0066d04c028fb716bc44d1b7b2fba70fae202ba94aadd74236859a"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bantin.classify.topics.rssdata import LABELS, labelled, labelled_texts, part_of
+from bantin.classify.topics.rssdata import FRESH, LABELS, labelled, labelled_texts, labelled_urls, part_of
 from bantin.classify.topics.taxonomy import TOPIC_KEYS
 from bantin.classify.topics.weak import rss_weak_rows, weak_topic
 
@@ -30,6 +30,14 @@ def test_the_labelled_set_stores_urls_and_taxonomy_topics_only_split_in_two_fixe
     assert all(part_of(r["url"]) == r["part"] for r in rows)  # a pure function of the URL
 
 
+def test_the_fresh_held_out_set_stores_urls_and_topics_only_and_shares_no_item_with_the_400() -> None:
+    fresh = labelled(FRESH)
+    assert len(fresh) == 250 and len({r["url"] for r in fresh}) == 250
+    assert all(set(r) <= {"url", "topic", "note", "part"} and r["topic"] in TOPIC_KEYS for r in fresh)
+    assert not {r["url"] for r in fresh} & {r["url"] for r in labelled()}
+    assert labelled_urls() == {r["url"] for r in fresh} | {r["url"] for r in labelled()}
+
+
 def test_labelled_texts_are_joined_from_the_archive_and_a_missing_url_is_refused(tmp_path: Path) -> None:
     (first,) = labelled()[:1]
     labels = tmp_path / "labels.jsonl"
@@ -43,8 +51,9 @@ def test_labelled_texts_are_joined_from_the_archive_and_a_missing_url_is_refused
 
 
 def test_weak_rows_never_include_labelled_items(tmp_path: Path) -> None:
-    held = labelled()[0]["url"]
+    held, fresh = labelled()[0]["url"], labelled(FRESH)[0]["url"]
     rows = [{"url": held, "title": "Bão số 3 đổ bộ", "summary": "", "feed_category": "Tổng hợp"},
+            {"url": fresh, "title": "Bão số 3 đổ bộ", "summary": "", "feed_category": "Tổng hợp"},
             {"url": "https://example.vn/a", "title": "Bão số 3 đổ bộ", "summary": "", "feed_category": "Tổng hợp"}]
     got = list(rss_weak_rows(_archive(tmp_path, rows)))
     assert LABELS.is_file() and [(t, topic) for t, topic, _ in got] == [("Bão số 3 đổ bộ\n", "environment")]
@@ -56,3 +65,13 @@ def test_world_feed_items_are_foreign_affairs_unless_the_title_names_a_crime_or_
     assert weak_topic({**world, "title": "Động đất mạnh ở Venezuela"}) == "environment"
     assert weak_topic({**world, "title": "Vụ cướp hơn 65 kg vàng ở Hong Kong"}) == "law"
     assert weak_topic({"feed_category": "Tổng hợp", "title": "Một ngày bình thường", "summary": ""}) is None
+
+
+def test_digest_bulletins_are_society_and_world_digests_foreign_affairs_whatever_their_seeds() -> None:
+    general = {"feed_category": "Tổng hợp", "summary": ""}
+    assert weak_topic({**general, "title": "Toàn cảnh 17h: Bão số 3 đổ bộ | Bắt nghi phạm cướp tiệm vàng"}) == "society"
+    assert weak_topic({**general, "title": "Xem nhanh 20h ngày 30.7: Cao tốc Bắc - Nam thông xe"}) == "society"
+    assert weak_topic({"feed_category": "Thế giới", "summary": "",
+                       "title": "Tin tức thế giới 5-5: Động đất mạnh ở Venezuela"}) == "foreign_affairs"
+    assert weak_topic({**general, "title": "Điểm tin về bão số 3"}) == "environment"  # no bulletin hour: seeds decide
+

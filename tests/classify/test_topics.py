@@ -62,3 +62,17 @@ def test_higher_thresholds_keep_a_prefix_of_the_labels(model: TopicModel) -> Non
 def test_topics_without_training_data_score_near_zero(model: TopicModel) -> None:
     (scores,) = model.predict(["Khách du lịch đến Nha Trang tăng mạnh"])
     assert scores["tourism"] < 0.01  # no tourism examples in the fixture's training data
+
+
+def test_a_weighted_row_outweighs_a_contrary_one_on_the_same_text() -> None:
+    amb = "Giá vé trận chung kết"
+    texts = ["Giá vàng tăng mạnh hôm nay"] * 4 + ["Đội tuyển thắng trận chung kết"] * 4 + [amb, amb]
+    labels = ["economy"] * 4 + ["sports"] * 4 + ["economy", "sports"]
+
+    def fitted(weights: list[float]) -> TopicModel:
+        return TopicModel(n_features=2**12, C=1.0).fit(texts, labels, texts[:2], labels[:2], sample_weight=weights)
+
+    assert fitted([1.0] * 8 + [20.0, 1.0]).top_topics([amb]) == ["economy"]
+    assert fitted([1.0] * 8 + [1.0, 20.0]).top_topics([amb]) == ["sports"]
+    with pytest.raises(ValueError, match="2 sample weights for 10 texts"):
+        TopicModel(n_features=2**12).fit(texts, labels, sample_weight=[1.0, 2.0])

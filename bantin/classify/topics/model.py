@@ -47,6 +47,36 @@ TEMPERATURE_BOUNDS = (0.02, 50.0)
 RESIDUAL = "society"
 
 
+def svm_coefficients(feats: Any, labels: np.ndarray, weights: np.ndarray, classes: np.ndarray, C: float,
+                     random_state: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(coef, intercept) of one multi-class LinearSVC (balanced class weights) in ``classes`` order; a class with
+    no examples gets zero weights and ABSENT_INTERCEPT."""
+    coef = np.zeros((len(classes), feats.shape[1]), dtype=np.float32)
+    intercept = np.full(len(classes), ABSENT_INTERCEPT, dtype=np.float32)
+    if len(np.unique(labels)) >= 2:
+        svm = LinearSVC(C=C, class_weight="balanced", random_state=random_state).fit(feats, labels,
+                                                                                    sample_weight=weights)
+        rows_of = [int(np.flatnonzero(classes == k)[0]) for k in svm.classes_]
+        w, b = svm.coef_, svm.intercept_
+        if len(svm.classes_) == 2:  # binary LinearSVC has one row: scores (-d, +d) for the two classes
+            w, b = np.vstack([-w, w]) / 2, np.array([-b[0], b[0]]) / 2
+        coef[rows_of], intercept[rows_of] = w, b
+    return coef, intercept
+
+
+def fit_temperature(decisions: np.ndarray, classes: np.ndarray, labels: Sequence[str]) -> float:
+    """T of softmax(decisions / T) minimising the log loss of ``labels`` (each one of ``classes``)."""
+    from scipy.optimize import minimize_scalar  # fitting only: loading a model for scoring stays lighter
+
+    dec = np.asarray(decisions, dtype=np.float64)
+    col = np.array([int(np.flatnonzero(classes == lab)[0]) for lab in labels])
+
+    def nll(t: float) -> float:
+        return float(-log_softmax(dec / t, axis=1)[np.arange(len(col)), col].mean())
+
+    return float(minimize_scalar(nll, bounds=TEMPERATURE_BOUNDS, method="bounded").x)
+
+
 class TopicModel(BaseEstimator):
     """Topic scorer over the taxonomy; ``predict`` returns a calibrated probability per taxonomy key."""
 
@@ -63,16 +93,20 @@ class TopicModel(BaseEstimator):
         super().__setstate__(state)
 
     def fit(self, X: Sequence[str], y: Sequence[Iterable[str] | str], calibration_X: Sequence[str] | None = None,
-            calibration_y: Sequence[str] | None = None) -> TopicModel:
+            calibration_y: Sequence[str] | None = None, sample_weight: Sequence[float] | None = None) -> TopicModel:
         """Fit on texts ``X`` with topic(s) ``y`` (a text with several topics counts once for each).
 
         The temperature is fitted on (``calibration_X``, ``calibration_y``) when given (e.g. labelled real
         items), otherwise on a CALIBRATION_SHARE split of the training data that the SVM then never sees.
+        ``sample_weight`` (one per text, default 1) scales each text's loss, e.g. analysts' labels above weak ones.
         """
-        rows = [(str(t), lab) for t, labs in zip(X, y, strict=True)
-                for lab in ([labs] if isinstance(labs, str) else list(labs))]
+        weights = [1.0] * len(X) if sample_weight is None else [float(w) for w in sample_weight]
+        if len(weights) != len(X):
+            raise ValueError(f"{len(weights)} sample weights for {len(X)} texts")
+        rows = [(str(t), lab, w) for t, labs, w in zip(X, y, weights, strict=True)
+                for lab in ([labs] if isinstance(labs, str) else sorted(labs))]  # sorted: sets iterate by hash seed
         self.classes_ = np.array(list(self.topics))
-        unknown = {lab for _, lab in rows} - set(self.classes_)
+        unknown = {lab for _, lab, _w in rows} - set(self.classes_)
         if unknown:
             raise ValueError(f"labels outside the topics: {sorted(unknown)[:10]}")
         if calibration_X is None:
@@ -82,19 +116,11 @@ class TopicModel(BaseEstimator):
             rows = [rows[i] for i in tr]
         else:
             cal_texts, cal_labels = [str(t) for t in calibration_X], [str(v) for v in (calibration_y or [])]
-        texts, labels = [t for t, _ in rows], np.array([lab for _, lab in rows])
+        texts, labels = [t for t, _, _w in rows], np.array([lab for _, lab, _w in rows])
+        row_weights = np.array([w for _, _, w in rows])
         self.vectorizer_ = SyllableTfidfVectorizer(n_features=self.n_features)
         feats = self.vectorizer_.fit_transform(texts)
-        coef = np.zeros((len(self.classes_), self.n_features), dtype=np.float32)
-        intercept = np.full(len(self.classes_), ABSENT_INTERCEPT, dtype=np.float32)
-        present = np.unique(labels)
-        if len(present) >= 2:
-            svm = LinearSVC(C=self.C, class_weight="balanced", random_state=self.random_state).fit(feats, labels)
-            rows_of = [int(np.flatnonzero(self.classes_ == k)[0]) for k in svm.classes_]
-            w, b = svm.coef_, svm.intercept_
-            if len(svm.classes_) == 2:  # binary LinearSVC has one row: scores (-d, +d) for the two classes
-                w, b = np.vstack([-w, w]) / 2, np.array([-b[0], b[0]]) / 2
-            coef[rows_of], intercept[rows_of] = w, b
+        coef, intercept = svm_coefficients(feats, labels, row_weights, self.classes_, self.C, self.random_state)
         self.coef_ = coef.astype(np.float16)
         self.intercept_ = intercept
         self.n_train_ = len(texts)
@@ -104,18 +130,11 @@ class TopicModel(BaseEstimator):
 
     def _fit_temperature(self, texts: list[str], labels: list[str]) -> float:
         """T of softmax(decision / T) minimising the log loss on (texts, labels)."""
-        from scipy.optimize import minimize_scalar  # fitting only: loading a model for scoring stays lighter
-
         keep = [i for i, lab in enumerate(labels) if lab in set(self.classes_)]
         if not keep:
             return 1.0
-        dec = self.decision_function([texts[i] for i in keep]).astype(np.float64)
-        col = np.array([int(np.flatnonzero(self.classes_ == labels[i])[0]) for i in keep])
-
-        def nll(t: float) -> float:
-            return float(-log_softmax(dec / t, axis=1)[np.arange(len(col)), col].mean())
-
-        return float(minimize_scalar(nll, bounds=TEMPERATURE_BOUNDS, method="bounded").x)
+        dec = self.decision_function([texts[i] for i in keep])
+        return fit_temperature(dec, self.classes_, [labels[i] for i in keep])
 
     def decision_function(self, X: Sequence[str]) -> np.ndarray:
         """Linear scores per topic, ``classes_`` order (society's includes its offset)."""

@@ -1,8 +1,10 @@
-"""Real RSS items (title + summary) for the topic model: the labelled set, its tune / held-out split, the items.
+"""Real RSS items (title + summary) for the topic model: the labelled sets, their parts, the items.
 
-The labelled set (data/topics/rss_topic_labels.jsonl, #12) stores only URL, topic and a short note; the texts
-are joined at run time from ../shared/data/news/rss_articles.jsonl.gz (they belong to their publishers and
-never enter the repo). The split is a stable hash of the URL, fixed before any training or tuning.
+The labelled sets (data/topics/, #12) store only URL, topic and a short note; the texts are joined at run time
+from ../shared/data/news/rss_articles.jsonl.gz (they belong to their publishers and never enter the repo).
+LABELS, the first 400 items, was split by a stable hash of the URL into tune / held-out; since the fresh set
+exists both halves are tuning data. FRESH (250 items drawn later, excluding the 400) is the held-out set: never
+training data, never used for a choice, each look counted in data/topics/heldout_looks.json.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 LABELS = ROOT / "data" / "topics" / "rss_topic_labels.jsonl"
+FRESH = ROOT / "data" / "topics" / "rss_topic_labels_fresh.jsonl"
 # How the RSS archive sits under ../shared/data.
 RSS_PATH = Path("news") / "rss_articles.jsonl.gz"
 PARTS = ("tune", "heldout")
@@ -45,9 +48,9 @@ def labelled(path: Path = LABELS) -> list[dict]:
     return rows
 
 
-def labelled_urls(path: Path = LABELS) -> set[str]:
-    """URLs of the labelled set: never training data (both parts)."""
-    return {r["url"] for r in labelled(path)} if path.is_file() else set()
+def labelled_urls(*paths: Path) -> set[str]:
+    """URLs of the labelled sets (default: the 400 and the fresh set): never weakly labelled training rows."""
+    return {r["url"] for p in (paths or (LABELS, FRESH)) if p.is_file() for r in labelled(p)}
 
 
 def labelled_texts(shared_data: Path, part: str | None = None, path: Path = LABELS) -> tuple[list[str], list[str]]:
