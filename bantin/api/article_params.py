@@ -16,10 +16,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from bantin.api.deps import CurrentUser, ReadSessionDep
+from bantin.api.deps import CtxDep, CurrentUser
 from bantin.api.ids import MAX_INT32_ID, MAX_INT64_ID
+from bantin.api.roles import Principal
 from bantin.api.schemas.searches import MAX_LANGUAGE_CHARS, MAX_TOPIC_CHARS, Relevance
+from bantin.app.context import AppContext
 from bantin.classify.topics.taxonomy import TOPIC_KEYS
 from bantin.search.listing import ArticleFilters
 from bantin.search.query import MAX_QUERY_CHARS, QueryError, parse
@@ -63,7 +66,7 @@ def request_filters(q: str | None, topic: str | None, relevance: str | None, sou
                           published_from=start, published_to=end, cluster_id=cluster_id)
 
 
-def saved_filters(s: Session, search_id: int, me: CurrentUser) -> ArticleFilters:
+def saved_filters(s: Session, search_id: int, me: Principal) -> ArticleFilters:
     row = s.get(SavedSearch, search_id)
     if row is None or (row.user_id != me.user_id and not me.has("admin")):
         raise HTTPException(404, "không tìm thấy tìm kiếm đã lưu (saved search not found)")
@@ -75,8 +78,13 @@ def merged(base: ArticleFilters, over: ArticleFilters) -> ArticleFilters:
     return ArticleFilters(**{**base.__dict__, **over.as_detail()})
 
 
-def article_listing(
-    rs: ReadSessionDep, me: CurrentUser,
+def _saved_filters(ctx: AppContext, search_id: int, me: Principal) -> ArticleFilters:
+    with ctx.read_sessions() as rs:  # its own short read: an export streams long after it
+        return saved_filters(rs, search_id, me)
+
+
+async def article_listing(  # async: parsing only; a saved search is read in the thread pool
+    ctx: CtxDep, me: CurrentUser,
     q: Annotated[str | None, Query(max_length=MAX_QUERY_CHARS, description="words, \"phrases\", OR, -exclusion; "
                                    "diacritics optional")] = None,
     topic: Annotated[str | None, Query(max_length=MAX_TOPIC_CHARS)] = None,
@@ -90,8 +98,7 @@ def article_listing(
 ) -> ArticleListing:
     filters = request_filters(q, topic, relevance, source_id, language, published_from, published_to, cluster_id)
     if search_id is not None:
-        filters = merged(saved_filters(rs, search_id, me), filters)
-        rs.rollback()  # end this read transaction here: an export streams long after it
+        filters = merged(await run_in_threadpool(_saved_filters, ctx, search_id, me), filters)
     try:
         query = parse(filters.q)
     except QueryError as exc:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Depends, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 
 from bantin.store.office import ROLES
 
@@ -51,8 +52,15 @@ class RoleGuard:
             raise ValueError(f"unknown role {role!r}")
         self.role = role
 
-    def __call__(self, request: Request) -> Principal | None:
-        principal = self.signed_in(request)
+    async def __call__(self, request: Request) -> Principal | None:
+        """On the event loop: a cached token costs no thread hand-off; a lookup runs in the thread pool."""
+        from bantin.api.auth import UNKNOWN, authenticate, known_principal
+
+        principal = known_principal(request)
+        if principal is UNKNOWN:
+            principal = await run_in_threadpool(authenticate, request)
+        assert principal is None or isinstance(principal, Principal)
+        request.state.principal = principal
         if self.needs_csrf(request, principal):
             self.check_csrf(principal, request.headers.get(CSRF_HEADER))  # type: ignore[arg-type]
         return self.checked(request, principal)

@@ -70,7 +70,7 @@ def _utc(value: datetime | None) -> datetime | None:
         raise HTTPException(422, "thời điểm ngoài phạm vi (time out of range)") from None
 
 
-def story_filters(
+async def story_filters(  # async: parsing only, no thread hand-off
     me: CurrentUser,
     state: Annotated[list[State] | None, Query()] = None,
     owner: OwnerQ = None,

@@ -34,16 +34,23 @@ def _json(raw: str | None, default: Any) -> Any:
         return default
 
 
-def story_public(story: Story, now: datetime) -> StoryPublic:
+def story_fields(story: Story | Any, now: datetime) -> dict[str, Any]:
+    """StoryPublic's fields from the ORM row or a Core row of the stories table (the listing reads Core
+    rows and serialises these dicts itself: tests/api/test_story_page_json.py holds them to the schema)."""
     overdue = story.due_at is not None and story.due_at < now and story.state in OPEN_STATES
-    return StoryPublic(
-        id=story.id, cluster_id=story.cluster_id, origin_article_id=story.origin_article_id, title=story.title,
-        state=story.state, priority=story.priority, owner_id=story.owner_id, due_at=story.due_at, overdue=overdue,
-        dismissed_reason=story.dismissed_reason, relevance=story.relevance, topic=story.topic, copies=story.copies,
-        outlets=_json(story.outlets, []), languages=_json(story.languages, []),
-        foreign_outlets=story.foreign_outlets, first_published_at=story.first_published_at,
-        latest_published_at=story.latest_published_at, entered_by=story.entered_by, created_at=story.created_at,
-        updated_at=story.updated_at, version=story.version)
+    return {
+        "id": story.id, "cluster_id": story.cluster_id, "origin_article_id": story.origin_article_id,
+        "title": story.title, "state": story.state, "priority": story.priority, "owner_id": story.owner_id,
+        "due_at": story.due_at, "overdue": overdue, "dismissed_reason": story.dismissed_reason,
+        "relevance": story.relevance, "topic": story.topic, "copies": story.copies,
+        "outlets": _json(story.outlets, []), "languages": _json(story.languages, []),
+        "foreign_outlets": story.foreign_outlets, "first_published_at": story.first_published_at,
+        "latest_published_at": story.latest_published_at, "entered_by": story.entered_by,
+        "created_at": story.created_at, "updated_at": story.updated_at, "version": story.version}
+
+
+def story_public(story: Story | Any, now: datetime) -> StoryPublic:
+    return StoryPublic(**story_fields(story, now))
 
 
 def event_public(e: StoryEvent) -> StoryEventPublic:

@@ -159,3 +159,18 @@ def test_the_audit_row_is_committed_before_the_rows_are_read(news: Api, monkeypa
     r = client.get(URL, params={"q": "nghe an", "topic": "tourism"}, headers=news.headers("analyst"))
     assert r.status_code == 500 and r.json() == {"detail": "lỗi máy chủ (internal error; it was logged)"}
     assert audits(news, "articles.search") == [("user:analyst", {"q": "nghe an", "topic": "tourism"})]
+
+
+@pytest.mark.parametrize("params", [{"q": "nghe an"}, {"q": "\"nghệ an\" OR vinh", "limit": 5}, {"limit": 5}])
+def test_the_list_page_is_exactly_its_schema(news: Api, params: dict[str, object]) -> None:
+    """The list writes its JSON from dicts (api/jsonpage.py), not through the model: what it sends must be
+    what the model would have sent, highlights and times included."""
+    from bantin.api.pagination import Page
+    from bantin.api.schemas.articles import ArticleItem
+
+    raw = news.client.get(URL, params=params, headers=news.headers("viewer"))
+    assert raw.status_code == 200 and raw.json()["items"]
+    page = Page[ArticleItem].model_validate_json(raw.content)
+    assert json.loads(page.model_dump_json()) == raw.json()
+    if "q" in params:
+        assert all(i["snippet"] is None or i["snippet"]["spans"] for i in raw.json()["items"])

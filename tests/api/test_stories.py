@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bantin.api.routes import stories as stories_route
 from bantin.store.schema import AuditEvent
 from tests.api.conftest import Api
-from tests.api.storyqueue import URL, _get, queue_fixture  # noqa: F401 - the fixture
+from tests.api.storyqueue import URL, _get, _patch, queue_fixture  # noqa: F401 - the fixture
 
 
 def test_the_list_shows_each_story_once_newest_first(queue: Api) -> None:
@@ -70,3 +70,22 @@ def test_a_read_that_cannot_be_recorded_is_not_answered(queue: Api) -> None:
     r = client.get(URL, headers=queue.headers("viewer"))
     assert r.status_code == 500 and r.json() == {"detail": "lỗi máy chủ (internal error; it was logged)"}
     assert "Nghệ An" not in r.text
+
+
+def test_the_list_page_is_exactly_its_schema_and_agrees_with_each_story(queue: Api) -> None:
+    """The list writes its JSON from dicts (api/jsonpage.py), not through the model: it must be the bytes'
+    meaning the model would have written, and each item the story its own route (built by the model) shows."""
+    import json
+
+    from bantin.api.pagination import Page
+    from bantin.api.schemas.stories import StoryPublic
+
+    first = _get(queue)["items"][0]
+    r = _patch(queue, first["id"], version=first["version"], due_at="2026-12-24T08:30:00.250000Z", priority="high")
+    assert r.status_code == 200, r.text
+    raw = queue.client.get(URL, headers=queue.headers("viewer"))
+    page = Page[StoryPublic].model_validate_json(raw.content)
+    assert json.loads(page.model_dump_json()) == raw.json()
+    assert raw.json()["items"][0]["due_at"] == "2026-12-24T08:30:00.250000Z"
+    for item in raw.json()["items"]:
+        assert _get(queue, f"/{item['id']}")["story"] == item

@@ -11,15 +11,19 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
+from fastapi.responses import Response
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
-from bantin.api.article_params import ArticleListingDep
+from bantin.api.article_params import ArticleListing, ArticleListingDep
 from bantin.api.deps import CtxDep, CurrentUser, ReadSessionDep
 from bantin.api.ids import Int64Id
+from bantin.api.jsonpage import page_response
 from bantin.api.pagination import DEFAULT_LIMIT, CursorQ, LimitQ, Page, decode_cursor, encode_cursor
-from bantin.api.roles import requires
-from bantin.api.schemas.articles import ArticleDetail, ArticleItem, Classified, Highlighted
+from bantin.api.roles import Principal, requires
+from bantin.api.schemas.articles import ArticleDetail, ArticleItem, Classified
 from bantin.app import audit
+from bantin.app.context import AppContext
 from bantin.search.highlight import match_spans, snippet
 from bantin.search.listing import article_query
 from bantin.search.query import Query as SearchQuery
@@ -34,40 +38,53 @@ SUMMARY_CHARS = 300
 MAX_CLUSTER_COPIES = 200
 
 
-def article_item(row: Any, query: SearchQuery | None) -> ArticleItem:
+def article_fields(row: Any, query: SearchQuery | None) -> dict[str, Any]:
+    """ArticleItem's fields (the list serialises these dicts itself, api/jsonpage.py)."""
     summary = row.summary or (row.text if query is not None else None)
-    item = ArticleItem(id=row.id, title=row.title, summary=(summary or "")[:SUMMARY_CHARS] or None, url=row.url,
-                       source=row.source_name, published_at=row.published_at, language=row.language,
-                       relevance=row.relevance, top_topic=row.top_topic, cluster_id=row.cluster_id)
+    item: dict[str, Any] = {
+        "id": row.id, "title": row.title, "summary": (summary or "")[:SUMMARY_CHARS] or None, "url": row.url,
+        "source": row.source_name, "published_at": row.published_at, "language": row.language,
+        "relevance": row.relevance, "top_topic": row.top_topic, "cluster_id": row.cluster_id,
+        "title_spans": None, "snippet": None}
     if query is not None:
-        item.title_spans = match_spans(row.title or "", query)
+        item["title_spans"] = match_spans(row.title or "", query)
         for part in (row.summary, row.text):
             found = snippet(part, query)
             if found is not None:
-                item.snippet = Highlighted(text=found[0], spans=found[1])
+                item["snippet"] = {"text": found[0], "spans": found[1]}
                 break
     return item
 
 
+def article_item(row: Any, query: SearchQuery | None) -> ArticleItem:
+    """One result as the model (the web's search page renders these)."""
+    return ArticleItem.model_validate(article_fields(row, query))
+
+
 @router.get("", response_model=Page[ArticleItem], dependencies=[requires("viewer")])
-def list_articles(ctx: CtxDep, rs: ReadSessionDep, me: CurrentUser, listing: ArticleListingDep,
-                  limit: LimitQ = DEFAULT_LIMIT, cursor: CursorQ = None) -> Page[ArticleItem]:
+async def list_articles(ctx: CtxDep, me: CurrentUser, listing: ArticleListingDep,
+                        limit: LimitQ = DEFAULT_LIMIT, cursor: CursorQ = None) -> Response:
     """Bài báo, mới nhất trước (articles, newest stored first; with ``q`` a highlighted snippet)."""
-    filters, query = listing.filters, listing.query
     key = decode_cursor(cursor, 1)
     if key is not None and (not isinstance(key[0], int) or isinstance(key[0], bool)):
         raise HTTPException(422, "cursor không hợp lệ (invalid cursor)")
+    # the audit row, the read and the bytes in one hand-off to the thread pool
+    return await run_in_threadpool(_articles_page, ctx, me, listing, limit, key[0] if key else None)
+
+
+def _articles_page(ctx: AppContext, me: Principal, listing: ArticleListing, limit: int,
+                   before_id: int | None) -> Response:
+    filters, query = listing.filters, listing.query
     # audit first, then output (docs/principles.md, principle 3)
     audit.record_read(ctx.sessions, me.actor, "articles.search", audit_target="articles", **listing.audit_detail())
-    rs.rollback()  # a fresh snapshot, begun after the audit row (the saved search was read before it)
-    dialect = rs.get_bind().dialect.name
-    stmt = article_query(filters, dialect, before_id=key[0] if key else None, limit=limit + 1,
+    stmt = article_query(filters, ctx.engine.dialect.name, before_id=before_id, limit=limit + 1,
                          with_text=filters.q is not None, query=query)
-    rows = rs.execute(stmt).all()
+    with ctx.read_sessions() as rs:  # one session, its snapshot begun after the audit row
+        rows = rs.execute(stmt).all()
     searched = query if filters.q is not None and not query.empty else None
-    items = [article_item(r, searched) for r in rows[:limit]]
+    items = [article_fields(r, searched) for r in rows[:limit]]
     more = len(rows) > limit
-    return Page[ArticleItem](items=items, next_cursor=encode_cursor(items[-1].id) if more and items else None)
+    return page_response(items, encode_cursor(items[-1]["id"]) if more and items else None)
 
 
 @router.get("/{article_id}", response_model=ArticleDetail, dependencies=[requires("viewer")])

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 
 from bantin.accounts.sessions import end_session
 from bantin.api.auth import SESSION_COOKIE
-from bantin.api.deps import CurrentUser, SessionDep
+from bantin.api.deps import CurrentUser, ReadSessionDep, SessionDep
 from bantin.api.errors import GUARDED_ERRORS, documented
 from bantin.api.login import LoginRefused, set_session_cookie, try_login
 from bantin.api.roles import ANONYMOUS, requires
@@ -44,7 +44,7 @@ def logout(request: Request, response: Response, s: SessionDep, me: CurrentUser)
 
 
 @router.get("/me", response_model=Me, dependencies=[requires("viewer")])
-def me(s: SessionDep, me: CurrentUser) -> Me:
+def me(s: ReadSessionDep, me: CurrentUser) -> Me:  # a read: on SQLite no write lock
     user = s.get(User, me.user_id)
     if user is None:
         raise HTTPException(401, "chưa đăng nhập (not authenticated)")

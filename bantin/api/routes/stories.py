@@ -9,12 +9,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path
+from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from bantin.api.deps import CtxDep, CurrentUser
+from bantin.api.jsonpage import page_response
 from bantin.api.pagination import DEFAULT_LIMIT, CursorQ, LimitQ, Page, decode_cursor, encode_cursor
-from bantin.api.roles import requires
+from bantin.api.roles import Principal, requires
 from bantin.api.schemas.stories import (
     MAX_ID,
     StoryCounts,
@@ -32,33 +35,41 @@ from bantin.api.story_params import (
     TopicQ,
     parse_filters,
 )
-from bantin.api.story_views import NOT_FOUND, history, story_detail, story_public
+from bantin.api.story_views import NOT_FOUND, history, story_detail, story_fields
 from bantin.app import audit
+from bantin.app.context import AppContext
 from bantin.queue.listing import StoryFilters, story_counts, story_query
 from bantin.store.office import Story
 from bantin.store.types import utcnow
 
 router = APIRouter(prefix="/stories", tags=["stories"])
+STORY_COLUMNS = tuple(Story.__table__.columns)
 StoryId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 @router.get("", response_model=Page[StoryPublic], dependencies=[requires("viewer")])
-def list_stories(ctx: CtxDep, me: CurrentUser, f: StoryFiltersDep, limit: LimitQ = DEFAULT_LIMIT,
-                 cursor: CursorQ = None) -> Page[StoryPublic]:
+async def list_stories(ctx: CtxDep, me: CurrentUser, f: StoryFiltersDep, limit: LimitQ = DEFAULT_LIMIT,
+                       cursor: CursorQ = None) -> Response:
     """Stories newest first (most recently entered the queue), filtered; audited before the answer."""
     key = decode_cursor(cursor, 1)
     if key is not None:
         if type(key[0]) is not int or not 1 <= key[0] <= MAX_ID:
             raise HTTPException(422, "cursor không hợp lệ (invalid cursor)")
         f = StoryFilters(**{**f.__dict__, "before_id": key[0]})
+    # the audit row and the read in one hand-off to the thread pool; the bytes are made there too
+    return await run_in_threadpool(_stories_page, ctx, me, f, limit)
+
+
+def _stories_page(ctx: AppContext, me: Principal, f: StoryFilters, limit: int) -> Response:
     now = utcnow()
     audit.record_read(ctx.sessions, me.actor, "queue.read", audit_target="queue", filters=f.for_audit(),
                       limit=limit)  # the record first (principle 3)
     with ctx.read_sessions() as r:  # the answer: a read that holds no write lock (SQLite)
-        rows = list(r.scalars(story_query(f, now).limit(limit + 1)))
+        # Core rows (attribute access like the ORM's, no identity map, no instance state): cheaper per story
+        rows = r.execute(story_query(f, now).with_only_columns(*STORY_COLUMNS).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    return Page[StoryPublic](items=[story_public(r, now) for r in rows],
-                             next_cursor=encode_cursor(rows[-1].id) if more and rows else None)
+    return page_response([story_fields(r, now) for r in rows],
+                         encode_cursor(rows[-1].id) if more and rows else None)
 
 
 @router.get("/counts", response_model=StoryCounts, dependencies=[requires("viewer")])
