@@ -78,7 +78,8 @@ def queue_digests(ctx: AppContext, day: date, *, actor: str, dry_run: bool = Fal
             message = digest_email(digest, to=formataddr((current.name or "", current.email)),
                                    from_=sender_address(settings), headers=unsubscribe_headers(current, settings),
                                    unsubscribe_url=unsubscribe_url(current, settings), chart=png)
-            if enqueue_email(s, digest_key(day, current.id), current, message, settings=settings) is None:
+            if enqueue_email(s, digest_key(day, current.id), current, message, settings=settings,
+                             now=now) is None:
                 run.already += 1
             else:
                 run.queued += 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Mapping
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from typing import Any
@@ -58,8 +59,8 @@ def _check_key(key: str) -> None:
         raise OutboxError(f"the dedup key must be 1 to {MAX_KEY_CHARS} characters")
 
 
-def _insert(session: Session, **values: Any) -> int | None:
-    now = utcnow()
+def _insert(session: Session, now: datetime | None = None, **values: Any) -> int | None:
+    now = now or utcnow()
     table = OutboxMessage.__table__
     stmt = (dialect_insert(session, table)
             .values(state="queued", attempts=0, next_attempt_at=now, created_at=now, **values)
@@ -69,10 +70,10 @@ def _insert(session: Session, **values: Any) -> int | None:
 
 
 def enqueue_email(session: Session, key: str, subscription: Subscription, message: EmailMessage,
-                  *, settings: Settings | None = None) -> int | None:
+                  *, settings: Settings | None = None, now: datetime | None = None) -> int | None:
     """Queue ``message`` for ``subscription`` under ``key``; the new row's id, or None when a row with this key
     exists already (nothing changes) or the subscription is inactive. Sets Message-ID, and To, From, Date and
-    the RFC 8058 unsubscribe headers when the message has none."""
+    the RFC 8058 unsubscribe headers when the message has none. ``now`` is the job's clock (due from then)."""
     _check_key(key)
     settings = settings or get_settings()
     if not subscription.active:
@@ -83,12 +84,12 @@ def enqueue_email(session: Session, key: str, subscription: Subscription, messag
     message_id = make_msgid(domain=mail_domain(settings))
     message["Message-ID"] = message_id
     defaults = {"To": formataddr((subscription.name or "", subscription.email)), "From": sender_address(settings),
-                "Date": format_datetime(utcnow()), **unsubscribe_headers(subscription, settings)}
+                "Date": format_datetime(now or utcnow()), **unsubscribe_headers(subscription, settings)}
     for name, value in defaults.items():
         if name not in message:
             message[name] = value
     body = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))  # SMTP's line endings (RFC 5321)
-    return _insert(session, kind="email", dedup_key=key, subscription_id=subscription.id,
+    return _insert(session, now, kind="email", dedup_key=key, subscription_id=subscription.id,
                    recipient=subscription.email, message_id=message_id, body=body)
 
 
