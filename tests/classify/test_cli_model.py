@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,6 @@ import typer
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from bantin.app.settings import get_settings
 from bantin.classify import active, labels
 from bantin.cli.model import classify_cmd, label_cmd, model_app
 from bantin.store.schema import AuditEvent, Classification, Label
@@ -27,15 +25,10 @@ FAST = ["--param", "n_features=4096", "--param", "min_df=1"]
 
 
 @pytest.fixture
-def env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("BANTIN_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("BANTIN_DATABASE_URL", db_url)
-    monkeypatch.setenv("BANTIN_PROVINCE", "Nghệ An")
+def env(cli_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(labels, "topic_keys", lambda: list(VOCAB))
     monkeypatch.setattr(active, "topic_keys", lambda: list(VOCAB))
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
+    return cli_env
 
 
 def run(*args: str, code: int = 0):  # type: ignore[no-untyped-def]

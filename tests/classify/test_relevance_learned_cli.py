@@ -3,40 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from bantin.app.settings import get_settings
 from bantin.classify.labels import add_label
-from bantin.cli.model import classify_cmd, model_app
-from tests.classify.test_cli_model import audits
+from tests.classify.test_cli_model import audits, run
 from tests.classify.test_labels import add_articles
 from tests.classify.test_registry import sessions_for
 from tests.classify.test_relevance_learned import CALM, STRANDED, synthetic_items
 
-app = typer.Typer()
-app.add_typer(model_app, name="model")
-app.command("classify")(classify_cmd)
-
 
 @pytest.fixture
-def env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("BANTIN_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("BANTIN_DATABASE_URL", db_url)
-    monkeypatch.setenv("BANTIN_PROVINCE", "Nghệ An")
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
-
-
-def run(*args: str, code: int = 0):  # type: ignore[no-untyped-def]
-    result = CliRunner().invoke(app, list(args))
-    assert result.exit_code == code, (result.output, result.exception)
-    return result
+def env(cli_env: Path) -> Path:
+    return cli_env
 
 
 def store_labels(db_url: str, items: list[dict[str, str]]) -> None:
