@@ -9,6 +9,7 @@ Imports: ``delivery`` (the outbox, subscriptions, unsubscribe links), ``store`` 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from email.message import EmailMessage
 from html import escape
 from typing import Any
@@ -67,17 +68,19 @@ def alert_payload(rule: AlertRule, alert: AlertEvent, settings: Settings) -> dic
             "links": story_links(alert, settings)}
 
 
-def enqueue_alert(session: Session, rule: AlertRule, alert: AlertEvent, settings: Settings) -> tuple[int, int]:
-    """Queue the alert's emails and webhooks in ``session`` (the caller commits); (emails, webhooks) queued."""
+def enqueue_alert(session: Session, rule: AlertRule, alert: AlertEvent, settings: Settings,
+                  now: datetime | None = None) -> tuple[int, int]:
+    """Queue the alert's emails and webhooks in ``session`` (the caller commits), due from ``now`` (the rule
+    job's clock); (emails, webhooks) queued."""
     emails = hooks = 0
     for sub in active_subscriptions(session, rule=rule.name):
         if enqueue_email(session, f"alert:{alert.id}:sub:{sub.id}", sub, alert_email(rule, alert, sub, settings),
-                         settings=settings) is not None:
+                         settings=settings, now=now) is not None:
             emails += 1
     payload = alert_payload(rule, alert, settings)
     endpoints = session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.enabled)
                                 .order_by(WebhookEndpoint.id).limit(MAX_ENDPOINTS))
     for ep in endpoints:
-        if enqueue_webhook(session, f"alert:{alert.id}:webhook:{ep.id}", ep, payload) is not None:
+        if enqueue_webhook(session, f"alert:{alert.id}:webhook:{ep.id}", ep, payload, now=now) is not None:
             hooks += 1
     return emails, hooks

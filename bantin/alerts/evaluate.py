@@ -253,7 +253,7 @@ def evaluate_rules(ctx: AppContext, now: datetime | None = None, *, actor: str =
             for c in KINDS[rule.kind](s, rule, now):
                 alert = _insert(s, rule, c)
                 if alert is not None:
-                    emails, hooks = enqueue_alert(s, rule, alert, ctx.settings)
+                    emails, hooks = enqueue_alert(s, rule, alert, ctx.settings, now)
                     audit.record(s, actor, "alerts.fire", audit_target=f"alert:{alert.id}", rule=rule.name,
                                  key=alert.key, story_ids=json.loads(alert.story_ids), emails=emails, webhooks=hooks)
                     fired.append(Fired(alert.id, rule.name, rule.kind, alert.key, alert.why,

@@ -93,13 +93,15 @@ def enqueue_email(session: Session, key: str, subscription: Subscription, messag
                    recipient=subscription.email, message_id=message_id, body=body)
 
 
-def enqueue_webhook(session: Session, key: str, endpoint: WebhookEndpoint, payload: Mapping[str, Any]) -> int | None:
-    """Queue ``payload`` (JSON) for ``endpoint`` under ``key``; None when the key exists or the endpoint is off."""
+def enqueue_webhook(session: Session, key: str, endpoint: WebhookEndpoint, payload: Mapping[str, Any],
+                    *, now: datetime | None = None) -> int | None:
+    """Queue ``payload`` (JSON) for ``endpoint`` under ``key``, due from ``now`` (the job's clock); None when the
+    key exists or the endpoint is off."""
     _check_key(key)
     if not endpoint.enabled:
         return None
     if endpoint.id is None:
         session.flush()
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
-    return _insert(session, kind="webhook", dedup_key=key, endpoint_id=endpoint.id,
+    return _insert(session, now, kind="webhook", dedup_key=key, endpoint_id=endpoint.id,
                    message_id="msg_" + secrets.token_urlsafe(WEBHOOK_ID_BYTES), body=body)
