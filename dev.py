@@ -17,6 +17,9 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / "bin"
 STAMP = VENV / ".bantin-install-stamp"
+# The suite on every core (pytest-xdist), a test file per worker so module fixtures are built once: one
+# process took 31-36 min on the 2-core CI machine, over its 30-minute budget. `-n 0` runs it in one process.
+PARALLEL = ["-n", "auto", "--dist", "loadfile"]
 
 
 def _sh(*cmd: str | Path) -> None:
@@ -53,6 +56,8 @@ def main(argv: list[str]) -> int:
         print("$", " ".join(str(c).replace(str(ROOT) + "/", "") for c in check), flush=True)
         if subprocess.call([str(c) for c in check], cwd=ROOT, env=env) != 0:
             return 1
+    if not any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in rest):
+        rest = [*PARALLEL, *rest]
     return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT, env=env)
 
 

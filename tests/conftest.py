@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,3 +48,20 @@ def _drop_template_databases():  # type: ignore[no-untyped-def]
     from tests.dbfixtures import TEMPLATES
 
     TEMPLATES.drop()
+
+
+@pytest.fixture(autouse=True)
+def _alone_when_marked(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Under pytest-xdist (``dev.py test`` runs a worker per core), a test marked ``alone`` (it measures timing,
+    e.g. the reactor's lag) holds an exclusive lock that every other test takes shared: it runs while no other
+    test does, and the other workers wait."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        yield
+        return
+    exclusive = request.node.get_closest_marker("alone") is not None
+    with open(tmp_path_factory.getbasetemp().parent / "alone.lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)

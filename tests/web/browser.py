@@ -70,7 +70,7 @@ class LiveServer:
 
 
 def launch_chromium() -> Iterator[Any]:
-    """Debian's Chromium under Playwright, for the session-scoped ``chromium`` fixture (tests/web/conftest.py)."""
+    """Debian's Chromium under Playwright, for the module-scoped ``chromium`` fixture (tests/web/conftest.py)."""
     path = chromium_path()
     if path is None:
         if os.environ.get("BANTIN_REQUIRE_BROWSER") == "1":

@@ -53,7 +53,9 @@ def csrf_of(page_html: str) -> str:
     return found.group(1)
 
 
-@pytest.fixture(scope="session")
+# Module-scoped, not session-scoped: sync Playwright keeps its event loop marked running on the main thread
+# while it is open, and under pytest-xdist a worker runs other packages' tests (asyncio.run) after these.
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
     yield from launch_chromium()
 
