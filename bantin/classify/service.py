@@ -142,11 +142,20 @@ def language_detector() -> Callable[[str], str]:
 class LazyMatcher:
     """A :class:`~bantin.classify.relevance.province.ProvinceMatcher` built on its first ``match``."""
 
-    def __init__(self, province: str) -> None:
-        from bantin.classify.relevance.gazetteer import resolve_province
+    # The matcher's gazetteer: pre-2025 units and merged provinces included (ProvinceMatcher's defaults).
+    INCLUDE_LEGACY = INCLUDE_MERGED = True
 
-        resolve_province(province)  # an unknown province is refused now, not at the first row
+    def __init__(self, province: str) -> None:
+        from bantin.classify.relevance import gazetteer_cache
+
         self.province = province
+        self._cache = _cache_dir()
+        if self._cache is None or not gazetteer_cache.is_cached(province, self.INCLUDE_LEGACY, self.INCLUDE_MERGED,
+                                                                self._cache):
+            from bantin.classify.relevance.gazetteer import resolve_province
+
+            resolve_province(province)  # an unknown province is refused now, not at the first row
+        # (a cached build was resolved when it was built: a second start spares vietnam_provinces' import)
         self._matcher: Any = None
 
     @property
@@ -155,8 +164,8 @@ class LazyMatcher:
             from bantin.classify.relevance import gazetteer_cache
             from bantin.classify.relevance.province import ProvinceMatcher
 
-            gazetteer_cache.use_directory(_cache_dir())  # a second start reads the built gazetteer from there
-            self._matcher = ProvinceMatcher(self.province)
+            gazetteer_cache.use_directory(self._cache)  # a second start reads the built gazetteer from there
+            self._matcher = ProvinceMatcher(self.province, self.INCLUDE_LEGACY, self.INCLUDE_MERGED)
         return self._matcher
 
     def match(self, title: str | None = None, text: str | None = None, summary: str | None = None) -> Any:

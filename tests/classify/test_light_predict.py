@@ -19,7 +19,7 @@ from bantin.classify.relevance.province import ProvinceMatcher
 from bantin.classify.service import Classifier, classify_file, default_topic_model, language_detector, widened
 from bantin.classify.topics.features import SyllableTfidfVectorizer
 from bantin.classify.topics.model import TopicModel
-from bantin.classify.topics.scorers import LIGHT_CLASSES, TextScorer, TopicScorer
+from bantin.classify.topics.scorers import LIGHT_CLASSES, TextScorer, TopicScorer, softmax
 from bantin.classify.topics.textmodel import TextClassifier, train_text_model
 from bantin.classify.topics.tfidf import HashedTfidf
 
@@ -82,6 +82,19 @@ def test_a_text_classifier_trained_on_real_articles_scores_the_same_bytes_light(
         a, b = getattr(full, method)(texts), getattr(light, method)(texts)
         assert a.dtype == b.dtype and a.tobytes() == b.tobytes(), method
     assert np.array_equal(light.predict(texts), real["text_model"].predict(texts))
+
+
+def test_softmax_gives_scipys_bytes_on_both_models_decisions(real: dict[str, Any]) -> None:
+    from scipy.special import softmax as scipy_softmax
+
+    topics = default_topic_model(classes=LIGHT_CLASSES)
+    assert topics is not None
+    text_dec = real["text_model"].decision_function(real["texts"]) / real["text_model"].temperature_
+    topic_dec = topics.decision_function(real["texts"]).astype(np.float64) / topics.temperature_
+    for dec in (text_dec, topic_dec):  # float32 and float64
+        ours, scipys = softmax(dec), scipy_softmax(dec, axis=1)
+        assert ours.dtype == scipys.dtype and ours.tobytes() == scipys.tobytes()
+    assert {text_dec.dtype, topic_dec.dtype} == {np.dtype(np.float32), np.dtype(np.float64)}
 
 
 def test_classify_writes_the_same_jsonl_with_light_models(real: dict[str, Any], tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from bantin.classify.topics.features import SyllableTfidfVectorizer
-from bantin.classify.topics.scorers import DEFAULT_THRESHOLD, TopicScorer  # noqa: F401 - re-exported (tests)
+from bantin.classify.topics.scorers import DEFAULT_THRESHOLD, RESIDUAL, TopicScorer  # noqa: F401 - re-exported
 from bantin.classify.topics.taxonomy import TOPIC_KEYS, map_label, seed_topics
 
 # Share of the training texts held out to fit the softmax temperature when no calibration set is given.

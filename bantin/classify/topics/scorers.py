@@ -8,6 +8,9 @@ instead of the estimators: the same arrays, the same methods, the same output by
 (tests/classify/test_light_predict.py), without importing scikit-learn. Why: on the 2-core host ``import
 sklearn.base`` costs 2.1 s wall / ~1.7 s CPU (it imports ``scipy.stats``, whose import re-parses ~630
 docstrings), more than the whole rest of a ``bantin classify`` start-up; predicting needs nothing from it.
+For the same reason :func:`softmax` is scipy.special's, written out: importing ``scipy.special`` costs a start
+~0.13 s CPU more than the ``scipy.sparse`` it needs anyway, for three numpy operations (the same ones, in the
+same order: the same bytes, checked against scipy's by tests/classify/test_light_predict.py).
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy.special import expit, softmax
 
 from bantin.classify.topics.tfidf import HashedTfidf
 
@@ -24,6 +26,12 @@ from bantin.classify.topics.tfidf import HashedTfidf
 RESIDUAL = "society"
 # Default score above which a topic is reported by labels().
 DEFAULT_THRESHOLD = 0.5
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    """``scipy.special.softmax(x, axis=1)``: the operations of scipy 1.17's, in its order (same dtype, same bytes)."""
+    shifted = np.exp(x - np.max(x, axis=1, keepdims=True))
+    return shifted / np.sum(shifted, axis=1, keepdims=True)
 
 
 class TextScorer:
@@ -47,7 +55,7 @@ class TextScorer:
         return self.classes_[np.argmax(self.decision_function(X), axis=1)]
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
-        return softmax(self.decision_function(X) / self.temperature_, axis=1)
+        return softmax(self.decision_function(X) / self.temperature_)
 
 
 class TopicScorer:
@@ -75,8 +83,10 @@ class TopicScorer:
         """Calibrated probability per text and topic, columns in ``classes_`` order."""
         dec = self.decision_function(X).astype(np.float64)  # float64 scores: thresholds compare exactly
         if hasattr(self, "platt_") and not hasattr(self, "temperature_"):  # a model saved before #12
+            from scipy.special import expit
+
             return expit(dec * self.platt_[:, 0] + self.platt_[:, 1])
-        return softmax(dec / self.temperature_, axis=1)
+        return softmax(dec / self.temperature_)
 
     def predict(self, X: Sequence[str]) -> list[dict[str, float]]:
         keys = [str(k) for k in self.classes_]
