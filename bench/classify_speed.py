@@ -15,6 +15,9 @@ classified; the remaining articles (minus any text that is also in the sample) t
   one label per document and writing it as JSONL. It computes one output; (a) computes four.
 Start-up alone is each side run on one document (best of ``--startup-runs``). Wall time is the headline (the
 issue's goal); CPU time of the child (user + sys) is reported beside it because the 2-core machine is shared.
+``--baseline-tree DIR`` (e.g. the main checkout) also runs side (a) from that tree's code, in the same run and
+alternating with the others (a-baseline, a, b), on a copy of the data directory (the same registered model; its
+own gazetteer cache, whose key is the code's): before/after and both ratios from one run.
 Accuracy of both labels on the sample is printed as a sanity check only.
 """
 
@@ -26,6 +29,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -55,17 +59,17 @@ def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
-def _env(data_dir: Path) -> dict[str, str]:
+def _env(data_dir: Path, tree: Path = ROOT) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BANTIN_")}
-    env.update(BANTIN_DATA_DIR=str(data_dir), BANTIN_PROVINCE="Nghệ An", PYTHONPATH=str(ROOT))
+    env.update(BANTIN_DATA_DIR=str(data_dir), BANTIN_PROVINCE="Nghệ An", PYTHONPATH=str(tree))
     return env
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
-    """Wall and child CPU seconds of one subprocess (which must succeed)."""
+def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> dict[str, float]:
+    """Wall and child CPU seconds of one subprocess (which must succeed), run in ``cwd`` (``-m`` imports from it)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
@@ -102,6 +106,7 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=DEFAULT_DOCS)
     ap.add_argument("--repeats", type=int, default=1, help="runs of each side on the sample; the best counts")
     ap.add_argument("--startup-runs", type=int, default=STARTUP_RUNS)
+    ap.add_argument("--baseline-tree", type=Path, help="also run side (a) from this checkout's code (e.g. main)")
     ap.add_argument("--plain-predict", nargs=3, metavar=("MODEL", "IN", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.plain_predict:
@@ -142,20 +147,33 @@ def main() -> None:
         model.write_bytes(pickle.dumps(pipeline))
         del pipeline
 
-        def run_a(path: Path, out: Path) -> dict[str, float]:
+        def run_a(path: Path, out: Path, tree: Path = ROOT) -> dict[str, float]:
             return timed([*bantin, "classify", "--input", str(path), "--output", str(out), "--model", MODEL_NAME,
-                          "--no-progress"], env)
+                          "--no-progress"], env if tree == ROOT else base_env, tree)
+
+        base = args.baseline_tree.resolve() if args.baseline_tree else None
+        if base is not None:
+            shutil.copytree(tmp / "data", tmp / "data-base")
+            base_env = _env(tmp / "data-base", base)
+            cold_base = run_a(one, tmp / "one-base.jsonl", base)
 
         def run_b(path: Path, out: Path) -> dict[str, float]:
             return timed([sys.executable, "-m", "bench.classify_speed", "--plain-predict", str(model), str(path),
                           str(out)])
 
         cold = run_a(one, tmp / "one-a.jsonl")  # builds the gazetteer cache of this fresh data directory
-        start_a = best([run_a(one, tmp / "one-a.jsonl") for _ in range(args.startup_runs)])
-        start_b = best([run_b(one, tmp / "one-b.jsonl") for _ in range(args.startup_runs)])
-        out_a, out_b = tmp / "out-a.jsonl", tmp / "out-b.jsonl"
-        runs_a, runs_b = [], []
+        starts: dict[str, list[dict[str, float]]] = {"a": [], "b": [], "base": []}
+        for _ in range(args.startup_runs):  # alternating, as the runs on the sample below
+            if base is not None:
+                starts["base"].append(run_a(one, tmp / "one-base.jsonl", base))
+            starts["a"].append(run_a(one, tmp / "one-a.jsonl"))
+            starts["b"].append(run_b(one, tmp / "one-b.jsonl"))
+        start_a, start_b = best(starts["a"]), best(starts["b"])
+        out_a, out_b, out_base = tmp / "out-a.jsonl", tmp / "out-b.jsonl", tmp / "out-base.jsonl"
+        runs_a, runs_b, runs_base = [], [], []
         for _ in range(args.repeats):  # alternating, so both sides see the same neighbours on the machine
+            if base is not None:
+                runs_base.append(run_a(src, out_base, base))
             runs_a.append(run_a(src, out_a))
             runs_b.append(run_b(src, out_b))
         a, b = best(runs_a), best(runs_b)
@@ -173,6 +191,14 @@ def main() -> None:
             "accuracy_sanity": {"bantin_label": _accuracy(out_a, gold), "plain_label": _accuracy(out_b, gold)},
             "fit_s_untimed": {"bantin_model_train": round(bantin_fit, 1), "plain": round(plain_fit, 1)},
         }
+        if base is not None:
+            c = best(runs_base)
+            result["baseline_tree"] = {
+                "tree": str(base), "bantin_classify": {**c, "runs": runs_base},
+                "ratio_wall": round(c["wall_s"] / b["wall_s"], 3), "ratio_cpu": round(c["cpu_s"] / b["cpu_s"], 3),
+                "startup_one_doc": best(starts["base"]), "startup_cold_cache": cold_base,
+                "same_outputs": out_base.read_bytes() == out_a.read_bytes(),
+            }
     print(json.dumps(result, ensure_ascii=False, indent=1))
 
 

@@ -15,7 +15,7 @@ after it finished does nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -117,8 +117,9 @@ def label_scores(model: Any, texts: list[str]) -> list[tuple[str, dict[str, floa
     return [(classes[int(p.argmax())], _rounded(dict(zip(classes, p, strict=True)))) for p in proba]
 
 
-def default_topic_model(directory: Path = DEFAULT_MODEL_DIR) -> Any | None:
-    """The topic model shipped with bantin (None when it is not there), checked like a registered artifact.
+def default_topic_model(directory: Path = DEFAULT_MODEL_DIR, classes: Mapping[str, type] | None = None) -> Any | None:
+    """The topic model shipped with bantin (None when it is not there), checked like a registered artifact;
+    ``classes`` as for ``registry.store.load_verified`` (the light predictors: no scikit-learn import).
 
     ``directory/manifest.json`` names the skops file with its sha256 and trusted types
     (``{"file": "topics.skops", "sha256": "...", "trusted_types": [...]}``); a mismatch raises ArtifactError.
@@ -129,7 +130,7 @@ def default_topic_model(directory: Path = DEFAULT_MODEL_DIR) -> Any | None:
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     path = directory / Path(str(manifest["file"])).name  # the manifest's directory only: no traversal
     trusted = [str(t) for t in manifest.get("trusted_types", [])]
-    return load_verified(path, manifest.get("sha256"), trusted, "shipped topic model")
+    return load_verified(path, manifest.get("sha256"), trusted, "shipped topic model", classes)
 
 
 def language_detector() -> Callable[[str], str]:
@@ -141,11 +142,20 @@ def language_detector() -> Callable[[str], str]:
 class LazyMatcher:
     """A :class:`~bantin.classify.relevance.province.ProvinceMatcher` built on its first ``match``."""
 
-    def __init__(self, province: str) -> None:
-        from bantin.classify.relevance.gazetteer import resolve_province
+    # The matcher's gazetteer: pre-2025 units and merged provinces included (ProvinceMatcher's defaults).
+    INCLUDE_LEGACY = INCLUDE_MERGED = True
 
-        resolve_province(province)  # an unknown province is refused now, not at the first row
+    def __init__(self, province: str) -> None:
+        from bantin.classify.relevance import gazetteer_cache
+
         self.province = province
+        self._cache = _cache_dir()
+        if self._cache is None or not gazetteer_cache.is_cached(province, self.INCLUDE_LEGACY, self.INCLUDE_MERGED,
+                                                                self._cache):
+            from bantin.classify.relevance.gazetteer import resolve_province
+
+            resolve_province(province)  # an unknown province is refused now, not at the first row
+        # (a cached build was resolved when it was built: a second start spares vietnam_provinces' import)
         self._matcher: Any = None
 
     @property
@@ -154,8 +164,8 @@ class LazyMatcher:
             from bantin.classify.relevance import gazetteer_cache
             from bantin.classify.relevance.province import ProvinceMatcher
 
-            gazetteer_cache.use_directory(_cache_dir())  # a second start reads the built gazetteer from there
-            self._matcher = ProvinceMatcher(self.province)
+            gazetteer_cache.use_directory(self._cache)  # a second start reads the built gazetteer from there
+            self._matcher = ProvinceMatcher(self.province, self.INCLUDE_LEGACY, self.INCLUDE_MERGED)
         return self._matcher
 
     def match(self, title: str | None = None, text: str | None = None, summary: str | None = None) -> Any:
@@ -176,8 +186,11 @@ def build_classifier(
     model_version: int | None = None,
 ) -> Classifier:
     """The classifier of the promoted models, plus ``model_name`` (its promoted version, or ``model_version``);
-    raises RegistryError/ArtifactError when that model cannot load."""
-    extra = load(session, models_dir, model_name, model_version) if model_name else None
+    raises RegistryError/ArtifactError when that model cannot load. Our classifiers are built as their light
+    predictors (:mod:`bantin.classify.topics.scorers`: the same scores, and no scikit-learn import)."""
+    from bantin.classify.topics.scorers import LIGHT_CLASSES as light
+
+    extra = load(session, models_dir, model_name, model_version, light) if model_name else None
     decision = None
     if extra is not None and is_relevance(extra.version):  # --model NAME[@V] of a relevance model: it decides
         decision, extra = extra, None
@@ -187,10 +200,10 @@ def build_classifier(
         extra.model = widened(extra.model)
     topic_mv = promoted(session, TOPIC_MODEL_NAME)
     if topic_mv is not None:
-        loaded = load(session, models_dir, TOPIC_MODEL_NAME, topic_mv.version)
+        loaded = load(session, models_dir, TOPIC_MODEL_NAME, topic_mv.version, light)
         topic_model, version_id, origin = loaded.model, topic_mv.id, f"{TOPIC_MODEL_NAME} v{topic_mv.version}"
     else:
-        topic_model, version_id = default_topic_model(), None
+        topic_model, version_id = default_topic_model(classes=light), None
         origin = "default" if topic_model is not None else "none"
     topic_model = widened(topic_model) if topic_model is not None else None
     matcher: Any = LazyMatcher(province)

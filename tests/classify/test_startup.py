@@ -11,9 +11,11 @@ from pathlib import Path
 from bantin.text import tones
 from tests.cli.run import ROOT, bantin, bantin_env
 
-# Modules a start must not import: skops imports every scikit-learn estimator (~1-1.7 s), underthesea's package
-# its pipelines (~0.25 s), datasketch came with a migration script (~0.3 s).
-HEAVY = ("skops", "underthesea", "datasketch")
+# Modules a start must not import: scikit-learn (`sklearn.base` alone ~2 s: it imports scipy.stats; predicting uses
+# the light scorers), skops, which imports every scikit-learn estimator (~1-1.7 s), underthesea's package
+# its pipelines (~0.25 s), datasketch came with a migration script (~0.3 s); vietnam_provinces (~0.12 s CPU)
+# only builds the gazetteer, which a second start reads from its cache.
+HEAVY = ("sklearn", "skops", "underthesea", "datasketch", "vietnam_provinces")
 # Runs `bantin classify` inside the interpreter, then reports what it imported and where its parts came from.
 PROBE = f"""
 import json, sys

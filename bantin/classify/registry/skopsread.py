@@ -9,6 +9,8 @@ refuses everything else by raising :class:`Unsupported`, upon which the caller l
 It makes no type outside the caller's ``trusted`` list (already checked to be ours), builtins' containers and
 scalars, and numpy arrays and scalars: nothing is unpickled and no other module is imported. The caller has
 verified the bytes' sha256 before (``registry.store.load_verified``).
+``classes`` may map a trusted type's name to the class to build in its place from the same attributes (the
+light predictors of :mod:`bantin.classify.topics.scorers`, so that predicting imports no scikit-learn).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import importlib
 import io
 import json
 import zipfile
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -38,8 +41,9 @@ class Unsupported(Exception):
     """The file uses a part of the skops format this reader does not reproduce: load it with skops."""
 
 
-def loads(data: bytes, trusted: list[str]) -> Any:
-    """The object saved in skops ``data``, if it only needs what this reader knows; :class:`Unsupported` else."""
+def loads(data: bytes, trusted: list[str], classes: Mapping[str, type] | None = None) -> Any:
+    """The object saved in skops ``data``, if it only needs what this reader knows; :class:`Unsupported` else.
+    A trusted type named in ``classes`` is built as the class it maps to."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             info = zf.getinfo("schema.json")
@@ -48,14 +52,14 @@ def loads(data: bytes, trusted: list[str]) -> Any:
             schema = json.loads(zf.read(info))
             if not isinstance(schema, dict) or schema.get("protocol") != PROTOCOL:
                 raise Unsupported(f"skops protocol {schema.get('protocol') if isinstance(schema, dict) else '?'}")
-            return _Reader(zf, frozenset(trusted)).build(schema)
+            return _Reader(zf, frozenset(trusted), classes or {}).build(schema)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError) as exc:
         raise Unsupported(f"{type(exc).__name__}: {exc}") from exc
 
 
 class _Reader:
-    def __init__(self, zf: zipfile.ZipFile, trusted: frozenset[str]) -> None:
-        self.zf, self.trusted = zf, trusted
+    def __init__(self, zf: zipfile.ZipFile, trusted: frozenset[str], classes: Mapping[str, type]) -> None:
+        self.zf, self.trusted, self.classes = zf, trusted, classes
         self.memo: dict[Any, Any] = {}
 
     def build(self, state: Any) -> Any:
@@ -111,8 +115,9 @@ class _Reader:
     def _object(self, state: dict[str, Any], name: str) -> Any:
         if name not in self.trusted:  # only the registered types, all of them bantin's own (checked by the caller)
             raise Unsupported(f"type {name} not in the trusted list")
-        module = importlib.import_module(str(state["__module__"]))
-        cls = getattr(module, str(state["__class__"]))
+        cls = self.classes.get(name)
+        if cls is None:
+            cls = getattr(importlib.import_module(str(state["__module__"])), str(state["__class__"]))
         if not isinstance(cls, type):
             raise Unsupported(f"{name} is not a class")
         instance: Any = cls.__new__(cls)  # type: ignore[call-overload]  # as skops: no __init__

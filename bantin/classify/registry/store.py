@@ -16,6 +16,7 @@ import json
 import os
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,10 +114,12 @@ def register(
     return mv
 
 
-def load_verified(path: Path, sha256: str | None, trusted: list[str], where: str) -> Any:
+def load_verified(path: Path, sha256: str | None, trusted: list[str], where: str,
+                  classes: Mapping[str, type] | None = None) -> Any:
     """``skops.io.loads`` of the file at ``path``, only when its sha256 is ``sha256`` and the types it needs are
     among ``trusted``, all of them allowed (ArtifactError otherwise). Registered versions and the shipped
-    default model are both loaded through here."""
+    default model are both loaded through here. ``classes``: light classes to build in place of trusted types
+    (``topics.scorers.LIGHT_CLASSES``, for predicting); the skops fallback always builds the saved classes."""
     if not path.is_file():
         raise ArtifactError(f"{where}: artifact {path} is missing")
     if path.stat().st_size > MAX_ARTIFACT_BYTES:
@@ -129,7 +132,7 @@ def load_verified(path: Path, sha256: str | None, trusted: list[str], where: str
         )
     _check_types(trusted, where)
     try:  # our own models, without importing skops (see skopsread: the same objects, built the same way)
-        model = skopsread.loads(data, trusted)
+        model = skopsread.loads(data, trusted, classes)
         load_stats["fast"] += 1
         return model
     except skopsread.Unsupported:
@@ -142,10 +145,11 @@ def load_verified(path: Path, sha256: str | None, trusted: list[str], where: str
     return sio.loads(data, trusted=trusted)
 
 
-def load_artifact(models_dir: Path, mv: ModelVersion) -> Any:
+def load_artifact(models_dir: Path, mv: ModelVersion, classes: Mapping[str, type] | None = None) -> Any:
     """The model of a registered version, after the sha256 and trusted-types checks (ArtifactError if refused)."""
     trusted = [str(t) for t in metrics_of(mv).get("artifact", {}).get("trusted_types", [])]
-    return load_verified(artifact_file(models_dir, mv), mv.artifact_sha256, trusted, f"{mv.name} v{mv.version}")
+    return load_verified(artifact_file(models_dir, mv), mv.artifact_sha256, trusted, f"{mv.name} v{mv.version}",
+                         classes)
 
 
 def versions(session: Session, name: str | None = None) -> list[ModelVersion]:
@@ -192,9 +196,10 @@ class LoadedModel:
     model: Any
 
 
-def load(session: Session, models_dir: Path, name: str, version: int | None = None) -> LoadedModel:
+def load(session: Session, models_dir: Path, name: str, version: int | None = None,
+         classes: Mapping[str, type] | None = None) -> LoadedModel:
     mv = get_version(session, name, version)
-    return LoadedModel(mv, load_artifact(models_dir, mv))
+    return LoadedModel(mv, load_artifact(models_dir, mv, classes))
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -96,6 +96,11 @@ def use_directory(directory: Path | None) -> None:
 _directory: Path | None = None
 
 
+def is_cached(province: str, include_legacy: bool, include_merged: bool, directory: Path) -> bool:
+    """Is there a cache file of this very build in ``directory``? (Only a build that resolved ``province`` wrote one.)"""
+    return cache_file(directory, province, include_legacy, include_merged).is_file()
+
+
 def cached_build(
     province: str, include_legacy: bool, include_merged: bool, build: Callable[[], Any],
     directory: Path | None = None,

@@ -19,21 +19,20 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.special import expit, log_softmax, softmax
+from scipy.special import log_softmax
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from bantin.classify.topics.features import SyllableTfidfVectorizer
+from bantin.classify.topics.scorers import DEFAULT_THRESHOLD, RESIDUAL, TopicScorer  # noqa: F401 - re-exported
 from bantin.classify.topics.taxonomy import TOPIC_KEYS, map_label, seed_topics
 
 # Share of the training texts held out to fit the softmax temperature when no calibration set is given.
 CALIBRATION_SHARE = 0.2
 # Examples kept per (corpus, label) and per seeded topic by topic_training_data (the pre-#12 training data).
 PER_LABEL_CAP = 2500
-# Default score above which a topic is reported by labels().
-DEFAULT_THRESHOLD = 0.5
 # SVM regularisation: on the tune part of the labelled RSS set, C=0.1 beat 0.3 and 1.0 (76.3 / 74.4 / 75.4 %
 # top-1, weak labels only); weak labels are noisy, so a smoother model generalises better.
 DEFAULT_C = 0.1
@@ -44,7 +43,6 @@ SOCIETY_OFFSET = 0.3
 ABSENT_INTERCEPT = -10.0
 # The temperature search interval (linear-SVM decisions are O(1)).
 TEMPERATURE_BOUNDS = (0.02, 50.0)
-RESIDUAL = "society"
 
 
 def svm_coefficients(feats: Any, labels: np.ndarray, weights: np.ndarray, classes: np.ndarray, C: float,
@@ -77,8 +75,9 @@ def fit_temperature(decisions: np.ndarray, classes: np.ndarray, labels: Sequence
     return float(minimize_scalar(nll, bounds=TEMPERATURE_BOUNDS, method="bounded").x)
 
 
-class TopicModel(BaseEstimator):
-    """Topic scorer over the taxonomy; ``predict`` returns a calibrated probability per taxonomy key."""
+class TopicModel(BaseEstimator, TopicScorer):
+    """Topic scorer over the taxonomy; ``predict`` returns a calibrated probability per taxonomy key (predicting:
+    :class:`~bantin.classify.topics.scorers.TopicScorer`)."""
 
     def __init__(self, topics: Sequence[str] = TOPIC_KEYS, n_features: int = 2**18, C: float = DEFAULT_C,
                  random_state: int = 0, society_offset: float = SOCIETY_OFFSET) -> None:
@@ -136,37 +135,8 @@ class TopicModel(BaseEstimator):
         dec = self.decision_function([texts[i] for i in keep])
         return fit_temperature(dec, self.classes_, [labels[i] for i in keep])
 
-    def decision_function(self, X: Sequence[str]) -> np.ndarray:
-        """Linear scores per topic, ``classes_`` order (society's includes its offset)."""
+    def _check_fitted(self) -> None:
         check_is_fitted(self, "coef_")
-        dec = np.asarray(self.vectorizer_.transform(X) @ self.coef_.T.astype(np.float32)) + self.intercept_
-        offset = getattr(self, "society_offset", 0.0)
-        if offset and RESIDUAL in self.classes_:
-            dec[:, int(np.flatnonzero(self.classes_ == RESIDUAL)[0])] += offset
-        return dec
-
-    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
-        """Calibrated probability per text and topic, columns in ``classes_`` order."""
-        dec = self.decision_function(X).astype(np.float64)  # float64 scores: thresholds compare exactly
-        if hasattr(self, "platt_") and not hasattr(self, "temperature_"):  # a model saved before #12
-            return expit(dec * self.platt_[:, 0] + self.platt_[:, 1])
-        return softmax(dec / self.temperature_, axis=1)
-
-    def predict(self, X: Sequence[str]) -> list[dict[str, float]]:
-        keys = [str(k) for k in self.classes_]
-        return [dict(zip(keys, map(float, row), strict=True)) for row in self.predict_proba(X)]
-
-    def top_topics(self, X: Sequence[str]) -> list[str]:
-        """The one best topic per text."""
-        return [str(self.classes_[j]) for j in np.argmax(self.predict_proba(X), axis=1)]
-
-    def labels(self, X: Sequence[str], threshold: float = DEFAULT_THRESHOLD) -> list[list[str]]:
-        """Topics scoring at least ``threshold`` per text, best first (may be empty)."""
-        out = []
-        for row in self.predict_proba(X):
-            order = np.argsort(-row)
-            out.append([str(self.classes_[j]) for j in order if row[j] >= threshold])
-        return out
 
     def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
         tags = super().__sklearn_tags__()

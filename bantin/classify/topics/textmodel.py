@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.special import log_softmax, softmax
+from scipy.special import log_softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from sklearn.svm import LinearSVC
 
 from bantin.classify.topics.features import SyllableTfidfVectorizer
+from bantin.classify.topics.scorers import TextScorer
 
 # Share of the training texts held out (once) to fit the softmax temperature of predict_proba.
 CALIBRATION_SHARE = 0.2
@@ -60,8 +61,9 @@ def balanced_weights(y: np.ndarray, power: float) -> dict[Any, float]:
     return dict(zip(classes, (len(y) / (len(classes) * counts)) ** power, strict=True))
 
 
-class TextClassifier(ClassifierMixin, BaseEstimator):
-    """Single-label text classifier over any label set; ``predict_proba`` is temperature-calibrated."""
+class TextClassifier(ClassifierMixin, BaseEstimator, TextScorer):
+    """Single-label text classifier over any label set; ``predict_proba`` is temperature-calibrated (predicting:
+    :class:`~bantin.classify.topics.scorers.TextScorer`)."""
 
     def __init__(
         self,
@@ -142,16 +144,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
 
         return float(minimize_scalar(nll, bounds=TEMPERATURE_BOUNDS, method="bounded").x)
 
-    def decision_function(self, X: Sequence[str]) -> np.ndarray:
+    def _check_fitted(self) -> None:
         check_is_fitted(self, "coef_")
-        feats = self.vectorizer_.transform(X)
-        return np.asarray(feats @ self.coef_.T.astype(np.float32, copy=False)) + self.intercept_  # no copy once widened
-
-    def predict(self, X: Sequence[str]) -> np.ndarray:
-        return self.classes_[np.argmax(self.decision_function(X), axis=1)]
-
-    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
-        return softmax(self.decision_function(X) / self.temperature_, axis=1)
 
     def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
         tags = super().__sklearn_tags__()
