@@ -7,9 +7,10 @@ that version, e.g. a candidate). Province relevance is decided by the matcher's 
 :data:`RELEVANCE_MODEL_NAME` is promoted (or ``--model`` names a relevance version), by that learned decision
 over the same evidence (:mod:`bantin.classify.relevance.learned_decision`). What an output does not need is not built: the province matcher (its gazetteer)
 is made on the first row that needs it, so ``bantin model uncertain`` (topics only) never builds it.
-Stored articles keep one row each in ``classifications`` (keyed by article id, with the topic model's
-version id): :func:`reclassify_stored` redoes exactly the rows whose model or province differs, so a re-run
-after it finished does nothing.
+Stored articles keep one row each in ``classifications`` (keyed by article id, with the topic model's and the
+relevance decision's version ids, NULL for the default model and the rules): :func:`reclassify_stored` redoes
+exactly the rows whose topic model, relevance decision or province differs, so promoting or rolling back either
+model re-classifies the archive, and a re-run after it finished does nothing.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ TOPIC_MODEL_NAME = "topics"
 # The registry name whose promoted version makes the province decision (a `--kind relevance` model); without
 # one, the matcher's rules decide.
 RELEVANCE_MODEL_NAME = "relevance"
+# The names whose promoted version decides what stored classifications say: promoting or rolling back either
+# re-classifies the archive.
+STORED_MODEL_NAMES = (TOPIC_MODEL_NAME, RELEVANCE_MODEL_NAME)
 # Rows classified together: vectorising a batch is ~10x faster than row by row, and bounds memory.
 BATCH = 256
 # Scores are written with this many decimals: calibrated probabilities carry no more information.
@@ -56,6 +60,7 @@ class Classifier:
     extra: LoadedModel | None = None
     _detect: Callable[[str], str] = field(default=lambda t: "other", repr=False)
     relevance_origin: str = "rules"  # "rules" | "relevance v2": what decides primary / mention / none
+    relevance_version_id: int | None = None  # the registry id of that decision; None: the rules
 
     def classify(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """One result per row (rows must have text): label/scores, topics, province, language."""
@@ -207,13 +212,14 @@ def build_classifier(
         origin = "default" if topic_model is not None else "none"
     topic_model = widened(topic_model) if topic_model is not None else None
     matcher: Any = LazyMatcher(province)
-    rel_origin = "rules"
+    rel_origin, rel_version_id = "rules", None
     if decision is not None:
         from bantin.classify.relevance.learned_decision import LearnedMatcher
 
-        rel_origin = f"{decision.version.name} v{decision.version.version}"
+        rel_origin, rel_version_id = f"{decision.version.name} v{decision.version.version}", decision.version.id
         matcher = LearnedMatcher(matcher, decision.model, rel_origin)
-    return Classifier(province, matcher, topic_model, version_id, origin, extra, language_detector(), rel_origin)
+    return Classifier(province, matcher, topic_model, version_id, origin, extra, language_detector(), rel_origin,
+                      rel_version_id)
 
 
 def is_relevance(mv: Any) -> bool:
@@ -285,6 +291,7 @@ def reclassify_stored(
                  .where(Article.id > last)
                  .where((Classification.article_id.is_(None))
                         | Classification.model_version_id.is_distinct_from(clf.topic_version_id)
+                        | Classification.relevance_version_id.is_distinct_from(clf.relevance_version_id)
                         | (Classification.province != clf.province))
                  .order_by(Article.id).limit(batch_size))
             page = s.execute(q).all()
@@ -304,6 +311,7 @@ def reclassify_stored(
 def _record(article_id: int, res: dict[str, Any], clf: Classifier) -> dict[str, Any]:
     prov = res["province"]
     return {"article_id": article_id, "model_version_id": clf.topic_version_id,
+            "relevance_version_id": clf.relevance_version_id,
             "topics": json.dumps(res["topics"], ensure_ascii=False), "top_topic": top_topic(res["topics"]),
             "relevance": prov["relevance"],
             "relevance_score": float(prov["score"]), "province": clf.province,

@@ -2,7 +2,8 @@
 ``freeze-eval`` fixes the evaluation set every later candidate is scored on; ``promote`` puts a candidate
 live through the registry's gate (frozen-set macro-F1 no more than one point below the current version,
 or ``--force`` with a reason, audited); ``rollback`` returns to the previously promoted version. When the
-topic model changes, stored articles are re-classified (``reclassify`` does that on its own, idempotently).
+topic model or the learned relevance decision changes, stored articles are re-classified (``reclassify`` does
+that on its own, idempotently).
 Mounted by :mod:`bantin.cli.model`.
 """
 
@@ -45,7 +46,8 @@ def _reclassify(app_: Any, enabled: bool, progress: bool) -> None:
             update(done)
 
         n = reclassify_stored(app_.sessions, clf, on_batch=advance)
-    err.print(f"Đã phân loại lại (re-classified) {n} bài với (with) {clf.topic_origin}.")
+    err.print(f"Đã phân loại lại (re-classified) {n} bài với (with) {clf.topic_origin}, "
+              f"relevance: {clf.relevance_origin}.")
 
 
 def promote_cmd(
@@ -58,7 +60,7 @@ def promote_cmd(
 ) -> None:
     """Đưa một phiên bản vào dùng (promote; gate: frozen-set macro-F1 ≥ current − 1 point)."""
     from bantin.classify.registry.promote import promote
-    from bantin.classify.service import TOPIC_MODEL_NAME
+    from bantin.classify.service import STORED_MODEL_NAMES
 
     app_ = open_cli_app()
     with expected_errors(), app_.sessions() as s:
@@ -68,7 +70,7 @@ def promote_cmd(
               if p.new_score is not None and p.current_score is not None else "")
     prev = f", replacing v{p.previous.version}" if p.previous else ""
     out.print(f"Promoted {name} v{p.version.version}{prev}{scores}" + (" [bold red]FORCED[/]" if p.forced else ""))
-    if name == TOPIC_MODEL_NAME:
+    if name in STORED_MODEL_NAMES:
         with expected_errors():
             _reclassify(app_, reclassify, progress)
 
@@ -80,14 +82,14 @@ def rollback_cmd(
 ) -> None:
     """Quay lại phiên bản trước (back to the previously promoted version; audited)."""
     from bantin.classify.registry.promote import rollback
-    from bantin.classify.service import TOPIC_MODEL_NAME
+    from bantin.classify.service import STORED_MODEL_NAMES
 
     app_ = open_cli_app()
     with expected_errors(), app_.sessions() as s:
         restored, undone = rollback(s, name, actor=current_actor())
         s.commit()
     out.print(f"Rolled back {name}: v{undone.version} → v{restored.version}")
-    if name == TOPIC_MODEL_NAME:
+    if name in STORED_MODEL_NAMES:
         with expected_errors():
             _reclassify(app_, reclassify, progress)
 

@@ -260,6 +260,8 @@ class Classification(Base):
 
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     model_version_id: Mapped[int | None] = mapped_column(ForeignKey("model_versions.id", ondelete="SET NULL"))
+    # the learned relevance decision that decided ``relevance`` (NULL: the matcher's rules); migration 0013
+    relevance_version_id: Mapped[int | None] = mapped_column(ForeignKey("model_versions.id", ondelete="SET NULL"))
     topics: Mapped[str] = mapped_column(Text)  # JSON {topic_key: calibrated score}
     # the best of ``topics``: what reports count per day and filters match, without parsing JSON per row
     top_topic: Mapped[str | None] = mapped_column(String(50), index=True)

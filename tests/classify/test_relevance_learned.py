@@ -93,11 +93,9 @@ def test_the_service_decides_a_held_back_stored_item_with_the_promoted_model(db_
         mv.status = store.PROMOTED
         s.commit()
         clf = build_classifier(s, models, "Nghệ An")
-        s.query(Classification).delete()
-        s.commit()
     assert clf.relevance_origin == "relevance v1"
-    reclassify_stored(sessions, clf)
+    assert reclassify_stored(sessions, clf) == 1  # the stored row was the rules': the new decision redoes it
     with sessions() as s:
         row = s.get(Classification, aid)
-        assert (row.relevance, row.province) == ("mention", "Nghệ An")
+        assert (row.relevance, row.province, row.relevance_version_id) == ("mention", "Nghệ An", mv.id)
         assert 0.15 <= row.relevance_score < 0.5  # in the mention band, as the rules' scores are

@@ -102,3 +102,45 @@ def test_the_topic_model_and_relevance_names_keep_their_kind(env: Path) -> None:
     refused = run("model", "train", "--name", "relevance", "--data", data, code=1)
     assert "train it with --kind relevance" in " ".join(refused.stderr.split())
     assert json.loads(run("model", "list", "--json").stdout) == []
+
+
+def stored_decision(db_url: str, article_id: int) -> tuple[str, int | None]:
+    from bantin.store.schema import Classification
+
+    with sessions_for(db_url)() as s:
+        row = s.get(Classification, article_id)
+        return row.relevance, row.relevance_version_id
+
+
+def version_id(db_url: str, name: str, version: int) -> int:
+    from sqlalchemy import select
+
+    from bantin.store.schema import ModelVersion
+
+    with sessions_for(db_url)() as s:
+        return s.scalar(select(ModelVersion.id).where(ModelVersion.name == name, ModelVersion.version == version))
+
+
+def test_promoting_or_rolling_back_the_relevance_decision_reclassifies_the_stored_archive(
+    env: Path, db_url: str
+) -> None:
+    items = synthetic_items()
+    with sessions_for(db_url)() as s:  # the labelled items and one unlabelled article the rules get wrong
+        *ids, stranded = add_articles(s, [(it["title"], it["summary"]) for it in items] + [(STRANDED, CALM)])
+        for aid, it in zip(ids, items, strict=True):
+            add_label(s, aid, "relevance", it["label"], labeller="cli:lan", province=it["province"])
+        s.commit()
+    assert "re-classified) 37" in run("model", "reclassify", "--no-progress").stderr
+    assert stored_decision(db_url, stranded) == ("primary", None)  # the rules decided
+    run("model", "train", "--kind", "relevance", "--name", "relevance")  # a first version: promoted at once
+    redone = " ".join(run("model", "reclassify", "--no-progress").stderr.split())
+    assert "re-classified) 37" in redone and "relevance: relevance v1" in redone
+    v1 = version_id(db_url, "relevance", 1)
+    assert stored_decision(db_url, stranded) == ("mention", v1)
+    assert "re-classified) 0" in run("model", "reclassify", "--no-progress").stderr  # nothing left to redo
+    run("model", "train", "--kind", "relevance", "--name", "relevance", "--param", "C=0.1")
+    promoted = run("model", "promote", "relevance", "--force", "--reason", "test", "--no-progress").stderr
+    assert "re-classified) 37" in promoted
+    assert stored_decision(db_url, stranded)[1] == version_id(db_url, "relevance", 2)
+    assert "re-classified) 37" in run("model", "rollback", "relevance", "--no-progress").stderr
+    assert stored_decision(db_url, stranded) == ("mention", v1)

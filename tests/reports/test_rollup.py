@@ -81,6 +81,7 @@ class Stub:
     rng: random.Random
     province: str
     topic_version_id: int | None = None
+    relevance_version_id: int | None = None
 
     def classify(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         out = []

@@ -65,9 +65,9 @@ def _known(s: Any, name: str) -> None:
 
 
 def _reclassify_note(name: str) -> str | None:
-    from bantin.classify.service import TOPIC_MODEL_NAME
+    from bantin.classify.service import STORED_MODEL_NAMES
 
-    return RECLASSIFY_NOTE if name == TOPIC_MODEL_NAME else None
+    return RECLASSIFY_NOTE if name in STORED_MODEL_NAMES else None
 
 
 @router.get("", response_model=Page[ModelVersionPublic], dependencies=[requires("analyst")])
