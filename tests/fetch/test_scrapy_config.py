@@ -26,3 +26,13 @@ def test_a_callbacks_output_is_handled_by_one_task_not_a_hundred() -> None:
     # Scrapy starts CONCURRENT_ITEMS tasks for every response (100 by default); bantin's callbacks yield requests
     assert ScrapySettings().getint("CONCURRENT_ITEMS") == 100
     assert _effective().getint("CONCURRENT_ITEMS") == 1
+
+
+def test_switched_off_extensions_and_middlewares_are_not_even_loaded() -> None:
+    # Scrapy imports every listed component before asking it whether it is on (RemoteControl imports aiohttp)
+    effective = _effective()
+    extensions = effective.getdict("EXTENSIONS")
+    for name in ("remote_control.RemoteControl", "telnet.TelnetConsole", "throttle.AutoThrottle"):
+        assert extensions[f"scrapy.extensions.{name}"] is None
+    assert effective.getdict("DOWNLOADER_MIDDLEWARES")["scrapy.downloadermiddlewares.cookies.CookiesMiddleware"] is None
+    assert not effective.getbool("COOKIES_ENABLED") and not effective.getbool("AUTOTHROTTLE_ENABLED")
