@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -83,20 +84,27 @@ def _saved_filters(ctx: AppContext, search_id: int, me: Principal) -> ArticleFil
         return saved_filters(rs, search_id, me)
 
 
+class ArticleQuery(BaseModel):
+    """The listing's parameters as one query model: FastAPI validates them in one pydantic call, not one apiece."""
+
+    q: str | None = Field(None, max_length=MAX_QUERY_CHARS,
+                          description="words, \"phrases\", OR, -exclusion; diacritics optional")
+    topic: str | None = Field(None, max_length=MAX_TOPIC_CHARS)
+    relevance: Relevance | None = None
+    source_id: int | None = Field(None, ge=1, le=MAX_INT32_ID)
+    language: str | None = Field(None, max_length=MAX_LANGUAGE_CHARS)
+    published_from: datetime | None = Field(None, alias="from", description="published at or after")
+    published_to: datetime | None = Field(None, alias="to", description="published before")
+    cluster_id: int | None = Field(None, ge=1, le=MAX_INT64_ID)
+    search_id: int | None = Field(None, ge=1, le=MAX_INT32_ID, description="a saved search (its query and filters)")
+
+
 async def article_listing(  # async: parsing only; a saved search is read in the thread pool
-    ctx: CtxDep, me: CurrentUser,
-    q: Annotated[str | None, Query(max_length=MAX_QUERY_CHARS, description="words, \"phrases\", OR, -exclusion; "
-                                   "diacritics optional")] = None,
-    topic: Annotated[str | None, Query(max_length=MAX_TOPIC_CHARS)] = None,
-    relevance: Relevance | None = None,
-    source_id: Annotated[int | None, Query(ge=1, le=MAX_INT32_ID)] = None,
-    language: Annotated[str | None, Query(max_length=MAX_LANGUAGE_CHARS)] = None,
-    published_from: Annotated[datetime | None, Query(alias="from", description="published at or after")] = None,
-    published_to: Annotated[datetime | None, Query(alias="to", description="published before")] = None,
-    cluster_id: Annotated[int | None, Query(ge=1, le=MAX_INT64_ID)] = None,
-    search_id: Annotated[int | None, Query(ge=1, le=MAX_INT32_ID, description="a saved search (its query and filters)")] = None,
+    ctx: CtxDep, me: CurrentUser, p: Annotated[ArticleQuery, Query()],
 ) -> ArticleListing:
-    filters = request_filters(q, topic, relevance, source_id, language, published_from, published_to, cluster_id)
+    q, search_id = p.q, p.search_id
+    filters = request_filters(q, p.topic, p.relevance, p.source_id, p.language, p.published_from, p.published_to,
+                              p.cluster_id)
     if search_id is not None:
         filters = merged(await run_in_threadpool(_saved_filters, ctx, search_id, me), filters)
     try:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Query
+from pydantic import BaseModel, Field
 
 from bantin.api.deps import CurrentUser
 from bantin.api.schemas.stories import MAX_INT_ID, IntId, Priority, Relevance, State
@@ -70,22 +71,25 @@ def _utc(value: datetime | None) -> datetime | None:
         raise HTTPException(422, "thời điểm ngoài phạm vi (time out of range)") from None
 
 
-async def story_filters(  # async: parsing only, no thread hand-off
-    me: CurrentUser,
-    state: Annotated[list[State] | None, Query()] = None,
-    owner: OwnerQ = None,
-    priority: PriorityQ = None,
-    topic: TopicQ = None,
-    relevance: RelevanceQ = None,
-    source_id: SourceQ = None,
-    language: LanguageQ = None,
-    date_from: Annotated[datetime | None, Query(alias="from")] = None,
-    date_to: Annotated[datetime | None, Query(alias="to")] = None,
-    date_field: Literal["latest_published_at", "created_at"] = "latest_published_at",
-    overdue: bool = False,
-) -> StoryFilters:
-    return parse_filters(me, state, owner, priority, topic, relevance, source_id, language, date_from, date_to,
-                         date_field, overdue)
+class StoryQuery(BaseModel):
+    """The list's filters as one query model: FastAPI validates them in one pydantic call, not one apiece."""
+
+    state: list[State] | None = None
+    owner: str | None = Field(None, max_length=MAX_OWNER_CHARS)
+    priority: list[Priority] | None = None
+    topic: list[str] | None = None
+    relevance: list[Relevance] | None = None
+    source_id: list[IntId] | None = None
+    language: list[str] | None = None
+    date_from: datetime | None = Field(None, alias="from")
+    date_to: datetime | None = Field(None, alias="to")
+    date_field: Literal["latest_published_at", "created_at"] = "latest_published_at"
+    overdue: bool = False
+
+
+async def story_filters(me: CurrentUser, q: Annotated[StoryQuery, Query()]) -> StoryFilters:
+    return parse_filters(me, q.state, q.owner, q.priority, q.topic, q.relevance, q.source_id, q.language,
+                         q.date_from, q.date_to, q.date_field, q.overdue)
 
 
 StoryFiltersDep = Annotated[StoryFilters, Depends(story_filters)]

@@ -13,7 +13,7 @@ import signal
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bantin.app.context import AppContext
@@ -97,6 +97,7 @@ class ServeOptions:
     forwarded_allow_ips: str | None = None  # proxy headers are trusted only from these (None: not at all)
     log_level: str = "info"
     workers: int = 1  # API processes; more than one: uvicorn's supervisor runs them (see _worker_processes)
+    access_log: bool | None = None  # uvicorn's line per request; None: Settings.access_log (the audit log is kept regardless)
 
 
 def _config(app: Any, opts: ServeOptions, **extra: Any) -> Any:
@@ -105,7 +106,7 @@ def _config(app: Any, opts: ServeOptions, **extra: Any) -> Any:
     proxied = opts.forwarded_allow_ips is not None
     return uvicorn.Config(app, host=opts.host, port=opts.port, proxy_headers=proxied,
                           forwarded_allow_ips=opts.forwarded_allow_ips if proxied else None,
-                          server_header=False, log_level=opts.log_level,
+                          server_header=False, log_level=opts.log_level, access_log=bool(opts.access_log),
                           timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S, **extra)
 
 
@@ -160,6 +161,8 @@ def run(ctx: AppContext, opts: ServeOptions, say: Callable[[str], Any] = print,
     from bantin.app.supervisor import CrawlerSupervisor
 
     sock = sock or bind_listener(opts.host, opts.port)
+    if opts.access_log is None:
+        opts = replace(opts, access_log=ctx.settings.access_log)
     supervisor = CrawlerSupervisor() if opts.crawl else None
     serve = _one_process(ctx, opts, sock, supervisor) if opts.workers <= 1 else _worker_processes(opts, sock)
     jobs = JobRunner(default_jobs(ctx))

@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     # API processes serving this database: `bantin serve --workers N` sets it for its workers, each of which then
     # allows 1/N of rate_limit_per_minute (api/security.py); 1 for a single process
     api_workers: int = Field(default=1, ge=1, le=64)
+    # uvicorn's access-log line per request (off: ~4 % of a list request's CPU, bench/api_load.py); the audit
+    # log records every read of the queue and the articles whether this is on or not (principle 3)
+    access_log: bool = False
     # --- delivery (bantin.delivery): email over SMTP; unset host: emails wait in the outbox ---
     smtp_host: str | None = None
     smtp_port: int = DEFAULT_SMTP_PORT

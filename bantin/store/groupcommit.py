@@ -38,6 +38,8 @@ class GroupCommitter:
     def __init__(self, sessions: sessionmaker[Session], table: Any, name: str = "group-commit") -> None:
         self.sessions = sessions
         self.table = table
+        self._engine = sessions.kw["bind"]
+        self._insert = insert(table.__table__)
         self.name = name
         self._queue: queue.SimpleQueue[tuple[dict[str, Any], Future[None]]] = queue.SimpleQueue()
         self._lock = threading.Lock()
@@ -82,9 +84,8 @@ class GroupCommitter:
                 except queue.Empty:
                     break
             try:
-                with self.sessions() as s:
-                    s.execute(insert(self.table), [row for row, _ in group])
-                    s.commit()
+                with self._engine.begin() as c:  # Core: no ORM session to build and close per group
+                    c.execute(self._insert, [row for row, _ in group])
             except Exception as exc:  # noqa: BLE001 - handed to every waiting caller
                 for _, done in group:
                     done.set_exception(exc)

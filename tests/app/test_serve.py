@@ -152,6 +152,29 @@ def test_no_crawl_runs_only_the_api(tmp_path: Path) -> None:
             proc.wait()
 
 
+@pytest.mark.parametrize("setting", [None, "1"])
+def test_the_access_log_is_off_unless_the_setting_turns_it_on(tmp_path: Path, setting: str | None) -> None:
+    env = _env(tmp_path)
+    if setting is not None:
+        env["BANTIN_ACCESS_LOG"] = setting
+    out, err = tmp_path / "serve.out", tmp_path / "serve.err"
+    with out.open("wb") as o, err.open("wb") as e:
+        proc = subprocess.Popen([sys.executable, "-m", "bantin", "serve", "--port", "0", "--no-crawl"], cwd=ROOT,
+                                env=env, stdout=o, stderr=e, start_new_session=True)
+    try:
+        base = _wait_for("the URL", lambda: (m := re.search(r"http://127\.0\.0\.1:\d+", out.read_text()))
+                         and m.group(0), START_TIMEOUT_S, proc, err)
+        _wait_for("health", lambda: httpx.get(f"{base}/api/v1/health", timeout=5).json(), START_TIMEOUT_S, proc, err)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=STOP_TIMEOUT_S) == 0
+        logged = '"GET /api/v1/health HTTP/1.1" 200' in err.read_text() + out.read_text()
+        assert logged is (setting is not None)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
 def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import bantin.store.groupcommit as gc
@@ -45,17 +45,17 @@ def test_rows_waiting_together_are_committed_in_one_transaction(sessions: sessio
     gate = threading.Event()
     first_started = threading.Event()
 
-    class SlowFirst(sessionmaker):  # type: ignore[type-arg]
-        calls = 0
+    calls = 0
 
-        def __call__(self, **kw: Any) -> Session:
-            SlowFirst.calls += 1
-            if SlowFirst.calls == 1:
-                first_started.set()
-                gate.wait(10)
-            return sessions(**kw)
+    def slow_first(conn: Any) -> None:  # the writer's first transaction is held open until the gate opens
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            first_started.set()
+            gate.wait(10)
 
-    committer = GroupCommitter(SlowFirst(), AuditEvent)
+    event.listen(sessions.kw["bind"], "begin", slow_first)
+    committer = GroupCommitter(sessions, AuditEvent)
     with ThreadPoolExecutor(21) as pool:
         futures = [pool.submit(committer.write, row(0))]
         assert first_started.wait(10)
