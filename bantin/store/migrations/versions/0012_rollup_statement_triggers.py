@@ -38,11 +38,9 @@ either step, so neither recounts; both lock the two tables against writes while 
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
-
 from alembic import op
+
+from bantin.store.migrations import revision_module
 
 revision = "0012_rollup_statement_triggers"
 down_revision = "0011_audit_action_index"
@@ -72,19 +70,10 @@ ARTICLE_COLS = "id, published_at, source_id, language"
 CLASS_COLS = "article_id, relevance, top_topic"
 
 
-def _v0008() -> ModuleType:
-    """0008_coverage_days's module: its row triggers' names and SQL (what the downgrade puts back)."""
-    spec = importlib.util.spec_from_file_location("_bantin_0008", Path(__file__).with_name("0008_coverage_days.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return  # SQLite keeps 0008's row triggers
-    old = _v0008()
+    old = revision_module("0008_coverage_days.py")
     op.execute("LOCK TABLE articles, classifications IN SHARE ROW EXCLUSIVE MODE")
     for table, name in old.PG_TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
@@ -108,7 +97,7 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         op.execute(f"DROP FUNCTION IF EXISTS {function}()")
     op.execute(f"DROP TABLE IF EXISTS {LEAVING}")
-    for statement in _v0008()._pg_ddl():
+    for statement in revision_module("0008_coverage_days.py")._pg_ddl():
         op.execute(statement)
 
 

@@ -12,14 +12,13 @@ rows of another decision.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
+
+from bantin.store.migrations import revision_module
 
 revision = "0013_relevance_version"
 down_revision = "0012_rollup_statement_triggers"
@@ -55,7 +54,7 @@ def _rebuilt(*changes: Callable[[Any], None]) -> None:
     """SQLite: ``classifications`` rebuilt with ``changes`` (a foreign key cannot be added or dropped in place,
     and ALTER TABLE's inline REFERENCES is not reflected with its ON DELETE); a rebuild drops the table's
     triggers, so the rollup's (0008) are made again, over the same rows."""
-    rollup = _v0008()
+    rollup = revision_module("0008_coverage_days.py")
     for name in rollup.SQLITE_TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     with op.batch_alter_table("classifications", recreate="always") as batch_op:
@@ -63,11 +62,3 @@ def _rebuilt(*changes: Callable[[Any], None]) -> None:
             change(batch_op)
     for ddl in rollup._sqlite_ddl():
         op.execute(ddl)
-
-
-def _v0008() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("_bantin_0008", Path(__file__).with_name("0008_coverage_days.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
