@@ -56,7 +56,7 @@ def main(argv: list[str]) -> int:
         print("$", " ".join(str(c).replace(str(ROOT) + "/", "") for c in check), flush=True)
         if subprocess.call([str(c) for c in check], cwd=ROOT, env=env) != 0:
             return 1
-    if not any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in rest):
+    if not any(a.startswith(("-n", "--numprocesses")) for a in rest):
         rest = [*PARALLEL, *rest]
     return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT, env=env)
 

@@ -62,16 +62,17 @@ def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite files get their directory created and the pragmas set."""
     u = make_url(url)
     kwargs: dict[str, Any] = {"future": True}
+    in_memory = u.get_backend_name() == "sqlite" and u.database in (None, "", ":memory:")
+    if not in_memory:  # a queue pool (in-memory SQLite keeps one connection per thread instead)
+        kwargs["pool_size"] = POOL_SIZE
     if u.get_backend_name() == "sqlite":
-        if u.database and u.database != ":memory:":
+        if u.database and not in_memory:
             Path(u.database).parent.mkdir(parents=True, exist_ok=True)
-            kwargs["pool_size"] = POOL_SIZE  # a file: a queue pool (in memory: one connection per thread)
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     elif u.get_backend_name() == "postgresql" and u.drivername == "postgresql":
         u = u.set(drivername="postgresql+psycopg")
-        kwargs["pool_size"] = POOL_SIZE
     else:
-        kwargs.update(pool_pre_ping=True, pool_size=POOL_SIZE)
+        kwargs["pool_pre_ping"] = True
     engine = create_engine(u, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)

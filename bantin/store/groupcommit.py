@@ -36,8 +36,6 @@ class GroupCommitter:
     """Inserts into ``table`` (an ORM class) in groups; :meth:`write` returns once the row is committed."""
 
     def __init__(self, sessions: sessionmaker[Session], table: Any, name: str = "group-commit") -> None:
-        self.sessions = sessions
-        self.table = table
         self._engine = sessions.kw["bind"]
         self._insert = insert(table.__table__)
         self.name = name

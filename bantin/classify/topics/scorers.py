@@ -34,8 +34,8 @@ def softmax(x: np.ndarray) -> np.ndarray:
     return shifted / np.sum(shifted, axis=1, keepdims=True)
 
 
-class TextScorer:
-    """``decision_function`` / ``predict`` / ``predict_proba`` of a fitted TextClassifier."""
+class _LinearScorer:
+    """What both scorers share: the fitted arrays and the linear scores of the vectorised texts."""
 
     classes_: np.ndarray
     coef_: np.ndarray
@@ -46,10 +46,17 @@ class TextScorer:
     def _check_fitted(self) -> None:
         """Nothing to check on a light scorer (made from a fitted model); the estimator checks like sklearn."""
 
-    def decision_function(self, X: Sequence[str]) -> np.ndarray:
+    def _linear(self, X: Sequence[str]) -> np.ndarray:
         self._check_fitted()
         feats = self.vectorizer_.transform(X)
         return np.asarray(feats @ self.coef_.T.astype(np.float32, copy=False)) + self.intercept_  # no copy once widened
+
+
+class TextScorer(_LinearScorer):
+    """``decision_function`` / ``predict`` / ``predict_proba`` of a fitted TextClassifier."""
+
+    def decision_function(self, X: Sequence[str]) -> np.ndarray:
+        return self._linear(X)
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         return self.classes_[np.argmax(self.decision_function(X), axis=1)]
@@ -58,22 +65,13 @@ class TextScorer:
         return softmax(self.decision_function(X) / self.temperature_)
 
 
-class TopicScorer:
-    """Calibrated topic scores of a fitted TopicModel (``predict`` returns a probability per taxonomy key)."""
-
-    classes_: np.ndarray
-    coef_: np.ndarray
-    intercept_: np.ndarray
-    temperature_: float  # absent on models saved before #12 (they carry platt_)
-    vectorizer_: Any
-
-    def _check_fitted(self) -> None:
-        """Nothing to check on a light scorer (made from a fitted model); the estimator checks like sklearn."""
+class TopicScorer(_LinearScorer):
+    """Calibrated topic scores of a fitted TopicModel (``predict`` returns a probability per taxonomy key).
+    ``temperature_`` is absent on models saved before #12 (they carry ``platt_``)."""
 
     def decision_function(self, X: Sequence[str]) -> np.ndarray:
         """Linear scores per topic, ``classes_`` order (society's includes its offset)."""
-        self._check_fitted()
-        dec = np.asarray(self.vectorizer_.transform(X) @ self.coef_.T.astype(np.float32)) + self.intercept_
+        dec = self._linear(X)
         offset = getattr(self, "society_offset", 0.0)
         if offset and RESIDUAL in self.classes_:
             dec[:, int(np.flatnonzero(self.classes_ == RESIDUAL)[0])] += offset
