@@ -2,7 +2,7 @@
 
 Importing this module runs :func:`warm`: ``extract_article`` on a tiny Vietnamese page and a tiny English one,
 which builds what the extraction code builds lazily on its first real pages (py3langid's model, ~0.5 s of CPU;
-tld's public suffix trie, ~0.05 s; justext's stoplists; htmldate's and trafilatura's caches). Workers are forked
+tld's public suffix trie, ~0.05 s; justext's stoplists; dateparser, ~0.1-0.2 s; htmldate's and trafilatura's caches). Workers are forked
 from the server after its imports, so each starts with that state in memory instead of building it on its
 first pages (about 0.6 s of CPU a worker: bench/throughput.py's first aeb page took 0.60 s cold, 0.02 s warm), and so does every
 replacement worker.
@@ -28,6 +28,10 @@ WARM_PAGES = (
     b"<link rel='canonical' href='https://example.com/warm-up.html'></head><body><article>"
     b"<p>The town council met on Tuesday, 4 March 2025, and agreed to repair the old bridge.</p>"
     b"</article></body></html>",
+    # A date only in words, in an element of its own, which htmldate's patterns leave to dateparser: importing
+    # it and its first parse (language data for every locale) took 0.1-0.2 s of CPU on a worker's first such page.
+    b"<html><head><title>Warm-up</title></head><body><article>"
+    b"<p>Updated: November 20 15:23 2019</p></article></body></html>",
 )
 # Never fetched: only parsed, as the URL a page was served from.
 WARM_URL = "https://example.com/warm.html"

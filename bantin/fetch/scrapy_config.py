@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrapy.settings import default_settings
+
 from bantin.app.settings import Settings
 from bantin.fetch.handler import CONNECT_TIMEOUT_SETTING
 from bantin.fetch.resolver import ALLOW_LOOPBACK_SETTING
@@ -39,26 +41,46 @@ RETRY_ORDER = 550  # the slot of Scrapy's RetryMiddleware
 COMPRESSED_ORDER = 595  # just outside HttpCompressionMiddleware (590): sees a response before it decompresses
 HTTP_HANDLER = "bantin.fetch.handler.ConnectTimeoutHTTPDownloadHandler"
 
+# Scrapy components bantin switches off. Scrapy imports every component named in its FOO_BASE or FOO settings
+# before asking it whether it is on (naming one with None imports it too: the keys are normalised by loading
+# them), so these are left out of the _BASE dicts instead: RemoteControl's module imports aiohttp (~90 ms of CPU
+# at every crawl start, measured), the cookie middleware http.cookiejar and tldextract (~30 ms); the others
+# below cost a little on every request.
+OFF_EXTENSIONS = (
+    "scrapy.extensions.remote_control.RemoteControl",  # REMOTE_CONTROL_ENABLED off below
+    "scrapy.extensions.telnet.TelnetConsole",  # TELNETCONSOLE_ENABLED off below
+    "scrapy.extensions.throttle.AutoThrottle",  # AUTOTHROTTLE_ENABLED off below
+)
+OFF_DOWNLOADER_MIDDLEWARES = (
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware",  # bantin's RobotsMiddleware obeys instead
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware",  # PoliteRetryMiddleware replaces it
+    "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware",  # HTTPPROXY_ENABLED off below
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",  # COOKIES_ENABLED off below
+    # bantin.fetch.metarefresh's subclass takes its slot
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware",
+    # per-request byte and status counters nothing reads: bantin's fetch log and fetch/ counters say that
+    "scrapy.downloadermiddlewares.stats.DownloaderStats",
+)
+OFF_SPIDER_MIDDLEWARES = (
+    # a crawl is feed -> article, never deeper, and DEPTH_LIMIT is not set: it only counted depths
+    "scrapy.spidermiddlewares.depth.DepthMiddleware",
+    # no Referer header: a publisher learns nothing from it that the User-Agent does not say
+    "scrapy.spidermiddlewares.referer.RefererMiddleware",
+)
+METAREFRESH_ORDER = 580  # the slot of Scrapy's MetaRefreshMiddleware
 DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
-    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
     "bantin.fetch.ssrf_middleware.SSRFMiddleware": SSRF_ORDER,
     "bantin.fetch.robots_middleware.RobotsMiddleware": ROBOTS_ORDER,
     "bantin.fetch.retry_middleware.PoliteRetryMiddleware": RETRY_ORDER,
-    # Off below (COOKIES_ENABLED): Scrapy would still import it (http.cookiejar, tldextract; ~80 ms of CPU a
-    # crawl start) only to be told it is not configured.
-    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "bantin.fetch.metarefresh.HeadMetaRefreshMiddleware": METAREFRESH_ORDER,
     # Before HttpCompressionMiddleware (590) on the way in: see bantin.fetch.compressed.
     "bantin.fetch.compressed.CompressedBodyMiddleware": COMPRESSED_ORDER,
 }
-# Extensions whose switch is off below: Scrapy imports each one listed before asking it whether it is on, and
-# RemoteControl's module imports aiohttp (~250 ms of CPU at every crawl start, measured) for nothing.
-EXTENSIONS: dict[str, int | None] = {
-    "scrapy.extensions.remote_control.RemoteControl": None,
-    "scrapy.extensions.telnet.TelnetConsole": None,
-    "scrapy.extensions.throttle.AutoThrottle": None,
-}
+
+
+def _without(base: dict[str, int], off: tuple[str, ...]) -> dict[str, int]:
+    """One of Scrapy's _BASE dicts without the components bantin switches off (never imported)."""
+    return {name: order for name, order in base.items() if name not in off}
 
 
 def build_scrapy_settings(settings: Settings) -> dict[str, Any]:
@@ -81,8 +103,10 @@ def build_scrapy_settings(settings: Settings) -> dict[str, Any]:
             "data": None,
         },
         "HTTPPROXY_ENABLED": False,  # a proxy would resolve names past our resolver
+        "DOWNLOADER_MIDDLEWARES_BASE": _without(default_settings.DOWNLOADER_MIDDLEWARES_BASE, OFF_DOWNLOADER_MIDDLEWARES),
         "DOWNLOADER_MIDDLEWARES": dict(DOWNLOADER_MIDDLEWARES),
-        "EXTENSIONS": dict(EXTENSIONS),
+        "EXTENSIONS_BASE": _without(default_settings.EXTENSIONS_BASE, OFF_EXTENSIONS),
+        "SPIDER_MIDDLEWARES_BASE": _without(default_settings.SPIDER_MIDDLEWARES_BASE, OFF_SPIDER_MIDDLEWARES),
         "ROBOTSTXT_OBEY": False,  # bantin's RobotsMiddleware obeys instead (5xx => disallow)
         "RETRY_ENABLED": False,  # PoliteRetryMiddleware replaces it
         BACKOFF_BASE_SETTING: BACKOFF_BASE_S,

@@ -38,11 +38,14 @@ def crash_or_extract(body: bytes, *args: Any) -> Any:
 
 def first_page_state(body: bytes, *args: Any) -> Any:
     """A worker target that also says whether py3langid's model was loaded before this page arrived."""
+    from htmldate.extractors import get_external_parser
+
     from bantin.text import language
 
     loaded = language._identifier.cache_info().currsize
+    dateparser = get_external_parser.cache_info().currsize
     ex, counts = extract_counted(body, *args)
-    return ex, {**counts, "test/langid_model_loaded_before_page": loaded}
+    return ex, {**counts, "test/langid_model_loaded_before_page": loaded, "test/dateparser_made_before_page": dateparser}
 
 
 def _run(extractor: Extractor, body: bytes, stats: CounterStats) -> Any:
@@ -70,12 +73,13 @@ def test_workers_give_the_same_article_and_counters_as_in_process(shared_data: P
         pool.close()
 
 
-def test_a_new_worker_starts_warm_with_the_language_model_loaded_before_its_first_page() -> None:
+def test_a_new_worker_starts_warm_with_the_language_model_and_dateparser_loaded_before_its_first_page() -> None:
     # loading it takes ~0.5 s of CPU: done once in the fork server, not by every worker on its first English page
     extractor, stats = Extractor(1, target=first_page_state), CounterStats()
     try:
         assert "Nghệ An" in _run(extractor, PAGE, stats).text
         assert stats.get_value("test/langid_model_loaded_before_page") == 1
+        assert stats.get_value("test/dateparser_made_before_page") == 1  # the dates htmldate leaves to it
     finally:
         extractor.close()
 
