@@ -63,9 +63,8 @@ OFF_DOWNLOADER_MIDDLEWARES = (
 )
 OFF_SPIDER_MIDDLEWARES = (
     # a crawl is feed -> article, never deeper, and DEPTH_LIMIT is not set: it only counted depths
+    # (RefererMiddleware stays: without it the redirect middlewares log a warning at every start)
     "scrapy.spidermiddlewares.depth.DepthMiddleware",
-    # no Referer header: a publisher learns nothing from it that the User-Agent does not say
-    "scrapy.spidermiddlewares.referer.RefererMiddleware",
 )
 METAREFRESH_ORDER = 580  # the slot of Scrapy's MetaRefreshMiddleware
 DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
