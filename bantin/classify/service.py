@@ -67,18 +67,31 @@ class Classifier:
         texts = [row_text(r) or "" for r in rows]
         topics = topic_scores(self.topic_model, texts) if self.topic_model is not None else [{} for _ in texts]
         extra = label_scores(self.extra.model, texts) if self.extra is not None else None
+        # the article's stored answer of the same detector: never a second opinion
+        unknown = [i for i, row in enumerate(rows) if row.get("language") not in LANGUAGES]
+        detected = iter(self._languages([texts[i] for i in unknown]))
         results = []
-        for i, (row, text) in enumerate(zip(rows, texts, strict=True)):
+        for i, row in enumerate(rows):
             res: dict[str, Any] = {}
             if extra is not None:
                 res["label"], res["scores"] = extra[i]
             res["topics"] = topics[i]
             res["province"] = self.matcher.match(
                 title=_s(row.get("title")), text=_s(row.get("text")), summary=_s(row.get("summary"))).to_dict()
-            stored = row.get("language")  # the article's stored answer of the same detector: never a second opinion
-            res["language"] = stored if stored in LANGUAGES else self._detect(text)
+            stored = row.get("language")
+            res["language"] = stored if stored in LANGUAGES else next(detected)
             results.append(res)
         return results
+
+    def _languages(self, texts: list[str]) -> list[str]:
+        """``self._detect`` of each text; bantin's detector runs batched (the same answers, ~10x less CPU)."""
+        from bantin.text.language import detect_language
+
+        if self._detect is detect_language and texts:
+            from bantin.text.language_batch import detect_languages
+
+            return detect_languages(texts)
+        return [self._detect(t) for t in texts]
 
 
 def widened(model: Any) -> Any:
