@@ -124,13 +124,19 @@ def _rounded(scores: dict[str, float]) -> dict[str, float]:
     return {str(k): round(float(v), SCORE_DECIMALS) for k, v in scores.items()}
 
 
+def _rounded_rows(classes: Any, proba: Any) -> list[dict[str, float]]:
+    """:func:`_rounded` of each row's class → probability, the keys made once and the rows converted by numpy's
+    ``tolist`` (the very floats ``float(v)`` gives, float32 or float64): the same dicts, ~2x faster."""
+    keys = [str(c) for c in classes]
+    return [{k: round(v, SCORE_DECIMALS) for k, v in zip(keys, row, strict=True)} for row in proba.tolist()]
+
+
 def topic_scores(model: Any, texts: list[str]) -> list[dict[str, float]]:
     """Topic key → calibrated score per text, for a TopicModel (``predict`` → dicts) or a plain classifier."""
     if not texts:
         return []
     if hasattr(model, "predict_proba") and hasattr(model, "classes_"):
-        proba = model.predict_proba(texts)
-        return [_rounded(dict(zip(model.classes_, p, strict=True))) for p in proba]
+        return _rounded_rows(model.classes_, model.predict_proba(texts))
     return [_rounded(d) for d in model.predict(texts)]
 
 
@@ -140,7 +146,8 @@ def label_scores(model: Any, texts: list[str]) -> list[tuple[str, dict[str, floa
         return []
     proba = model.predict_proba(texts)
     classes = [str(c) for c in model.classes_]
-    return [(classes[int(p.argmax())], _rounded(dict(zip(classes, p, strict=True)))) for p in proba]
+    best = proba.argmax(axis=1).tolist()
+    return [(classes[b], scores) for b, scores in zip(best, _rounded_rows(classes, proba), strict=True)]
 
 
 def default_topic_model(directory: Path = DEFAULT_MODEL_DIR, classes: Mapping[str, type] | None = None) -> Any | None:
