@@ -31,21 +31,27 @@ FIELD_BITS = 12
 @lru_cache(maxsize=1)
 def _table() -> np.ndarray:
     """Per BMP code point, packed: is a letter; letters, Vietnamese letters and Vietnamese-only letters of its
-    lowercase form (~50 ms, once)."""
-    chars = [chr(cp) for cp in range(BMP)]
-    lows = ["", *"\0".join(chars[1:]).lower().split("\0")]  # no other character lowercases to or from NUL
-    cols = (
-        map(str.isalpha, chars),
-        (sum(map(str.isalpha, low)) for low in lows),
-        (sum(map(VI_LETTERS.__contains__, low)) for low in lows),
-        (sum(map(VI_STRONG_LETTERS.__contains__, low)) for low in lows),
-    )
+    lowercase form (~30 ms, once: each lowercase form's characters counted by numpy)."""
+    chars = list(map(chr, range(BMP)))
+    lowered = "\0".join(["", *chars[1:]]).lower()  # lowercase form i after the i-th NUL: none lowercases to NUL
+    low = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    assert int(low.max()) < BMP  # BMP characters lowercase inside the BMP
+    owner = np.cumsum(low == 0)  # which code point's lowercase form each character belongs to
+    alpha = np.fromiter(map(str.isalpha, chars), dtype=bool, count=BMP)
+    cols = [alpha.astype(np.uint64)]
+    for members in (alpha, _members(VI_LETTERS), _members(VI_STRONG_LETTERS)):
+        cols.append(np.bincount(owner, weights=members[low], minlength=BMP).astype(np.uint64))
     packed = np.zeros(BMP, dtype=np.uint64)
-    for i, col in enumerate(cols):
-        values = np.fromiter(col, dtype=np.uint64, count=BMP)
+    for i, values in enumerate(cols):
         assert values.max() * MAX_CHARS < 2**FIELD_BITS  # a sample's sum fits its field
         packed |= values << np.uint64(i * FIELD_BITS)
     return packed
+
+
+def _members(letters: frozenset[str]) -> np.ndarray:
+    mask = np.zeros(BMP, dtype=bool)
+    mask[[ord(c) for c in letters]] = True
+    return mask
 
 
 def _unpack(sums: list[int]) -> list[tuple[int, ...]]:

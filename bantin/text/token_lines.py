@@ -25,8 +25,9 @@ _SEP = ord("\n")
 @lru_cache(maxsize=1)
 def _classes() -> np.ndarray:
     """Per BMP code point: SPACE (``\\s``), WORD (``\\w``) or OTHER (a one-character token)."""
-    chars = [chr(cp) for cp in range(BMP)]
-    word = np.fromiter((c.isalnum() or c == "_" for c in chars), dtype=bool, count=BMP)
+    chars = list(map(chr, range(BMP)))
+    word = np.fromiter(map(str.isalnum, chars), dtype=bool, count=BMP)
+    word[ord("_")] = True
     space = np.fromiter(map(str.isspace, chars), dtype=bool, count=BMP)
     return np.where(space, SPACE, np.where(word, WORD, OTHER)).astype(np.uint8)
 

@@ -50,3 +50,16 @@ def test_classification_batches_only_rows_without_a_stored_language() -> None:
     rows = [{"text": "một"}, {"text": "hai", "language": "vi"}, {"text": "ba", "language": "xx"}]
     assert [r["language"] for r in clf.classify(rows)] == ["en", "vi", "en"]
     assert seen == ["một", "ba"]
+
+
+def test_the_count_table_is_each_characters_own_counts() -> None:
+    from bantin.text.diacritics import VI_LETTERS, VI_STRONG_LETTERS
+    from bantin.text.language_batch import BMP, FIELD_BITS, _table
+
+    table = _table().tolist()
+    for cp in range(BMP):
+        ch = chr(cp)
+        low = ch.lower()
+        want = (ch.isalpha(), sum(map(str.isalpha, low)), sum(map(VI_LETTERS.__contains__, low)),
+                sum(map(VI_STRONG_LETTERS.__contains__, low)))
+        assert [(table[cp] >> (i * FIELD_BITS)) & (2**FIELD_BITS - 1) for i in range(4)] == list(want), hex(cp)

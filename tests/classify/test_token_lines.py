@@ -58,3 +58,15 @@ def test_batched_matching_gives_the_one_row_results(texts: list[str]) -> None:
     for text in texts:  # a field kept joined is scanned as its lists are
         toks, lows = prepare(text)
         assert scanner.scan_lines("\n".join(toks), "\n".join(lows)) == scanner.scan(toks, lows)
+
+
+def test_the_class_table_is_res_own_classes() -> None:
+    import re
+
+    from bantin.text.token_lines import BMP, OTHER, SPACE, WORD, _classes
+
+    space, word = re.compile(r"\s"), re.compile(r"\w")
+    classes = _classes().tolist()
+    for cp in range(BMP):
+        ch = chr(cp)
+        assert classes[cp] == (SPACE if space.match(ch) else WORD if word.match(ch) else OTHER), hex(cp)
