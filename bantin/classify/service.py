@@ -67,18 +67,39 @@ class Classifier:
         texts = [row_text(r) or "" for r in rows]
         topics = topic_scores(self.topic_model, texts) if self.topic_model is not None else [{} for _ in texts]
         extra = label_scores(self.extra.model, texts) if self.extra is not None else None
+        # the article's stored answer of the same detector: never a second opinion
+        unknown = [i for i, row in enumerate(rows) if row.get("language") not in LANGUAGES]
+        detected = iter(self._languages([texts[i] for i in unknown]))
+        places = self._places(rows)
         results = []
-        for i, (row, text) in enumerate(zip(rows, texts, strict=True)):
+        for i, row in enumerate(rows):
             res: dict[str, Any] = {}
             if extra is not None:
                 res["label"], res["scores"] = extra[i]
             res["topics"] = topics[i]
-            res["province"] = self.matcher.match(
-                title=_s(row.get("title")), text=_s(row.get("text")), summary=_s(row.get("summary"))).to_dict()
-            stored = row.get("language")  # the article's stored answer of the same detector: never a second opinion
-            res["language"] = stored if stored in LANGUAGES else self._detect(text)
+            res["province"] = places[i].to_dict()
+            stored = row.get("language")
+            res["language"] = stored if stored in LANGUAGES else next(detected)
             results.append(res)
         return results
+
+    def _places(self, rows: list[dict[str, Any]]) -> list[Any]:
+        """The matcher's result per row; batched when it can (ProvinceMatcher.match_many: the same results)."""
+        fields = [(_s(r.get("title")), _s(r.get("text")), _s(r.get("summary"))) for r in rows]
+        many = getattr(self.matcher, "match_many", None)
+        if many is not None:
+            return list(many(fields))
+        return [self.matcher.match(title=t, text=x, summary=su) for t, x, su in fields]
+
+    def _languages(self, texts: list[str]) -> list[str]:
+        """``self._detect`` of each text; bantin's detector runs batched (the same answers, ~10x less CPU)."""
+        from bantin.text.language import detect_language
+
+        if self._detect is detect_language and texts:
+            from bantin.text.language_batch import detect_languages
+
+            return detect_languages(texts)
+        return [self._detect(t) for t in texts]
 
 
 def widened(model: Any) -> Any:
@@ -103,13 +124,19 @@ def _rounded(scores: dict[str, float]) -> dict[str, float]:
     return {str(k): round(float(v), SCORE_DECIMALS) for k, v in scores.items()}
 
 
+def _rounded_rows(classes: Any, proba: Any) -> list[dict[str, float]]:
+    """:func:`_rounded` of each row's class → probability, the keys made once and the rows converted by numpy's
+    ``tolist`` (the very floats ``float(v)`` gives, float32 or float64): the same dicts, ~2x faster."""
+    keys = [str(c) for c in classes]
+    return [{k: round(v, SCORE_DECIMALS) for k, v in zip(keys, row, strict=True)} for row in proba.tolist()]
+
+
 def topic_scores(model: Any, texts: list[str]) -> list[dict[str, float]]:
     """Topic key → calibrated score per text, for a TopicModel (``predict`` → dicts) or a plain classifier."""
     if not texts:
         return []
     if hasattr(model, "predict_proba") and hasattr(model, "classes_"):
-        proba = model.predict_proba(texts)
-        return [_rounded(dict(zip(model.classes_, p, strict=True))) for p in proba]
+        return _rounded_rows(model.classes_, model.predict_proba(texts))
     return [_rounded(d) for d in model.predict(texts)]
 
 
@@ -119,7 +146,8 @@ def label_scores(model: Any, texts: list[str]) -> list[tuple[str, dict[str, floa
         return []
     proba = model.predict_proba(texts)
     classes = [str(c) for c in model.classes_]
-    return [(classes[int(p.argmax())], _rounded(dict(zip(classes, p, strict=True)))) for p in proba]
+    best = proba.argmax(axis=1).tolist()
+    return [(classes[b], scores) for b, scores in zip(best, _rounded_rows(classes, proba), strict=True)]
 
 
 def default_topic_model(directory: Path = DEFAULT_MODEL_DIR, classes: Mapping[str, type] | None = None) -> Any | None:
@@ -175,6 +203,9 @@ class LazyMatcher:
 
     def match(self, title: str | None = None, text: str | None = None, summary: str | None = None) -> Any:
         return self.matcher.match(title=title, text=text, summary=summary)
+
+    def match_many(self, rows: list[tuple[str | None, str | None, str | None]]) -> list[Any]:
+        return list(self.matcher.match_many(rows))
 
 
 def _cache_dir() -> Path | None:

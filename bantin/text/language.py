@@ -16,6 +16,7 @@ py3langid says so; it usually does not, so callers should not rely on it for slu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,7 +57,16 @@ def detect_language_with_confidence(
     Counters (``extract/``): lang_vi_text, lang_identified, lang_declared, lang_unknown, and lang_override
     when the text contradicts a declaration."""
     sample = text[:MAX_CHARS]
-    n_letters = sum(map(str.isalpha, sample))
+    return decide(sample, sum(map(str.isalpha, sample)), declared, stats,
+                  lambda: vi_diacritic_ratio(sample), lambda: has_strong_vietnamese_letter(sample))
+
+
+def decide(
+    sample: str, n_letters: int, declared: str | None, stats: StatsLike | None,
+    ratio_of: Callable[[], float], strong_of: Callable[[], bool],
+) -> tuple[str, float]:
+    """The decision of :func:`detect_language_with_confidence` on a sample's letter count and its (lazily
+    computed) diacritic ratio and strong-letter test: :mod:`.language_batch` gives them counted over a batch."""
     said = fold_code(declared)
     if n_letters < VI_MIN_LETTERS and said:
         inc(stats, "extract/lang_declared")
@@ -64,8 +74,8 @@ def detect_language_with_confidence(
     if n_letters == 0:
         inc(stats, "extract/lang_unknown")
         return "other", 0.0
-    ratio = vi_diacritic_ratio(sample) if n_letters >= VI_MIN_LETTERS else 0.0  # once: it is the costly pass
-    if ratio >= VI_MIN_DIACRITIC_RATIO and has_strong_vietnamese_letter(sample):  # = looks_vietnamese(sample)
+    ratio = ratio_of() if n_letters >= VI_MIN_LETTERS else 0.0  # once: it is the costly pass
+    if ratio >= VI_MIN_DIACRITIC_RATIO and strong_of():  # = looks_vietnamese(sample)
         lang, conf = "vi", min(1.0, 0.5 + ratio * 2)
         inc(stats, "extract/lang_vi_text")
     else:

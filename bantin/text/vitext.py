@@ -17,6 +17,8 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 # The dot of an abbreviated designator ("TP.Vinh", "P.Thành Sen", "TX. Cửa Lò") is dropped so "TP Vinh" matches.
 _ABBREVS = frozenset({"TP", "Tp", "tp", "TX", "Tx", "TT", "P", "X", "Q", "H"})
 _ABBREV_HINT = re.compile(r"[PXQHT]\.")
+# The same drop on ``\n``-joined tokens: a "." token right after one of _ABBREVS.
+_ABBREV_DOT = re.compile(r"(?<![^\n])(" + "|".join(sorted(_ABBREVS)) + r")\n\.(?![^\n])")
 # Share of word tokens carrying a diacritic below which a field is treated as unaccented (slug, URL, ASCII title).
 UNACCENTED_MAX_SHARE = 0.1
 # Fields shorter than this are too short to call unaccented (a bare "TP Vinh" is still accented text).
@@ -77,6 +79,21 @@ def prepare(text: str) -> tuple[list[str], list[str]]:
     return toks, lows
 
 
+def prepare_lines(text: str, lines: str | None = None) -> tuple[str, str] | None:
+    """:func:`prepare`'s two lists, each joined by ``\n``, made without the lists (None where :func:`prepare` takes
+    its slow path: a lowercase form of another length, or Σ). ``lines``: ``"\n".join(_tokens(nfc(text)))`` if the
+    caller has it (:func:`bantin.text.token_lines.token_lines` makes them for a batch)."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if lines is None:
+        lines = "\n".join(_tokens(text))
+    if "\u03a3" in lines or len(lines.lower()) != len(lines):  # tokens hold the text's every non-space character
+        return None
+    if _ABBREV_HINT.search(text):  # prepare's very test, on the text
+        lines = _ABBREV_DOT.sub(r"\1", lines)
+    return lines, _TONE_PAIRS.sub(_retone_match, lines.lower())
+
+
 def _tokens(text: str) -> list[str]:
     """``_TOKEN.findall(text)``, ~1.3x faster on articles: str.split() cuts at the very characters ``\\s`` matches,
     and a chunk that is all ``\\w`` (isalnum: the same test ``\\w`` makes, less "_") is one token."""
@@ -119,13 +136,21 @@ def _drop_abbrev_dots(toks: list[str]) -> list[str]:
 
 def is_unaccented(toks: list[str]) -> bool:
     """True for fields written without diacritics, where only fold-safe names may be matched."""
-    if len(toks) < UNACCENTED_MIN_TOKENS:
+    return _unaccented("".join(toks), len(toks))
+
+
+def is_unaccented_line(line: str) -> bool:
+    """:func:`is_unaccented` of ``line.split("\n")`` (each separator adds one character and one byte: same share)."""
+    return _unaccented(line, line.count("\n") + 1 if line else 0)
+
+
+def _unaccented(joined: str, n_tokens: int) -> bool:
+    if n_tokens < UNACCENTED_MIN_TOKENS:
         return False
-    joined = "".join(toks)
     if joined.isascii():
         return True
     marked = (len(joined.encode("utf-8")) - len(joined)) / 2  # Vietnamese letters take 2-3 UTF-8 bytes
-    return marked / len(toks) < UNACCENTED_MAX_SHARE
+    return marked / n_tokens < UNACCENTED_MAX_SHARE
 
 
 def is_capitalized(tok: str) -> bool:

@@ -8,6 +8,7 @@ or the first tokens of the text, where the dateline "(NLĐO) - Sáng 12-3, tại
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -20,8 +21,9 @@ from bantin.classify.relevance.gazetteer import (
     build_gazetteer,
 )
 from bantin.classify.relevance.learned import learned_places
-from bantin.classify.relevance.placescan import Hit, PlaceScanner, TokenIndex, joined
-from bantin.text.vitext import key, prepare
+from bantin.classify.relevance.placescan import SEP, Hit, PlaceScanner, TokenIndex, joined
+from bantin.text.token_lines import token_lines
+from bantin.text.vitext import key, prepare, prepare_lines
 
 # Weight an article-level hit needs in the title or lead for "primary": a unique commune (0.5) qualifies.
 PRIMARY_MIN = 0.5
@@ -112,27 +114,40 @@ class ProvinceMatcher:
         self._crowd_index = TokenIndex(self._crowd, CROWD_MAX_TOKENS)
 
     def match(
-        self, title: str | None = None, text: str | None = None, summary: str | None = None
+        self, title: str | None = None, text: str | None = None, summary: str | None = None,
+        text_lines: str | None = None,
     ) -> ProvinceResult:
-        return self.decide(self.evidence(title, text, summary))
+        """``text_lines``: ``token_lines([text])[0]`` if the caller has it (:meth:`match_many` makes them)."""
+        return self.decide(self._evidence(title, text, summary, text_lines, body_lows=False))
+
+    def match_many(self, rows: Sequence[tuple[str | None, str | None, str | None]]) -> list[ProvinceResult]:
+        """:meth:`match` of each ``(title, text, summary)``, the texts' tokens made for the whole batch at once."""
+        lines = token_lines([text or "" for _, text, _ in rows])
+        return [self.match(title, text, summary, ln) for (title, text, summary), ln in zip(rows, lines, strict=True)]
 
     def evidence(
         self, title: str | None = None, text: str | None = None, summary: str | None = None
     ) -> Evidence:
         """What :meth:`match` decides on: the hits per field with their weights and the boundary flags."""
+        return self._evidence(title, text, summary, None, body_lows=True)
+
+    def _evidence(
+        self, title: str | None, text: str | None, summary: str | None, text_lines: str | None, body_lows: bool
+    ) -> Evidence:
+        """:meth:`evidence`; the body's tokens stay one joined string unless a hit needs them (:func:`_Body`), and
+        without ``body_lows`` (:meth:`match`: the rules never read them) the evidence's ``lows["body"]`` is []."""
         title_toks, title_lows = prepare(title) if title else ([], [])
-        body_toks, body_lows = prepare(text) if text else ([], [])
+        body = _Body.of(text, text_lines)
         if summary:
             lead_toks, lead_lows = prepare(summary)
         else:
-            lead_toks, lead_lows = body_toks[:LEAD_TOKENS], body_lows[:LEAD_TOKENS]
-            body_toks, body_lows = body_toks[LEAD_TOKENS:], body_lows[LEAD_TOKENS:]
+            lead_toks, lead_lows, body = body.split_lead(LEAD_TOKENS)
         digest = _is_digest(title or "")
         scan = self._scanner.scan
         fields = {
             "title": scan(title_toks, title_lows),
             "lead": scan(lead_toks, lead_lows),
-            "body": scan(body_toks, body_lows),
+            "body": self._scanner.scan_lines(body.toks, body.lows),
         }
         if not any(h.place.kind in ("province", "province(merged)") for hs in fields.values() for h in hs):
             named = self._scanner.provinces_named(title_lows) | self._scanner.provinces_named(lead_lows)
@@ -145,7 +160,7 @@ class ProvinceMatcher:
             title_lows, lead_lows)
         ctx = _Context(self.gazetteer, anchored, match_report)
         weights = {f: [_weight(h, f, ctx) for h in hs] for f, hs in fields.items()}
-        lows = {"title": title_lows, "lead": lead_lows, "body": body_lows}
+        lows = {"title": title_lows, "lead": lead_lows, "body": _split(body.lows) if body_lows else []}
         return Evidence(fields, weights, lows, digest, anchored, match_report,
                         self._crowded(title_lows), self._crowded(lead_lows))
 
@@ -189,6 +204,36 @@ class ProvinceMatcher:
                 if counted:
                     break
         return len(found) >= CROWD_OTHERS, counted
+
+
+def _split(line: str) -> list[str]:
+    return line.split(SEP) if line else []
+
+
+@dataclass(frozen=True)
+class _Body:
+    """A field's tokens as :func:`~bantin.text.vitext.prepare` gives them, each list joined by ``SEP``."""
+
+    toks: str
+    lows: str
+
+    @staticmethod
+    def of(text: str | None, lines: str | None) -> _Body:
+        if not text:
+            return _Body("", "")
+        joined_ = prepare_lines(text, lines)
+        if joined_ is None:  # prepare's slow path: its lists, joined
+            toks, lows = prepare(text)
+            return _Body(SEP.join(toks), SEP.join(lows))
+        return _Body(*joined_)
+
+    def split_lead(self, n: int) -> tuple[list[str], list[str], _Body]:
+        """The first ``n`` tokens as lists (tokens, lowercased), and the rest."""
+        if not self.toks:
+            return [], [], self
+        toks, lows = self.toks.split(SEP, n), self.lows.split(SEP, n)
+        rest = _Body(toks[n], lows[n]) if len(toks) > n else _Body("", "")
+        return toks[:n], lows[:n], rest
 
 
 def _is_anchor(h: Hit) -> bool:

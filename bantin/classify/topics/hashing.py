@@ -63,9 +63,11 @@ def _count_matrix(feats: np.ndarray, docs: np.ndarray, n_docs: int, n_features: 
         counts.sum_duplicates()
         return counts
     # sorting 32-bit (text, bucket) keys: 0.063 s per 2,000 VNTC articles, vs 0.078 s for scipy's coo -> csr and
-    # 0.135 s for np.unique over 64-bit keys; all three give the same matrix
+    # 0.135 s for np.unique over 64-bit keys; all three give the same matrix. The default (unstable) sort: equal
+    # keys are the same integer, so any order gives the same array, and numpy's SIMD quicksort is ~10x faster here
+    # than the stable one (timsort for 32-bit ints): 1.1 s of `bantin classify` on 20,000 VNTC articles (#12)
     key = docs.astype(np.uint32) * np.uint32(n_features) + (feats % np.uint64(n_features)).astype(np.uint32)
-    key.sort(kind="stable")
+    key.sort()
     new = np.empty(len(key), dtype=bool)
     new[0] = True
     np.not_equal(key[1:], key[:-1], out=new[1:])
