@@ -20,7 +20,8 @@ from bantin.classify.relevance import data as gd
 from bantin.classify.relevance.fields import Body, is_digest, is_match_report, split_tokens
 from bantin.classify.relevance.gazetteer import build_gazetteer
 from bantin.classify.relevance.learned import learned_places
-from bantin.classify.relevance.placescan import Hit, PlaceScanner, TokenIndex, joined
+from bantin.classify.relevance.placescan import Hit, PlaceScanner
+from bantin.classify.relevance.tokenindex import TokenIndex, joined
 from bantin.classify.relevance.weights import WeightContext, is_anchor, weight
 from bantin.text.token_lines import token_lines
 from bantin.text.vitext import key, prepare
