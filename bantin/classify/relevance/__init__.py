@@ -1,7 +1,9 @@
 """Province relevance: the gazetteer built from vietnam-provinces and vietnamadminunits, the landmarks learned
-from stored coverage (``learned``), the place scan with its traps, and the primary / mention / none decision:
-by rules (``province``), or learned from the analysts' labels over the same evidence (``evidence``,
-``decision``, ``learned_decision``; trained by ``training`` on ``rows``).
+from stored coverage (``learned``), the place scan with its traps (``placescan``; its tables and tests of the
+words around a match: ``scantables``; the token automaton: ``tokenindex``), and the primary / mention / none
+decision: by rules (``province``; what each hit weighs: ``weights``; how the fields are read: ``fields``), or
+learned from the analysts' labels over the same evidence (``evidence``, ``decision``, ``learned_decision``;
+trained by ``training`` on ``rows``).
 
 May import: ``text``. The learned decision's data and training (``rows``, ``training``) also import
 ``classify.io``, ``classify.labels`` and ``store`` (the analysts' labels); nothing here imports the registry.

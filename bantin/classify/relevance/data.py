@@ -11,7 +11,7 @@ ALIAS_STRONG = 0.9
 # Evidence weight of a well-known landmark or institution that sits in the province.
 ALIAS_LANDMARK = 0.7
 # Evidence weight of the province's football club or its stadium: a club named only in the lead of a match report
-# about another team is a mention; in the title it is the subject (see CLUB_OUTSIDE_TITLE in province.py).
+# about another team is a mention; in the title it is the subject (see CLUB_OUTSIDE_TITLE in weights.py).
 ALIAS_CLUB = 0.9
 # Evidence weight of a name shared by two provinces (Nghệ Tĩnh): enough for "mention", never for "primary".
 ALIAS_REGION = 0.35

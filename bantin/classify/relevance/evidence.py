@@ -12,14 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bantin.classify.relevance.province import (
-    BANDS,
-    MENTION_MIN,
-    PRIMARY_MIN,
-    Evidence,
-    ProvinceMatcher,
-    _shared_2025,
-)
+from bantin.classify.relevance.province import BANDS, MENTION_MIN, PRIMARY_MIN, Evidence, ProvinceMatcher
+from bantin.classify.relevance.weights import shared_2025
 
 FIELDS = ("title", "lead", "body")
 # Place kinds grouped into what they say about an article (the gazetteer's kinds, see docs/relevance.md).
@@ -55,7 +49,7 @@ def _field(matcher: ProvinceMatcher, ev: Evidence, field: str) -> list[float]:
         for g, kinds in KIND_GROUPS.items():
             if h.place.kind in kinds:
                 groups[g] += 1
-    shared = [_shared_2025(h, matcher.gazetteer) for h in hits]
+    shared = [shared_2025(h, matcher.gazetteer) for h in hits]
     first = min((h.start for h in hits), default=None)
     return [
         max(weights, default=0.0),

@@ -2,7 +2,7 @@
 about a tenth of that.
 
 The cache file lives in the directory :func:`use_directory` names (``settings.cache_dir``, set by
-``classify.service``; without one nothing is cached) and is keyed by everything the build reads: the versions of the
+``classify.loading``; without one nothing is cached) and is keyed by everything the build reads: the versions of the
 packages it is built from (vietnam-provinces, vietnamadminunits, underthesea for the Viet74K word list), the
 sha256 of bantin's own gazetteer code and data (every file of ``bantin/classify/relevance/`` and the text
 helpers it keys names with) and the build's arguments. An edit to any of them gives another key, so a stale
@@ -88,7 +88,7 @@ def cache_file(directory: Path, province: str, include_legacy: bool, include_mer
 
 def use_directory(directory: Path | None) -> None:
     """Where gazetteers are cached from now on in this process (None: nowhere). Set by whoever knows the
-    settings (``classify.service`` sets ``settings.cache_dir``): this package reads no settings itself."""
+    settings (``classify.loading`` sets ``settings.cache_dir``): this package reads no settings itself."""
     global _directory
     _directory = directory
 

@@ -4,6 +4,10 @@ Evidence is the gazetteer hits of :mod:`bantin.classify.relevance.placescan`, we
 nickname, district, commune; unique or shared with another province) and where: the title and the lead (summary,
 or the first tokens of the text, where the dateline "(NLĐO) - Sáng 12-3, tại TP Vinh, ..." sits) decide
 "primary"; the body only by repetition. See docs/relevance.md for the method and the measured figures.
+
+Here: the thresholds and score bands, the result types, the evidence assembly and the rules' decision
+(:class:`ProvinceMatcher`). What one hit weighs is :mod:`~bantin.classify.relevance.weights`'; how the title,
+lead and body are read (and the bulletin and match-report tests) is :mod:`~bantin.classify.relevance.fields`'.
 """
 
 from __future__ import annotations
@@ -13,17 +17,14 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bantin.classify.relevance import data as gd
-from bantin.classify.relevance.gazetteer import (
-    MAX_SHARED_2025,
-    W_DISTRICT_CLASH,
-    W_UNIT_UNIQUE,
-    Gazetteer,
-    build_gazetteer,
-)
+from bantin.classify.relevance.fields import Body, is_digest, is_match_report, split_tokens
+from bantin.classify.relevance.gazetteer import build_gazetteer
 from bantin.classify.relevance.learned import learned_places
-from bantin.classify.relevance.placescan import SEP, Hit, PlaceScanner, TokenIndex, joined
+from bantin.classify.relevance.placescan import Hit, PlaceScanner
+from bantin.classify.relevance.tokenindex import TokenIndex, joined
+from bantin.classify.relevance.weights import WeightContext, is_anchor, weight
 from bantin.text.token_lines import token_lines
-from bantin.text.vitext import key, prepare, prepare_lines
+from bantin.text.vitext import key, prepare
 
 # Weight an article-level hit needs in the title or lead for "primary": a unique commune (0.5) qualifies.
 PRIMARY_MIN = 0.5
@@ -38,17 +39,6 @@ LEAD_TOKENS = 60
 CROWD_OTHERS = 2
 # Longest other-province or region name looked for by the crowd test, in tokens ("Thừa Thiên Huế" has 3).
 CROWD_MAX_TOKENS = 4
-# Designated ("xã Diễn Châu", "tại Cửa Lò") or province-confirmed unique units are as good as a district name.
-W_DESIGNATED = 0.8
-# A shared name in an article that also names the province surely is ours (most news stays in one province).
-W_SHARED_CORROBORATED = 0.5
-# The club in the lead or body of a match report about another team: a mention (labelling guide).
-CLUB_OUTSIDE_TITLE = 0.45
-# A reader's signature "(Thanh Bình, 56 tuổi, Nghệ An)" under a Q&A is a mention, never the subject; so are a
-# person's origin ("quê Nghệ An") and a place inside a regional range ("từ Thanh Hoá đến Hà Tĩnh").
-W_SIGNATURE = 0.3
-W_ORIGIN = W_SIGNATURE
-W_RANGE = W_SIGNATURE
 # Noisy-OR factors: a lead hit counts nearly as much as a title hit, each body hit much less.
 LEAD_FACTOR = 0.9
 BODY_FACTOR = 0.3
@@ -134,15 +124,15 @@ class ProvinceMatcher:
     def _evidence(
         self, title: str | None, text: str | None, summary: str | None, text_lines: str | None, body_lows: bool
     ) -> Evidence:
-        """:meth:`evidence`; the body's tokens stay one joined string unless a hit needs them (:func:`_Body`), and
+        """:meth:`evidence`; the body's tokens stay one joined string unless a hit needs them (:class:`~.fields.Body`), and
         without ``body_lows`` (:meth:`match`: the rules never read them) the evidence's ``lows["body"]`` is []."""
         title_toks, title_lows = prepare(title) if title else ([], [])
-        body = _Body.of(text, text_lines)
+        body = Body.of(text, text_lines)
         if summary:
             lead_toks, lead_lows = prepare(summary)
         else:
             lead_toks, lead_lows, body = body.split_lead(LEAD_TOKENS)
-        digest = _is_digest(title or "")
+        digest = is_digest(title or "")
         scan = self._scanner.scan
         fields = {
             "title": scan(title_toks, title_lows),
@@ -152,15 +142,15 @@ class ProvinceMatcher:
         if not any(h.place.kind in ("province", "province(merged)") for hs in fields.values() for h in hs):
             named = self._scanner.provinces_named(title_lows) | self._scanner.provinces_named(lead_lows)
             fields = {f: self._scanner.drop_owned_elsewhere(hs, named) for f, hs in fields.items()}
-        anchored = any(_is_anchor(h) for hs in fields.values() for h in hs)
+        anchored = any(is_anchor(h) for hs in fields.values() for h in hs)
         if digest:  # a bulletin title is a list of stories: its hits count as lead hits
             fields = {"title": [], "lead": fields["title"] + fields["lead"], "body": fields["body"]}
-        # only a club's hit outside the title is weighed by it (_weight): most articles never need it
-        match_report = any(h.place.kind == "club" for f in ("lead", "body") for h in fields[f]) and _is_match_report(
+        # only a club's hit outside the title is weighed by it (weight): most articles never need it
+        match_report = any(h.place.kind == "club" for f in ("lead", "body") for h in fields[f]) and is_match_report(
             title_lows, lead_lows)
-        ctx = _Context(self.gazetteer, anchored, match_report)
-        weights = {f: [_weight(h, f, ctx) for h in hs] for f, hs in fields.items()}
-        lows = {"title": title_lows, "lead": lead_lows, "body": _split(body.lows) if body_lows else []}
+        ctx = WeightContext(self.gazetteer, anchored, match_report)
+        weights = {f: [weight(h, f, ctx) for h in hs] for f, hs in fields.items()}
+        lows = {"title": title_lows, "lead": lead_lows, "body": split_tokens(body.lows) if body_lows else []}
         return Evidence(fields, weights, lows, digest, anchored, match_report,
                         self._crowded(title_lows), self._crowded(lead_lows))
 
@@ -204,105 +194,6 @@ class ProvinceMatcher:
                 if counted:
                     break
         return len(found) >= CROWD_OTHERS, counted
-
-
-def _split(line: str) -> list[str]:
-    return line.split(SEP) if line else []
-
-
-@dataclass(frozen=True)
-class _Body:
-    """A field's tokens as :func:`~bantin.text.vitext.prepare` gives them, each list joined by ``SEP``."""
-
-    toks: str
-    lows: str
-
-    @staticmethod
-    def of(text: str | None, lines: str | None) -> _Body:
-        if not text:
-            return _Body("", "")
-        joined_ = prepare_lines(text, lines)
-        if joined_ is None:  # prepare's slow path: its lists, joined
-            toks, lows = prepare(text)
-            return _Body(SEP.join(toks), SEP.join(lows))
-        return _Body(*joined_)
-
-    def split_lead(self, n: int) -> tuple[list[str], list[str], _Body]:
-        """The first ``n`` tokens as lists (tokens, lowercased), and the rest."""
-        if not self.toks:
-            return [], [], self
-        toks, lows = self.toks.split(SEP, n), self.lows.split(SEP, n)
-        rest = _Body(toks[n], lows[n]) if len(toks) > n else _Body("", "")
-        return toks[:n], lows[:n], rest
-
-
-def _is_anchor(h: Hit) -> bool:
-    """The province itself, a nickname or a district: what makes a bare commune name in the same article ours."""
-    return (
-        h.place.kind not in ("region", "club")  # a club plays away: its name does not place the story
-        and h.place.weight >= W_DISTRICT_CLASH
-        and not (h.signature or h.origin or h.in_range)
-    )
-
-
-@dataclass(frozen=True)
-class _Context:
-    gaz: Gazetteer
-    anchored: bool  # the article names the province, a nickname or a district
-    match_report: bool  # the lead reports one match (a score, "thắng", "hoà"...), not a round
-
-
-def _weight(h: Hit, field: str, ctx: _Context) -> float:
-    p = h.place
-    w = p.weight
-    if p.kind == "club" and field != "title":
-        w = p.weight if ctx.match_report else CLUB_OUTSIDE_TITLE
-    elif w <= W_UNIT_UNIQUE or h.admin:  # communes and wards, and any name shared with another province
-        shared = _shared_2025(h, ctx.gaz)
-        if h.confirmed or (shared == 1) or (h.designated and (p.unique or ctx.anchored) and shared != 0):
-            w = max(w, W_DESIGNATED)
-        elif ctx.anchored and (shared is None or shared <= MAX_SHARED_2025):
-            w = max(w, W_SHARED_CORROBORATED)
-    elif h.designated or h.confirmed:
-        w = max(w, W_DESIGNATED)
-    if h.origin:
-        w = min(w, W_ORIGIN)
-    if h.in_range:
-        w = min(w, W_RANGE)
-    return min(w, W_SIGNATURE) if h.signature else w
-
-
-def _shared_2025(h: Hit, gaz: Gazetteer) -> int | None:
-    """How many 2025 provinces have a unit of the designated kind with this name ("xã Cẩm Trung": 1); None when
-    the hit has no 2025 designator, 0 when the designator names a kind ours is not ("phường" before a "xã")."""
-    if not h.admin:
-        return None
-    kinds = gaz.units_2025.get(key(h.place.name))
-    if not kinds:
-        return None
-    return kinds.get(h.admin, 0)
-
-
-def _is_match_report(title_lows: list[str], lead_lows: list[str]) -> bool:
-    if " ".join(title_lows).startswith(gd.ROUND_TITLE_PREFIXES):
-        return False
-    grams = {tuple(lead_lows[i : i + n]) for n in (1, 2, 3) for i in range(len(lead_lows))}
-    if grams & gd.ROUND_WORDS:
-        return False
-    score = any(
-        a.isdigit() and b == "-" and c.isdigit() and len(a) <= 2 and len(c) <= 2
-        for a, b, c in zip(lead_lows, lead_lows[1:], lead_lows[2:], strict=False)
-    )
-    return score or bool(grams & gd.MATCH_WORDS)
-
-
-def _is_digest(title: str) -> bool:
-    low = title.strip().lower()
-    return (
-        gd.DIGEST_TITLE_SEPARATOR in low
-        or low.startswith(gd.DIGEST_TITLE_PREFIXES)
-        or low.startswith(gd.ROUND_TITLE_PREFIXES)
-    )
 
 
 def _summarise(hits: list[Hit]) -> tuple[MatchedPlace, ...]:
