@@ -35,7 +35,7 @@ from bantin.api.story_params import (
     TopicQ,
     parse_filters,
 )
-from bantin.api.story_views import NOT_FOUND, history, story_detail, story_fields
+from bantin.api.story_views import LIST_COLUMNS, NOT_FOUND, history, story_detail, story_row_fields
 from bantin.app import audit
 from bantin.app.context import AppContext
 from bantin.queue.listing import StoryFilters, story_counts, story_query
@@ -43,7 +43,6 @@ from bantin.store.office import Story
 from bantin.store.types import utcnow
 
 router = APIRouter(prefix="/stories", tags=["stories"])
-STORY_COLUMNS = tuple(Story.__table__.columns)
 StoryId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 @router.get("", response_model=Page[StoryPublic], dependencies=[requires("viewer")])
@@ -64,11 +63,12 @@ def _stories_page(ctx: AppContext, me: Principal, f: StoryFilters, limit: int) -
     audit.record_read(ctx.sessions, me.actor, "queue.read", audit_target="queue", filters=f.for_audit(),
                       limit=limit)  # the record first (principle 3)
     with ctx.read_sessions() as r:  # the answer: a read that holds no write lock (SQLite)
-        # Core rows (attribute access like the ORM's, no identity map, no instance state): cheaper per story
-        rows = r.execute(story_query(f, now).with_only_columns(*STORY_COLUMNS).limit(limit + 1)).all()
+        # Core rows on the session's connection (its transaction): no ORM loading step per row
+        stmt = story_query(f, now).with_only_columns(*LIST_COLUMNS).limit(limit + 1)
+        rows = r.connection().execute(stmt).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    return page_response([story_fields(r, now) for r in rows],
+    return page_response([story_row_fields(r, now) for r in rows],
                          encode_cursor(rows[-1].id) if more and rows else None)
 
 
