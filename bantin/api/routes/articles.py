@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from bantin.api.article_params import ArticleListing, ArticleListingDep
-from bantin.api.deps import CtxDep, CurrentUser, ReadSessionDep
+from bantin.api.deps import CtxDep, CurrentUser, ReadSessionDep, ctx_of, principal_of
 from bantin.api.ids import Int64Id
 from bantin.api.jsonpage import page_response
 from bantin.api.pagination import DEFAULT_LIMIT, CursorQ, LimitQ, Page, decode_cursor, encode_cursor
@@ -62,9 +62,10 @@ def article_item(row: Any, query: SearchQuery | None) -> ArticleItem:
 
 
 @router.get("", response_model=Page[ArticleItem], dependencies=[requires("viewer")])
-async def list_articles(ctx: CtxDep, me: CurrentUser, listing: ArticleListingDep,
+async def list_articles(request: Request, listing: ArticleListingDep,
                         limit: LimitQ = DEFAULT_LIMIT, cursor: CursorQ = None) -> Response:
     """Bài báo, mới nhất trước (articles, newest stored first; with ``q`` a highlighted snippet)."""
+    ctx, me = ctx_of(request), principal_of(request)  # the guard's caller: no dependency of their own
     key = decode_cursor(cursor, 1)
     if key is not None and (not isinstance(key[0], int) or isinstance(key[0], bool)):
         raise HTTPException(422, "cursor không hợp lệ (invalid cursor)")

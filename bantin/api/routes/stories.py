@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from bantin.api.deps import CtxDep, CurrentUser
+from bantin.api.deps import CtxDep, CurrentUser, ctx_of, principal_of
 from bantin.api.jsonpage import page_response
 from bantin.api.pagination import DEFAULT_LIMIT, CursorQ, LimitQ, Page, decode_cursor, encode_cursor
 from bantin.api.roles import Principal, requires
@@ -46,9 +46,10 @@ router = APIRouter(prefix="/stories", tags=["stories"])
 StoryId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 @router.get("", response_model=Page[StoryPublic], dependencies=[requires("viewer")])
-async def list_stories(ctx: CtxDep, me: CurrentUser, f: StoryFiltersDep, limit: LimitQ = DEFAULT_LIMIT,
+async def list_stories(request: Request, f: StoryFiltersDep, limit: LimitQ = DEFAULT_LIMIT,
                        cursor: CursorQ = None) -> Response:
     """Stories newest first (most recently entered the queue), filtered; audited before the answer."""
+    ctx, me = ctx_of(request), principal_of(request)  # the guard's caller: no dependency of their own
     key = decode_cursor(cursor, 1)
     if key is not None:
         if type(key[0]) is not int or not 1 <= key[0] <= MAX_ID:
