@@ -6,11 +6,13 @@ read that cannot be recorded is not answered.
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from functools import lru_cache
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import Response
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -43,6 +45,9 @@ from bantin.store.office import Story
 from bantin.store.types import utcnow
 
 router = APIRouter(prefix="/stories", tags=["stories"])
+# Page statements kept built: the filter sets an office repeats (each list refreshed); one not in the cache
+# (or with the overdue filter, which holds the time) is built as before.
+STATEMENT_CACHE = 512
 StoryId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 @router.get("", response_model=Page[StoryPublic], dependencies=[requires("viewer")])
@@ -65,12 +70,23 @@ def _stories_page(ctx: AppContext, me: Principal, f: StoryFilters, limit: int) -
                       limit=limit)  # the record first (principle 3)
     with ctx.read_sessions() as r:  # the answer: a read that holds no write lock (SQLite)
         # Core rows on the session's connection (its transaction): no ORM loading step per row
-        stmt = story_query(f, now).with_only_columns(*LIST_COLUMNS).limit(limit + 1)
+        stmt = _page_statement(f, limit + 1) if not f.overdue else _build_page(f, limit + 1, now)
         rows = r.connection().execute(stmt).all()
     more = len(rows) > limit
     rows = rows[:limit]
     return page_response([story_row_fields(r, now) for r in rows],
                          encode_cursor(rows[-1].id) if more and rows else None)
+
+
+def _build_page(f: StoryFilters, limit: int, now: datetime) -> Select[Any]:
+    return story_query(f, now).with_only_columns(*LIST_COLUMNS).limit(limit)
+
+
+@lru_cache(maxsize=STATEMENT_CACHE)
+def _page_statement(f: StoryFilters, limit: int) -> Select[Any]:
+    """A page's SELECT without the overdue filter (the one that depends on the time), built once per
+    distinct request (filters, cursor, limit) and reused: statements are immutable and keep their cache key."""
+    return _build_page(f, limit, utcnow())  # the time is not in a statement without the overdue filter
 
 
 @router.get("/counts", response_model=StoryCounts, dependencies=[requires("viewer")])
