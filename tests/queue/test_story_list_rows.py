@@ -58,3 +58,13 @@ def test_sqlite_text_is_read_as_the_decorator_itself_would(app: AppContext) -> N
     for stored in (NOW.replace(tzinfo=None), datetime(2001, 2, 3, 4, 5, 6)):
         assert process(str(stored)) == column.process_result_value(stored, dialect)
         assert process(str(stored)).tzinfo is UTC
+
+
+def test_sqlite_text_with_a_zone_of_its_own_is_converted_to_utc(app: AppContext) -> None:
+    if app.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's driver gives datetimes")
+    process = UTCDateTime().result_processor(app.engine.dialect, None)
+    assert process is not None
+    assert process("2026-12-01 15:00:00.250000+07:00") == NOW
+    assert process("2026-12-01 08:00:00.250000") == NOW and process("2026-12-01 08:00:00.250000").tzinfo is UTC
+    assert process("2026-12-01 08:00:00") == NOW.replace(microsecond=0)
