@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Query
+from fastapi import Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from bantin.api.deps import CtxDep, CurrentUser
+from bantin.api.deps import ctx_of, principal_of
 from bantin.api.ids import MAX_INT32_ID, MAX_INT64_ID
 from bantin.api.roles import Principal
 from bantin.api.schemas.searches import MAX_LANGUAGE_CHARS, MAX_TOPIC_CHARS, Relevance
@@ -100,8 +100,10 @@ class ArticleQuery(BaseModel):
 
 
 async def article_listing(  # async: parsing only; a saved search is read in the thread pool
-    ctx: CtxDep, me: CurrentUser, p: Annotated[ArticleQuery, Query()],
+    request: Request, p: Annotated[ArticleQuery, Query()],
 ) -> ArticleListing:
+    """The listing of a guarded route (its RoleGuard has set the caller: ``principal_of``)."""
+    ctx, me = ctx_of(request), principal_of(request)
     q, search_id = p.q, p.search_id
     filters = request_filters(q, p.topic, p.relevance, p.source_id, p.language, p.published_from, p.published_to,
                               p.cluster_id)

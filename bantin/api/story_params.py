@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import Depends, HTTPException, Query
+from fastapi import Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from bantin.api.deps import CurrentUser
+from bantin.api.deps import CurrentUser, principal_of
 from bantin.api.schemas.stories import MAX_INT_ID, IntId, Priority, Relevance, State
 from bantin.queue.listing import StoryFilters
 
@@ -87,8 +87,9 @@ class StoryQuery(BaseModel):
     overdue: bool = False
 
 
-async def story_filters(me: CurrentUser, q: Annotated[StoryQuery, Query()]) -> StoryFilters:
-    return parse_filters(me, q.state, q.owner, q.priority, q.topic, q.relevance, q.source_id, q.language,
+async def story_filters(request: Request, q: Annotated[StoryQuery, Query()]) -> StoryFilters:
+    """The filters of a guarded route (its RoleGuard has set the caller: ``principal_of``)."""
+    return parse_filters(principal_of(request), q.state, q.owner, q.priority, q.topic, q.relevance, q.source_id, q.language,
                          q.date_from, q.date_to, q.date_field, q.overdue)
 
 

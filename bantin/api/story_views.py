@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from fastapi import HTTPException
@@ -47,6 +48,42 @@ def story_fields(story: Story | Any, now: datetime) -> dict[str, Any]:
         "foreign_outlets": story.foreign_outlets, "first_published_at": story.first_published_at,
         "latest_published_at": story.latest_published_at, "entered_by": story.entered_by,
         "created_at": story.created_at, "updated_at": story.updated_at, "version": story.version}
+
+
+# Distinct outlet and language lists kept decoded: a page repeats a few ('["vi"]'), and the stories table
+# holds at most a few thousand distinct ones; beyond this the least recent are decoded again.
+JSON_LIST_CACHE = 4096
+# The list route's columns, in the order story_row_fields unpacks them (the origin's topics are not shown).
+LIST_COLUMNS = tuple(Story.__table__.c[name] for name in (
+    "id", "cluster_id", "origin_article_id", "title", "state", "priority", "owner_id", "due_at",
+    "dismissed_reason", "relevance", "topic", "copies", "outlets", "languages", "foreign_outlets",
+    "first_published_at", "latest_published_at", "entered_by", "created_at", "updated_at", "version"))
+
+
+@lru_cache(maxsize=JSON_LIST_CACHE)
+def _names(raw: str | None) -> tuple[str, ...] | None:
+    """A stored JSON list of strings as a tuple (shared between rows, so immutable); None for anything else."""
+    value = _json(raw, [])
+    return tuple(value) if type(value) is list and all(type(v) is str for v in value) else None
+
+
+def story_row_fields(row: Any, now: datetime) -> dict[str, Any]:
+    """:func:`story_fields` of a row of :data:`LIST_COLUMNS`: the same keys in the same order and values that
+    serialise to the same JSON (the lists as tuples), unpacked by position instead of by name."""
+    (id_, cluster_id, origin_article_id, title, state, priority, owner_id, due_at, dismissed_reason, relevance,
+     topic, copies, outlets, languages, foreign_outlets, first_published_at, latest_published_at, entered_by,
+     created_at, updated_at, version) = row
+    outlet_names, language_codes = _names(outlets), _names(languages)
+    return {
+        "id": id_, "cluster_id": cluster_id, "origin_article_id": origin_article_id,
+        "title": title, "state": state, "priority": priority, "owner_id": owner_id,
+        "due_at": due_at, "overdue": due_at is not None and due_at < now and state in OPEN_STATES,
+        "dismissed_reason": dismissed_reason, "relevance": relevance, "topic": topic, "copies": copies,
+        "outlets": outlet_names if outlet_names is not None else _json(outlets, []),
+        "languages": language_codes if language_codes is not None else _json(languages, []),
+        "foreign_outlets": foreign_outlets, "first_published_at": first_published_at,
+        "latest_published_at": latest_published_at, "entered_by": entered_by,
+        "created_at": created_at, "updated_at": updated_at, "version": version}
 
 
 def story_public(story: Story | Any, now: datetime) -> StoryPublic:

@@ -3,7 +3,7 @@ API's list route and exports share: :func:`story_query` (``filters``, ``now``) -
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -36,11 +36,15 @@ class StoryFilters:
     before_id: int | None = None
 
     def for_audit(self) -> dict[str, Any]:
-        """The filters that are set, as the audit row records them."""
-        out = {k: v for k, v in asdict(self).items() if v not in ((), None, False)}
+        """The filters that are set, as the audit row records them (``asdict``'s keys and values, without
+        its deep copy: every value here is immutable)."""
+        out = {k: v for k in _FILTER_FIELDS if (v := getattr(self, k)) not in ((), None, False)}
         if self.date_from is None and self.date_to is None:
             out.pop("date_field", None)
         return out
+
+
+_FILTER_FIELDS = tuple(f.name for f in fields(StoryFilters))
 
 
 def overdue_clause(now: datetime) -> ColumnElement[bool]:

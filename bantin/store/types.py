@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.processors import str_to_datetime
 from sqlalchemy.types import TypeDecorator
 
 
@@ -25,6 +27,26 @@ class UTCDateTime(TypeDecorator[datetime]):
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], datetime | None] | None:
+        """On SQLite one function per value: the dialect's own parse (``datetime.fromisoformat`` of the stored
+        text) and the zone, instead of its parser and then :meth:`process_result_value` through the
+        decorator's wrapper (every listed story has five of these)."""
+        if self.impl_instance.dialect_impl(dialect).result_processor(dialect, coltype) is not str_to_datetime:
+            return super().result_processor(dialect, coltype)  # PostgreSQL's driver gives datetimes
+        parse, utc = datetime.fromisoformat, UTC
+
+        def process(value: Any) -> datetime | None:
+            if value is None:
+                return None
+            try:  # the stored text is naive UTC: parsed with its zone at once (a replace() costs ~5x the parse)
+                return parse(value + "+00:00")  # gives datetime.UTC itself for a zero offset
+            except ValueError:  # text that has a zone of its own (no bantin write stores one)
+                pass
+            parsed = parse(value)
+            return parsed.replace(tzinfo=utc) if parsed.tzinfo is None else parsed.astimezone(utc)
+
+        return process
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:

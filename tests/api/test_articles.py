@@ -153,6 +153,7 @@ def test_the_audit_row_is_committed_before_the_rows_are_read(news: Api, monkeypa
         raise RuntimeError("disk gone")
 
     monkeypatch.setattr(articles, "article_query", broken)
+    articles._page_statement.cache_clear()  # a page statement built by an earlier test would not be rebuilt
     from fastapi.testclient import TestClient
 
     client = TestClient(news.app, raise_server_exceptions=False)

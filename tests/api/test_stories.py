@@ -45,6 +45,7 @@ def test_every_queue_read_is_audited_and_committed_before_the_answer(queue: Api,
         return real(filters, now)
 
     monkeypatch.setattr(stories_route, "story_query", spying)
+    stories_route._page_statement.cache_clear()  # a page statement built by an earlier test would not be rebuilt
     _get(queue, state=["new", "triaged"], relevance="primary")
     assert seen == [1]
     with queue.ctx.sessions() as s:

@@ -8,15 +8,16 @@ write session, then the rows are read in a read session (on SQLite it never hold
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from starlette.concurrency import run_in_threadpool
 
 from bantin.api.article_params import ArticleListing, ArticleListingDep
-from bantin.api.deps import CtxDep, CurrentUser, ReadSessionDep
+from bantin.api.deps import CtxDep, CurrentUser, ReadSessionDep, ctx_of, principal_of
 from bantin.api.ids import Int64Id
 from bantin.api.jsonpage import page_response
 from bantin.api.pagination import DEFAULT_LIMIT, CursorQ, LimitQ, Page, decode_cursor, encode_cursor
@@ -25,7 +26,7 @@ from bantin.api.schemas.articles import ArticleDetail, ArticleItem, Classified
 from bantin.app import audit
 from bantin.app.context import AppContext
 from bantin.search.highlight import match_spans, snippet
-from bantin.search.listing import article_query
+from bantin.search.listing import ArticleFilters, article_query
 from bantin.search.query import Query as SearchQuery
 from bantin.store.schema import Article, ArticleURL, Classification, Source
 
@@ -33,6 +34,9 @@ router = APIRouter(prefix="/articles", tags=["articles"])
 
 # Characters of the summary a list shows (the full text is one click away).
 SUMMARY_CHARS = 300
+# Page statements kept built: the filters and queries an office repeats (each list refreshed, each saved
+# search); a statement is a few kB, and one not in the cache is built as before.
+STATEMENT_CACHE = 512
 # Copies of a cluster listed with an article; a story syndicated wider than this is rare, and the
 # cluster filter of the listing pages through all of them.
 MAX_CLUSTER_COPIES = 200
@@ -61,10 +65,20 @@ def article_item(row: Any, query: SearchQuery | None) -> ArticleItem:
     return ArticleItem.model_validate(article_fields(row, query))
 
 
+@lru_cache(maxsize=STATEMENT_CACHE)
+def _page_statement(filters: ArticleFilters, dialect: str, before_id: int | None, limit: int,
+                    query: SearchQuery) -> Select[Any]:
+    """A page's SELECT, built once per distinct request (filters, query, cursor, limit) and then reused:
+    SQLAlchemy statements are immutable, and a reused one also keeps its cache key (no rebuild, no new key)."""
+    return article_query(filters, dialect, before_id=before_id, limit=limit, with_text=filters.q is not None,
+                         query=query)
+
+
 @router.get("", response_model=Page[ArticleItem], dependencies=[requires("viewer")])
-async def list_articles(ctx: CtxDep, me: CurrentUser, listing: ArticleListingDep,
+async def list_articles(request: Request, listing: ArticleListingDep,
                         limit: LimitQ = DEFAULT_LIMIT, cursor: CursorQ = None) -> Response:
     """Bài báo, mới nhất trước (articles, newest stored first; with ``q`` a highlighted snippet)."""
+    ctx, me = ctx_of(request), principal_of(request)  # the guard's caller: no dependency of their own
     key = decode_cursor(cursor, 1)
     if key is not None and (not isinstance(key[0], int) or isinstance(key[0], bool)):
         raise HTTPException(422, "cursor không hợp lệ (invalid cursor)")
@@ -77,8 +91,7 @@ def _articles_page(ctx: AppContext, me: Principal, listing: ArticleListing, limi
     filters, query = listing.filters, listing.query
     # audit first, then output (docs/principles.md, principle 3)
     audit.record_read(ctx.sessions, me.actor, "articles.search", audit_target="articles", **listing.audit_detail())
-    stmt = article_query(filters, ctx.engine.dialect.name, before_id=before_id, limit=limit + 1,
-                         with_text=filters.q is not None, query=query)
+    stmt = _page_statement(filters, ctx.engine.dialect.name, before_id, limit + 1, query)
     with ctx.read_sessions() as rs:  # one session, its snapshot begun after the audit row
         rows = rs.execute(stmt).all()
     searched = query if filters.q is not None and not query.empty else None
