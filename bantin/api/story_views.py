@@ -36,18 +36,9 @@ def _json(raw: str | None, default: Any) -> Any:
 
 
 def story_fields(story: Story | Any, now: datetime) -> dict[str, Any]:
-    """StoryPublic's fields from the ORM row or a Core row of the stories table (the listing reads Core
-    rows and serialises these dicts itself: tests/api/test_story_page_json.py holds them to the schema)."""
-    overdue = story.due_at is not None and story.due_at < now and story.state in OPEN_STATES
-    return {
-        "id": story.id, "cluster_id": story.cluster_id, "origin_article_id": story.origin_article_id,
-        "title": story.title, "state": story.state, "priority": story.priority, "owner_id": story.owner_id,
-        "due_at": story.due_at, "overdue": overdue, "dismissed_reason": story.dismissed_reason,
-        "relevance": story.relevance, "topic": story.topic, "copies": story.copies,
-        "outlets": _json(story.outlets, []), "languages": _json(story.languages, []),
-        "foreign_outlets": story.foreign_outlets, "first_published_at": story.first_published_at,
-        "latest_published_at": story.latest_published_at, "entered_by": story.entered_by,
-        "created_at": story.created_at, "updated_at": story.updated_at, "version": story.version}
+    """StoryPublic's fields from the ORM row or any row with the stories table's attributes: the list route's
+    :func:`story_row_fields` of the same values (tests/api/test_story_page_json.py holds them to the schema)."""
+    return story_row_fields(tuple(getattr(story, column.key) for column in LIST_COLUMNS), now)
 
 
 # Distinct outlet and language lists kept decoded: a page repeats a few ('["vi"]'), and the stories table
@@ -68,8 +59,8 @@ def _names(raw: str | None) -> tuple[str, ...] | None:
 
 
 def story_row_fields(row: Any, now: datetime) -> dict[str, Any]:
-    """:func:`story_fields` of a row of :data:`LIST_COLUMNS`: the same keys in the same order and values that
-    serialise to the same JSON (the lists as tuples), unpacked by position instead of by name."""
+    """StoryPublic's fields from a row of :data:`LIST_COLUMNS`, unpacked by position (the outlet and language
+    lists as shared tuples, which serialise as the JSON lists they were)."""
     (id_, cluster_id, origin_article_id, title, state, priority, owner_id, due_at, dismissed_reason, relevance,
      topic, copies, outlets, languages, foreign_outlets, first_published_at, latest_published_at, entered_by,
      created_at, updated_at, version) = row
