@@ -1,8 +1,8 @@
 """Warm-up of the extraction code, done once in the fork server that starts the extraction workers.
 
-Importing this module runs :func:`warm`: ``extract_article`` on a tiny Vietnamese page and a tiny English one,
-which builds what the extraction code builds lazily on its first real pages (py3langid's model, ~0.5 s of CPU;
-tld's public suffix trie, ~0.05 s; justext's stoplists; dateparser, ~0.1-0.2 s; htmldate's and trafilatura's caches). Workers are forked
+Importing this module runs :func:`warm`: ``extract_article`` on the tiny pages of :data:`WARM_PAGES`, which
+builds what the extraction code builds lazily on its first real pages (py3langid's model, ~0.5 s of CPU; tld's
+public suffix trie, ~0.05 s; justext's stoplists; dateparser, ~0.2 s; htmldate's and trafilatura's caches). Workers are forked
 from the server after its imports, so each starts with that state in memory instead of building it on its
 first pages (about 0.6 s of CPU a worker: bench/throughput.py's first aeb page took 0.60 s cold, 0.02 s warm), and so does every
 replacement worker.

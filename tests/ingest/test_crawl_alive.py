@@ -17,7 +17,8 @@ from sqlalchemy import create_engine, make_url, text
 
 from tests.dbfixtures import PG_ADMIN_URL
 from tests.httpfixtures import Site, serve_site
-from tests.ingest.test_crawl_process import ROOT, _check_invariants, _env, _progress
+from tests.ingest.crawl_run import ROOT, crawl_env
+from tests.ingest.test_crawl_process import _check_invariants, _progress
 
 # Enough articles that the outage lands mid-crawl (1 s each: about 24 s of fetching).
 N_ARTICLES = 24
@@ -81,7 +82,7 @@ def _pg_outage(db_url: str, stop: threading.Event) -> None:
 
 def test_a_database_outage_mid_crawl_loses_nothing_and_the_crawl_carries_on(db_url: str, tmp_path: Path) -> None:
     with serve_site(N_ARTICLES, delay_s=PAGE_DELAY_S) as site:
-        env = _env(db_url, site.sources_toml(tmp_path / "sources.toml"), tmp_path)
+        env = crawl_env(db_url, site.sources_toml(tmp_path / "sources.toml"), tmp_path)
         subprocess.run([sys.executable, "-m", "bantin", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                        capture_output=True)
         proc = _start(env, tmp_path / "crawl.log")
@@ -165,7 +166,7 @@ main()
 def test_classification_neither_stalls_the_reactor_nor_reloads_the_model(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'bantin.db'}"
     with serve_site(N_ARTICLES) as site:
-        env = _env(db_url, site.sources_toml(tmp_path / "sources.toml"), tmp_path)
+        env = crawl_env(db_url, site.sources_toml(tmp_path / "sources.toml"), tmp_path)
         proc = subprocess.run([sys.executable, "-c", LAG_RUNNER], cwd=ROOT, env=env, capture_output=True,
                               timeout=240)
     log = proc.stderr.decode()

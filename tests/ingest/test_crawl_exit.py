@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.httpfixtures import HostileServer, serve_site
-from tests.ingest.test_crawl_process import ROOT, _env
+from tests.ingest.crawl_run import ROOT, crawl_env, crawl_once, write_sources
 
 
 def _dead_port() -> int:
@@ -19,19 +19,11 @@ def _dead_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _sources(path: Path, feeds: dict[str, str]) -> Path:
-    path.write_text("".join(
-        f'[[source]]\nname = "{name}"\nhome_url = "{url.rsplit("/", 1)[0]}/"\nlanguage = "vi"\ncountry = "VN"\n'
-        f'feeds = ["{url}"]\n\n' for name, url in feeds.items()), encoding="utf-8")
-    return path
-
-
 def test_crawl_once_exits_non_zero_with_each_sources_cause_when_every_source_failed(tmp_path: Path) -> None:
     with HostileServer() as srv:
         feeds = {"Báo Tắt Máy": f"http://127.0.0.1:{_dead_port()}/rss.xml", "Báo Mất Feed": srv.url("/status/404")}
-        env = _env(f"sqlite:///{tmp_path / 'b.db'}", _sources(tmp_path / "s.toml", feeds), tmp_path)
-        proc = subprocess.run([sys.executable, "-m", "bantin", "crawl", "--once", "--no-progress"], cwd=ROOT,
-                              env=env, capture_output=True, timeout=120)
+        env = crawl_env(f"sqlite:///{tmp_path / 'b.db'}", write_sources(tmp_path / "s.toml", feeds), tmp_path)
+        proc = crawl_once(env, timeout_s=120)
     err = proc.stderr.decode()
     assert proc.returncode == 1, err
     lines = {line.split(":", 1)[0]: line for line in err.splitlines() if line.startswith("nguồn (source) ")}
@@ -44,9 +36,8 @@ def test_crawl_once_exits_non_zero_with_each_sources_cause_when_every_source_fai
 def test_crawl_once_exits_zero_when_a_source_answered(tmp_path: Path) -> None:
     with serve_site(2) as site:
         feeds = {"Báo Thử Nghiệm": site.feed_url, "Báo Tắt Máy": f"http://127.0.0.1:{_dead_port()}/rss.xml"}
-        env = _env(f"sqlite:///{tmp_path / 'b.db'}", _sources(tmp_path / "s.toml", feeds), tmp_path)
-        proc = subprocess.run([sys.executable, "-m", "bantin", "crawl", "--once", "--no-progress"], cwd=ROOT,
-                              env=env, capture_output=True, timeout=120)
+        env = crawl_env(f"sqlite:///{tmp_path / 'b.db'}", write_sources(tmp_path / "s.toml", feeds), tmp_path)
+        proc = crawl_once(env, timeout_s=120)
     assert proc.returncode == 0, proc.stderr.decode()
 
 
@@ -60,7 +51,7 @@ BROKEN_TICK = ("import sys, bantin.ingest.spider as s; s.TICK_S = 0.5\n"
 
 def test_continuous_crawl_whose_loop_dies_exits_non_zero(tmp_path: Path) -> None:
     with serve_site(2) as site:
-        env = _env(f"sqlite:///{tmp_path / 'b.db'}", site.sources_toml(tmp_path / "s.toml"), tmp_path)
+        env = crawl_env(f"sqlite:///{tmp_path / 'b.db'}", site.sources_toml(tmp_path / "s.toml"), tmp_path)
         proc = subprocess.run([sys.executable, "-c", BROKEN_TICK], cwd=ROOT, env=env, capture_output=True,
                               timeout=120)
     err = proc.stderr.decode()

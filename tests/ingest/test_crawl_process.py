@@ -4,7 +4,6 @@ end to end, two crawlers at once, and SIGKILL at arbitrary moments losing nothin
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -17,17 +16,12 @@ from sqlalchemy import func, inspect, select
 from bantin.store.db import make_engine, session_factory
 from bantin.store.schema import Article, ArticleURL, FetchLog, FrontierItem
 from tests.httpfixtures import serve_site
+from tests.ingest.crawl_run import ROOT, crawl_env
 
-ROOT = Path(__file__).resolve().parents[2]
 # Enough articles that a kill lands mid-crawl; small enough to keep the test quick.
 N_ARTICLES = 24
 
 
-def _env(db_url: str, sources: Path, data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BANTIN_")}
-    env.update(BANTIN_DATABASE_URL=db_url, BANTIN_SOURCES_FILE=str(sources), BANTIN_DATA_DIR=str(data_dir),
-               BANTIN_ALLOW_LOOPBACK="1", BANTIN_MIN_HOST_DELAY_S="0")
-    return env
 
 
 def _crawl(env: dict[str, str], *extra: str) -> subprocess.Popen[bytes]:
@@ -80,7 +74,7 @@ def _check_invariants(db_url: str) -> dict[str, int]:
 
 def test_crawl_once_stores_every_article_and_exports_them(db_url: str, tmp_path: Path) -> None:
     with serve_site(N_ARTICLES) as site:
-        env = _env(db_url, site.sources_toml(tmp_path / "sources.toml"), tmp_path)
+        env = crawl_env(db_url, site.sources_toml(tmp_path / "sources.toml"), tmp_path)
         proc = _crawl(env)
         _, err = proc.communicate(timeout=240)
         assert proc.returncode == 0, err.decode()
@@ -102,7 +96,7 @@ def test_crawl_once_stores_every_article_and_exports_them(db_url: str, tmp_path:
 
 def test_two_crawlers_at_once_store_each_article_once(db_url: str, tmp_path: Path) -> None:
     with serve_site(N_ARTICLES, delay_s=0.02) as site:
-        env = _env(db_url, site.sources_toml(tmp_path / "sources.toml"), tmp_path)
+        env = crawl_env(db_url, site.sources_toml(tmp_path / "sources.toml"), tmp_path)
         # schema and sources first, so both crawlers see the same due feed
         subprocess.run([sys.executable, "-m", "bantin", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                        capture_output=True)
@@ -143,7 +137,7 @@ def _wait_for(db_url: str, stage: str, target: int | None, proc: subprocess.Pope
 @pytest.mark.slow
 def test_sigkill_at_any_moment_loses_nothing_and_the_next_run_resumes(db_url: str, tmp_path: Path) -> None:
     with serve_site(N_ARTICLES, delay_s=0.15) as site:
-        env = _env(db_url, site.sources_toml(tmp_path / "sources.toml"), tmp_path)
+        env = crawl_env(db_url, site.sources_toml(tmp_path / "sources.toml"), tmp_path)
         seen = []
         # kill during start-up/migration, right after the feed is stored, and twice mid-articles
         for stage, target in (("startup", None), ("frontier", 0), ("articles", 3), ("articles", 12)):

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,8 +12,8 @@ from bantin.store.db import make_engine, session_factory
 from bantin.store.schema import Article, FetchLog
 from tests import pagefactory as pf
 from tests.httpfixtures import Handler, HostileServer
+from tests.ingest.crawl_run import crawl_env, crawl_once, write_sources
 
-ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 
 
@@ -39,19 +36,13 @@ def test_a_meta_refresh_stub_is_followed_to_the_article(tmp_path: Path) -> None:
         srv.route("/bai-that", real)
         srv.route("/rss.rss", lambda h: h.reply(200, pf.rss([("Tin Nghệ An", stub_url, T0)]),
                                                 {"Content-Type": "application/rss+xml"}))
-        sources = tmp_path / "sources.toml"
-        sources.write_text(f'[[source]]\nname = "Báo Thử"\nhome_url = "{srv.base}/"\nlanguage = "vi"\n'
-                           f'feeds = ["{srv.url("/rss.rss")}"]\n', encoding="utf-8")
-        db_url = f"sqlite:///{tmp_path / 'bantin.db'}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("BANTIN_")}
-        env.update(BANTIN_DATABASE_URL=db_url, BANTIN_SOURCES_FILE=str(sources), BANTIN_DATA_DIR=str(tmp_path),
-                   BANTIN_ALLOW_LOOPBACK="1", BANTIN_MIN_HOST_DELAY_S="0", BANTIN_EXTRACT_WORKERS="0")
-        proc = subprocess.run([sys.executable, "-m", "bantin", "crawl", "--once", "--no-progress"], cwd=ROOT,
-                              env=env, capture_output=True, timeout=240)
+        env = crawl_env(f"sqlite:///{tmp_path / 'bantin.db'}", write_sources(tmp_path / "sources.toml",
+                        {"Báo Thử": srv.url("/rss.rss")}), tmp_path, BANTIN_EXTRACT_WORKERS="0")
+        proc = crawl_once(env)
         assert proc.returncode == 0, proc.stderr.decode()
     assert hits == ["stub", "real"]
     assert "WARNING" not in proc.stderr.decode(errors="replace"), proc.stderr.decode(errors="replace")
-    with session_factory(make_engine(db_url))() as s:
+    with session_factory(make_engine(env["BANTIN_DATABASE_URL"]))() as s:
         texts = s.scalars(select(Article.text)).all()
         outcomes = s.scalars(select(FetchLog.outcome).where(FetchLog.kind == "article")).all()
     assert len(texts) == 1 and body[:60] in texts[0]  # the article, not the stub's "Đang chuyển trang..."
