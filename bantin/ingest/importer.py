@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bantin.app.stats import StatsLike
 from bantin.ingest.rows import Row
 from bantin.ingest.store import ingest
+from bantin.store.planner import refresh_stale
 from bantin.store.schema import Feed, Source
 from bantin.text.diacritics import fold
 
@@ -120,6 +121,7 @@ def import_rows(sessions: sessionmaker[Session], rows: Iterable[Row], stats: Sta
         if len(batch) >= BATCH:
             _store(sessions, resolver, batch, report, stats)
             batch = []
+            refresh_stale(sessions.kw["bind"])  # PostgreSQL plans the next batch's lookups from fresh statistics
             if on_batch:
                 on_batch(report)
     if batch:

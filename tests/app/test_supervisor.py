@@ -120,7 +120,8 @@ def test_serve_runs_the_tracking_of_originals_every_five_minutes(monkeypatch: py
     monkeypatch.setattr(tracking, "run_tracking", seen.append)
     ctx = object()
     jobs = {j.name: j for j in default_jobs(ctx)}  # type: ignore[arg-type]
-    assert set(jobs) == {"sessions.prune", "responses.tracking", "alerts.evaluate", "outbox.deliver", "digest.daily"}
+    assert set(jobs) == {"sessions.prune", "responses.tracking", "alerts.evaluate", "outbox.deliver", "digest.daily",
+                         "db.planner_stats"}
     assert jobs["alerts.evaluate"].interval_s == jobs["outbox.deliver"].interval_s == 60.0
     assert jobs["responses.tracking"].interval_s == TRACKING_INTERVAL_S == 300.0
     jobs["responses.tracking"].run()

@@ -1,0 +1,44 @@
+"""PostgreSQL planner statistics kept fresh by bantin itself, where autovacuum is off or has not caught up.
+
+Why: ingest's near-duplicate lookup (``ingest.neardup``, 64 band keys ``IN (...)`` on ``article_bands``'
+primary key) is planned from the table's statistics. With none (a new database, a bulk import inside
+autovacuum's naptime, or a server with ``autovacuum = off``, as on the test machines here) PostgreSQL
+probes every article's bands by article id and filters on the keys: the import of 10,000 real items ran at
+~11 rows/s and slowed as the table grew; after one ``ANALYZE`` the whole import averaged 65 rows/s wall, 171/s
+of CPU (bench/build_db.py, session 10; tests/store/test_planner.py reads both plans).
+
+``refresh_stale`` asks ``pg_stat_user_tables`` which of the named tables changed by more than autovacuum's
+own default threshold since their last analyze, and analyzes those; on SQLite it does nothing (its planner
+uses the indexes without statistics). It is called after each import batch and by ``bantin serve``'s jobs.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, text
+
+# The tables whose plans matter for ingest and the queue (the near-duplicate lookup, URL and hash lookups).
+HOT_TABLES = ("article_bands", "articles", "article_urls", "clusters", "stories")
+# autovacuum's defaults (autovacuum_analyze_threshold 50, autovacuum_analyze_scale_factor 0.1): analyze when
+# more rows changed than this since the last analyze, as PostgreSQL itself would.
+ANALYZE_BASE_ROWS = 50
+ANALYZE_SCALE = 0.1
+
+_STALE = text(
+    "SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid "
+    "WHERE s.schemaname = current_schema() AND s.relname = ANY(:names) "
+    "AND s.n_mod_since_analyze > :base + :scale * greatest(c.reltuples, 0)")
+
+
+def refresh_stale(engine: Engine, tables: tuple[str, ...] = HOT_TABLES) -> list[str]:
+    """ANALYZE the ``tables`` whose statistics are stale (PostgreSQL only); the names analyzed."""
+    if engine.dialect.name != "postgresql":
+        return []
+    with engine.connect() as conn:
+        stale = list(conn.execute(_STALE, {"names": list(tables), "base": ANALYZE_BASE_ROWS,
+                                           "scale": ANALYZE_SCALE}).scalars())
+        conn.rollback()
+    if stale:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            # names come from pg_stat_user_tables, filtered to our own constant list: safe to quote
+            conn.execute(text("ANALYZE " + ", ".join(f'"{name}"' for name in stale)))
+    return stale
