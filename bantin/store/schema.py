@@ -264,13 +264,17 @@ class Classification(Base):
     relevance_version_id: Mapped[int | None] = mapped_column(ForeignKey("model_versions.id", ondelete="SET NULL"))
     topics: Mapped[str] = mapped_column(Text)  # JSON {topic_key: calibrated score}
     # the best of ``topics``: what reports count per day and filters match, without parsing JSON per row
-    top_topic: Mapped[str | None] = mapped_column(String(50), index=True)
-    relevance: Mapped[str] = mapped_column(String(10), index=True)  # primary | mention | none
+    top_topic: Mapped[str | None] = mapped_column(String(50))
+    relevance: Mapped[str] = mapped_column(String(10))  # primary | mention | none
     relevance_score: Mapped[float] = mapped_column(Float)
     province: Mapped[str] = mapped_column(String(100))
     places: Mapped[str] = mapped_column(Text)  # JSON list
     language: Mapped[str | None] = mapped_column(String(10))
     classified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # a listing filtered by relevance or topic, newest first, reads its page in index order (migration 0014)
+    __table_args__ = (Index("ix_classifications_relevance", "relevance", "article_id"),
+                      Index("ix_classifications_top_topic", "top_topic", "article_id"))
 
 
 # The office's tables share this metadata (migrations and the schema check see one model).

@@ -32,9 +32,16 @@ class UTCDateTime(TypeDecorator[datetime]):
         """On SQLite one function per value: the dialect's own parse (``datetime.fromisoformat`` of the stored
         text) and the zone, instead of its parser and then :meth:`process_result_value` through the
         decorator's wrapper (every listed story has five of these)."""
+        utc = UTC
         if self.impl_instance.dialect_impl(dialect).result_processor(dialect, coltype) is not str_to_datetime:
-            return super().result_processor(dialect, coltype)  # PostgreSQL's driver gives datetimes
-        parse, utc = datetime.fromisoformat, UTC
+            # PostgreSQL's driver gives datetimes, in UTC itself on bantin's connections (store/db.py)
+            def aware(value: datetime | None) -> datetime | None:
+                if value is None or value.tzinfo is utc:
+                    return value
+                return value.replace(tzinfo=utc) if value.tzinfo is None else value.astimezone(utc)
+
+            return aware
+        parse = datetime.fromisoformat
 
         def process(value: Any) -> datetime | None:
             if value is None:

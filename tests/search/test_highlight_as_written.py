@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bantin.search import highlight
-from bantin.search.highlight import _as_written, _pattern, match_spans
+from bantin.search.highlight import _as_written, match_spans, matcher
 from bantin.search.query import Query, parse
 from bantin.search.tokens import spans
 from bantin.text.diacritics import fold
@@ -32,7 +32,7 @@ def folded_copy(text: str, query: Query) -> list[tuple[int, int]]:
         return []
     folded = fold(text).lower()
     if len(folded) == len(text):
-        return [m.span() for m in _pattern(words, prefixes).finditer(folded)]
+        return [m.span() for m in matcher(query).folded.finditer(folded)]
     return [(s, e) for s, e, tok in spans(text) if tok in words or any(tok.startswith(p) for p in prefixes)]
 
 

@@ -25,7 +25,7 @@ from bantin.api.roles import Principal, requires
 from bantin.api.schemas.articles import ArticleDetail, ArticleItem, Classified
 from bantin.app import audit
 from bantin.app.context import AppContext
-from bantin.search.highlight import match_spans, snippet
+from bantin.search.highlight import Matcher, match_spans, matcher, snippet
 from bantin.search.listing import ArticleFilters, article_query
 from bantin.search.query import Query as SearchQuery
 from bantin.store.schema import Article, ArticleURL, Classification, Source
@@ -42,7 +42,7 @@ STATEMENT_CACHE = 512
 MAX_CLUSTER_COPIES = 200
 
 
-def article_fields(row: Any, query: SearchQuery | None) -> dict[str, Any]:
+def article_fields(row: Any, query: SearchQuery | Matcher | None) -> dict[str, Any]:
     """ArticleItem's fields (the list serialises these dicts itself, api/jsonpage.py)."""
     summary = row.summary or (row.text if query is not None else None)
     item: dict[str, Any] = {
@@ -93,8 +93,8 @@ def _articles_page(ctx: AppContext, me: Principal, listing: ArticleListing, limi
     audit.record_read(ctx.sessions, me.actor, "articles.search", audit_target="articles", **listing.audit_detail())
     stmt = _page_statement(filters, ctx.engine.dialect.name, before_id, limit + 1, query)
     with ctx.read_sessions() as rs:  # one session, its snapshot begun after the audit row
-        rows = rs.execute(stmt).all()
-    searched = query if filters.q is not None and not query.empty else None
+        rows = rs.connection().execute(stmt).all()  # Core rows: no ORM loading step per row
+    searched = matcher(query) if filters.q is not None and not query.empty else None  # built once a page
     items = [article_fields(r, searched) for r in rows[:limit]]
     more = len(rows) > limit
     return page_response(items, encode_cursor(items[-1]["id"]) if more and items else None)
