@@ -111,18 +111,22 @@ def _lookup_plan(engine, sig) -> str:  # type: ignore[no-untyped-def]
         return " ".join(r[0] for r in s.connection().exec_driver_sql("EXPLAIN " + sql, params))
 
 
+def store_random_signatures(conn, sigs) -> None:  # type: ignore[no-untyped-def]
+    """Articles 1..len(sigs) with these signatures and their band keys, in ``conn``'s transaction."""
+    conn.execute(insert(Article), [{"id": i + 1, "canonical_url": f"http://x.test/{i}", "text": "",
+                                    "content_hash": f"{i:064x}", "minhash": signature_to_bytes(sig)}
+                                   for i, sig in enumerate(sigs)])
+    session = Session(bind=conn)
+    for i, sig in enumerate(sigs):
+        add_bands(session, i + 1, sig)
+
+
 def test_candidate_lookup_searches_the_band_primary_key(db_url: str) -> None:
     engine = make_engine(db_url)
     upgrade(engine)
     rng = np.random.default_rng(3)
     with engine.begin() as c:  # enough rows, analysed, for the planner to choose as it will on an archive
-        sigs = rng.integers(0, 2**32, size=(PLAN_ARTICLES, NUM_PERM), dtype=np.uint32)
-        c.execute(insert(Article), [{"id": i + 1, "canonical_url": f"http://x.test/{i}", "text": "",
-                                     "content_hash": f"{i:064x}", "minhash": signature_to_bytes(sig)}
-                                    for i, sig in enumerate(sigs)])
-        session = Session(bind=c)
-        for i, sig in enumerate(sigs):
-            add_bands(session, i + 1, sig)
+        store_random_signatures(c, rng.integers(0, 2**32, size=(PLAN_ARTICLES, NUM_PERM), dtype=np.uint32))
         c.exec_driver_sql("ANALYZE")
     plan = _lookup_plan(engine, signature(pf.texts(1)[0]))
     engine.dispose()

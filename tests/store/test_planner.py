@@ -4,17 +4,13 @@ refresh turns the near-duplicate lookup from a probe of every article's bands in
 from __future__ import annotations
 
 import numpy as np
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
 
-from bantin.dedup.minhash import NUM_PERM, signature, signature_to_bytes
-from bantin.ingest.neardup import add_bands
+from bantin.dedup.minhash import NUM_PERM, signature
 from bantin.store.db import make_engine
 from bantin.store.migrate import upgrade
 from bantin.store.planner import refresh_stale
-from bantin.store.schema import Article
 from tests import pagefactory as pf
-from tests.ingest.test_neardup import PLAN_ARTICLES, _lookup_plan
+from tests.ingest.test_neardup import PLAN_ARTICLES, _lookup_plan, store_random_signatures
 
 
 def test_stale_statistics_are_refreshed_once_and_the_lookup_uses_the_index(db_url: str) -> None:
@@ -28,12 +24,7 @@ def test_stale_statistics_are_refreshed_once_and_the_lookup_uses_the_index(db_ur
     rng = np.random.default_rng(5)
     sigs = rng.integers(0, 2**32, size=(PLAN_ARTICLES * 2, NUM_PERM), dtype=np.uint32)
     with engine.begin() as c:
-        c.execute(insert(Article), [{"id": i + 1, "canonical_url": f"http://x.test/{i}", "text": "",
-                                     "content_hash": f"{i:064x}", "minhash": signature_to_bytes(sig)}
-                                    for i, sig in enumerate(sigs)])
-        session = Session(bind=c)
-        for i, sig in enumerate(sigs):
-            add_bands(session, i + 1, sig)
+        store_random_signatures(c, sigs)
     probe = signature(pf.texts(1)[0])
     before = _lookup_plan(engine, probe)
     refreshed = refresh_stale(engine)
