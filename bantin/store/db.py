@@ -79,8 +79,10 @@ def make_engine(url: str) -> Engine:
         u = u.set(drivername="postgresql+psycopg")
     else:
         kwargs["pool_pre_ping"] = True
-    if u.get_backend_name() == "postgresql":
-        kwargs["connect_args"] = {"options": PG_CONNECT_OPTIONS}
+    if u.get_backend_name() == "postgresql":  # after any options the URL gives (connect_args would replace them)
+        given = u.query.get("options")
+        given = given if isinstance(given, str) else " ".join(given or ())
+        kwargs["connect_args"] = {"options": f"{given} {PG_CONNECT_OPTIONS}".strip()}
     engine = create_engine(u, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
