@@ -66,3 +66,18 @@ def test_reads_need_no_transaction_and_audit_rows_go_in_one_statement(migrated_d
     inserts = [st for st in seen if st == "INSERT"]
     assert len(inserts) == 3  # one statement per group (here one row each: the reads came one at a time)
     engine.dispose()
+
+
+def test_postgresql_datetimes_are_read_as_the_decorator_itself_would() -> None:
+    from sqlalchemy.dialects.postgresql import psycopg
+
+    from bantin.store.types import UTCDateTime
+
+    column, dialect = UTCDateTime(), psycopg.dialect()
+    process = column.result_processor(dialect, None)
+    assert process is not None and process(None) is None
+    utc_value = datetime(2026, 12, 1, 8, 0, 0, 250000, tzinfo=UTC)
+    assert process(utc_value) is utc_value  # what bantin's UTC connections give: passed through, not rebuilt
+    for given in (utc_value.astimezone(timezone(timedelta(hours=7))), utc_value.replace(tzinfo=None)):
+        assert process(given) == column.process_result_value(given, dialect) == utc_value
+        assert process(given).tzinfo is UTC
