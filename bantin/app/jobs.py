@@ -29,9 +29,6 @@ SESSION_PRUNE_INTERVAL_S = 3600.0
 OUTBOX_INTERVAL_S = 60.0
 # Alert rules are evaluated every minute: with delivery every minute, an alert reaches the office within two.
 ALERTS_INTERVAL_S = 60.0
-# Planner statistics (store/planner.py) matter only where autovacuum is off or behind; ten minutes is far
-# inside the time a stale plan takes to hurt (the band table grows by ~64 rows an article).
-PLANNER_STATS_INTERVAL_S = 600.0
 # How long stop() waits for a running job to end before leaving the (daemon) thread behind.
 JOIN_TIMEOUT_S = 10.0
 
@@ -61,14 +58,14 @@ def default_jobs(ctx: AppContext) -> list[Job]:
     from bantin.app.digests import DIGEST_CHECK_INTERVAL_S, digest_job
     from bantin.delivery.sender import deliver_due
     from bantin.responses import tracking
-    from bantin.store.planner import refresh_stale
+    from bantin.store.planner import REFRESH_INTERVAL_S, refresh_stale
 
     return [Job("sessions.prune", SESSION_PRUNE_INTERVAL_S, lambda: prune_expired_sessions(ctx)),
             Job("responses.tracking", TRACKING_INTERVAL_S, lambda: tracking.run_tracking(ctx)),
             Job("alerts.evaluate", ALERTS_INTERVAL_S, lambda: evaluate_rules(ctx)),
             Job("outbox.deliver", OUTBOX_INTERVAL_S, lambda: deliver_due(ctx)),
             Job("digest.daily", DIGEST_CHECK_INTERVAL_S, lambda: digest_job(ctx)),
-            Job("db.planner_stats", PLANNER_STATS_INTERVAL_S, lambda: refresh_stale(ctx.engine))]
+            Job("db.planner_stats", REFRESH_INTERVAL_S, lambda: refresh_stale(ctx.engine))]
 
 
 class JobRunner:

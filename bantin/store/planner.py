@@ -9,10 +9,15 @@ of CPU (bench/build_db.py, session 10; tests/store/test_planner.py reads both pl
 
 ``refresh_stale`` asks ``pg_stat_user_tables`` which of the named tables changed by more than autovacuum's
 own default threshold since their last analyze, and analyzes those; on SQLite it does nothing (its planner
-uses the indexes without statistics). It is called after each import batch and by ``bantin serve``'s jobs.
+uses the indexes without statistics). It is called after each import batch, by ``bantin serve``'s jobs and on the
+crawl's periodic thread (:func:`refresh_tick`).
 """
 
 from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
 
 from sqlalchemy import Engine, text
 
@@ -22,6 +27,9 @@ HOT_TABLES = ("article_bands", "articles", "article_urls", "clusters", "stories"
 # more rows changed than this since the last analyze, as PostgreSQL itself would.
 ANALYZE_BASE_ROWS = 50
 ANALYZE_SCALE = 0.1
+# How often the long-running processes look: ten minutes is far inside the time a stale plan takes to hurt
+# (the band table grows by 64 rows an article), and the look itself is one small query.
+REFRESH_INTERVAL_S = 600.0
 
 _STALE = text(
     "SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid "
@@ -42,3 +50,22 @@ def refresh_stale(engine: Engine, tables: tuple[str, ...] = HOT_TABLES) -> list[
             # names come from pg_stat_user_tables, filtered to our own constant list: safe to quote
             conn.execute(text("ANALYZE " + ", ".join(f'"{name}"' for name in stale)))
     return stale
+
+
+def refresh_tick(engine: Engine, interval_s: float = REFRESH_INTERVAL_S,
+                 clock: Callable[[], float] = time.monotonic) -> Callable[[], None]:
+    """A function to call at every tick of a periodic thread: :func:`refresh_stale` at most every
+    ``interval_s``; it never raises (a failure is logged in one line and tried again at the next interval)."""
+    state: dict[str, float | None] = {"last": None}
+
+    def tick() -> None:
+        last = state["last"]
+        if last is not None and clock() - last < interval_s:
+            return
+        state["last"] = clock()
+        try:
+            refresh_stale(engine)
+        except Exception as exc:  # noqa: BLE001 - statistics must never stop the crawl
+            logging.getLogger(__name__).warning("planner statistics not refreshed: %s", exc)
+
+    return tick

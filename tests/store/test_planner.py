@@ -43,3 +43,24 @@ def test_stale_statistics_are_refreshed_once_and_the_lookup_uses_the_index(db_ur
     assert "Seq Scan on article_bands" not in after
     assert "Index Cond: (key = ANY" in after  # the band keys searched in the primary key
     assert again == []  # nothing changed since: no second ANALYZE
+
+
+def test_the_periodic_refresh_looks_once_per_interval_and_never_raises(caplog) -> None:  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    from bantin.store.planner import refresh_tick
+
+    calls: list[float] = []
+    now = [0.0]
+
+    def connect():  # type: ignore[no-untyped-def]
+        calls.append(now[0])
+        raise ConnectionError("server closed the connection unexpectedly")
+
+    engine = SimpleNamespace(dialect=SimpleNamespace(name="postgresql"), connect=connect)
+    tick = refresh_tick(engine, interval_s=600, clock=lambda: now[0])  # type: ignore[arg-type]
+    for t in (0.0, 10.0, 599.0, 600.0, 700.0, 1200.5):
+        now[0] = t
+        tick()  # a dead server is a logged line, not an exception on the crawl's thread
+    assert calls == [0.0, 600.0, 1200.5]
+    assert "planner statistics not refreshed: server closed the connection unexpectedly" in caplog.text
