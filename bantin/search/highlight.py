@@ -31,6 +31,7 @@ _EDGE_BEFORE, _EDGE_AFTER = r"(?<![^\W_])", r"(?![^\W_])"
 
 
 def _alternatives(terms: list[str], spell: Callable[[str], str], prefixes: list[str]) -> str:
+    """Whole words, then prefixes (each with its rest of the word), longest first, each spelt by ``spell``."""
     alts = []
     if terms:
         alts.append("(?:" + "|".join(spell(t) for t in sorted(terms, key=len, reverse=True)) + ")" + _EDGE_AFTER)
