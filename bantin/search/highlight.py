@@ -112,13 +112,17 @@ def matcher(query: Query) -> Matcher:
     return Matcher(query)
 
 
+def _matcher_of(query: Query | Matcher) -> Matcher:
+    return query if isinstance(query, Matcher) else matcher(query)
+
+
 def match_spans(text: str, query: Query | Matcher) -> list[tuple[int, int]]:
     """[start, end) of every word of ``text`` that is one of the query's (positive) words or prefixes.
 
     Folding and lowercasing keep the length of NFC text (each letter stays one character), so the folded
     text is searched with one regular expression and its spans are the original's; text where they do not
     (combining marks, the few letters whose lowercase is longer) is matched word by word instead."""
-    return list((query if isinstance(query, Matcher) else matcher(query)).finditer(text))
+    return list(_matcher_of(query).finditer(text))
 
 
 def snippet(text: str | None, query: Query | Matcher,
@@ -126,7 +130,7 @@ def snippet(text: str | None, query: Query | Matcher,
     """A window of ``text`` around its first match and the match spans inside it; None without a match."""
     if not text:
         return None
-    matches = (query if isinstance(query, Matcher) else matcher(query)).finditer(text)
+    matches = _matcher_of(query).finditer(text)
     first = next(matches, None)
     if first is None:
         return None

@@ -9,7 +9,6 @@ from sqlalchemy import event, select, text
 
 from bantin.app import audit
 from bantin.store.db import make_engine, read_session_factory, session_factory
-from bantin.store.migrate import upgrade
 from bantin.store.schema import AuditEvent
 
 
@@ -20,34 +19,34 @@ def _statements(engine):  # type: ignore[no-untyped-def]
     return seen
 
 
+def _stored_and_read_back(engine):  # type: ignore[no-untyped-def]
+    """An audit time written at +07:00, as the database gives it back."""
+    with session_factory(engine)() as s:
+        s.add(AuditEvent(actor="t", action="x", at=datetime(2026, 1, 2, 3, 4, tzinfo=timezone(timedelta(hours=7)))))
+        s.commit()
+        return s.scalars(select(AuditEvent.at)).one()
+
+
 def test_timestamps_come_back_as_utc_and_url_options_are_kept(migrated_db_url: str) -> None:
     if not migrated_db_url.startswith("postgresql"):
-        engine = make_engine(migrated_db_url)
-        with session_factory(engine)() as s:
-            s.add(AuditEvent(actor="t", action="x", at=datetime(2026, 1, 2, 3, 4, tzinfo=timezone(timedelta(hours=7)))))
-            s.commit()
-            assert s.scalars(select(AuditEvent.at)).one() == datetime(2026, 1, 1, 20, 4, tzinfo=UTC)
+        assert _stored_and_read_back(make_engine(migrated_db_url)) == datetime(2026, 1, 1, 20, 4, tzinfo=UTC)
         return
     engine = make_engine(migrated_db_url + "?options=-c%20statement_timeout%3D12345")
     with engine.connect() as c:
         c.exec_driver_sql("ALTER DATABASE " + c.exec_driver_sql("SELECT current_database()").scalar_one()
                           + " SET TimeZone = 'Asia/Ho_Chi_Minh'")  # the server's default is not ours to trust
         c.commit()
-    engine.dispose()
-    engine = make_engine(migrated_db_url + "?options=-c%20statement_timeout%3D12345")
-    with session_factory(engine)() as s:
-        assert s.execute(text("SHOW statement_timeout")).scalar_one() == "12345ms"  # the URL's own option
-        assert s.execute(text("SHOW TimeZone")).scalar_one() == "UTC"
-        s.add(AuditEvent(actor="t", action="x", at=datetime(2026, 1, 2, 3, 4, tzinfo=timezone(timedelta(hours=7)))))
-        s.commit()
-        at = s.scalars(select(AuditEvent.at)).one()
+    engine.dispose()  # the database's new default applies to the connections opened from here on
+    with engine.connect() as c:
+        assert c.execute(text("SHOW statement_timeout")).scalar_one() == "12345ms"  # the URL's own option
+        assert c.execute(text("SHOW TimeZone")).scalar_one() == "UTC"
+    at = _stored_and_read_back(engine)
     assert at == datetime(2026, 1, 1, 20, 4, tzinfo=UTC) and at.tzinfo is UTC
     engine.dispose()
 
 
 def test_reads_need_no_transaction_and_audit_rows_go_in_one_statement(migrated_db_url: str) -> None:
-    engine = make_engine(migrated_db_url)
-    upgrade(engine)
+    engine = make_engine(migrated_db_url)  # at the head revision already
     pg = engine.dialect.name == "postgresql"
     seen = _statements(engine)
     with read_session_factory(engine)() as r:
