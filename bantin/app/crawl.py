@@ -21,7 +21,7 @@ from bantin.app.retention import prune_job
 from bantin.app.stats import CounterStats
 from bantin.ingest.core import CrawlCore
 from bantin.sources.schedule import PollBounds
-from bantin.store.planner import refresh_tick
+from bantin.store.migrate import refresh_tick
 from bantin.store.schema import FetchLog, Source
 
 # Feed outcomes that mean "the source answered": anything else in a run is that source failing.
@@ -149,7 +149,7 @@ def crawl(app: AppContext, once: bool, console: Console | None = None, show_prog
     cache = ClassifierCache(app)
     with progress:
         prune_tick = prune_job(app.settings, app.engine, stats, PRUNE_INTERVAL_S)
-        planner_tick = refresh_tick(app.engine)  # PostgreSQL without autovacuum: store/planner.py
+        planner_tick = refresh_tick(app.engine)  # PostgreSQL without autovacuum: store/migrate.py
 
         def on_tick() -> None:  # on the spider's periodic thread, never the reactor
             prune_tick()

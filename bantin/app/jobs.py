@@ -3,7 +3,7 @@ responses' originals (:mod:`bantin.responses.tracking`), pruning expired web ses
 outbox (:func:`bantin.delivery.sender.deliver_due`), evaluating the alert rules
 (:func:`bantin.alerts.evaluate.evaluate_rules`) and queueing the morning digest
 (:func:`bantin.app.digests.digest_job`), and, on PostgreSQL, refreshing stale planner statistics
-(:func:`bantin.store.planner.refresh_stale`).
+(:func:`bantin.store.migrate.refresh_stale`).
 
 A job that fails is logged in one line and tried again at its next turn; it never stops the others.
 """
@@ -58,7 +58,7 @@ def default_jobs(ctx: AppContext) -> list[Job]:
     from bantin.app.digests import DIGEST_CHECK_INTERVAL_S, digest_job
     from bantin.delivery.sender import deliver_due
     from bantin.responses import tracking
-    from bantin.store.planner import REFRESH_INTERVAL_S, refresh_stale
+    from bantin.store.migrate import REFRESH_INTERVAL_S, refresh_stale
 
     return [Job("sessions.prune", SESSION_PRUNE_INTERVAL_S, lambda: prune_expired_sessions(ctx)),
             Job("responses.tracking", TRACKING_INTERVAL_S, lambda: tracking.run_tracking(ctx)),

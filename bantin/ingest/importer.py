@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bantin.app.stats import StatsLike
 from bantin.ingest.rows import Row
 from bantin.ingest.store import ingest
-from bantin.store.planner import refresh_stale
+from bantin.store.migrate import refresh_stale
 from bantin.store.schema import Feed, Source
 from bantin.text.diacritics import fold
 

@@ -7,8 +7,7 @@ import numpy as np
 
 from bantin.dedup.minhash import NUM_PERM, signature
 from bantin.store.db import make_engine
-from bantin.store.migrate import upgrade
-from bantin.store.planner import refresh_stale
+from bantin.store.migrate import refresh_stale, upgrade
 from tests import pagefactory as pf
 from tests.ingest.test_neardup import PLAN_ARTICLES, _lookup_plan, store_random_signatures
 
@@ -48,7 +47,7 @@ def test_stale_statistics_are_refreshed_once_and_the_lookup_uses_the_index(db_ur
 def test_the_periodic_refresh_looks_once_per_interval_and_never_raises(caplog) -> None:  # type: ignore[no-untyped-def]
     from types import SimpleNamespace
 
-    from bantin.store.planner import refresh_tick
+    from bantin.store.migrate import refresh_tick
 
     calls: list[float] = []
     now = [0.0]
