@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -34,6 +35,11 @@ PG_MIGRATION_LOCK_KEY = 0x62616E74
 # PostgreSQL sessions in UTC: psycopg then returns timestamps with ``datetime.UTC`` itself, which
 # ``types.UTCDateTime`` passes through without converting each value (255 of them in a queue page).
 PG_CONNECT_OPTIONS = "-c TimeZone=UTC"
+# A pooled PostgreSQL connection idle for longer than this is pinged before it is handed out (a server restart,
+# a killed backend or an idle timeout may have closed it). One returned to the pool less than this ago was
+# working then; pinging it too (SQLAlchemy's pool_pre_ping) added a round trip to every checkout, two a
+# listing request: ~5 % of the machine's CPU per search at 1M articles (docs/benchmarks.md, session 12).
+PG_PING_IDLE_S = 1.0
 # Execution option of read-only sessions (``read_session_factory``): SQLite begins them deferred.
 READ_ONLY_OPTION = "bantin_read_only"
 
@@ -77,8 +83,6 @@ def make_engine(url: str) -> Engine:
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     elif u.get_backend_name() == "postgresql" and u.drivername == "postgresql":
         u = u.set(drivername="postgresql+psycopg")
-    else:
-        kwargs["pool_pre_ping"] = True
     if u.get_backend_name() == "postgresql":  # after any options the URL gives (connect_args would replace them)
         given = u.query.get("options")
         given = given if isinstance(given, str) else " ".join(given or ())
@@ -87,7 +91,32 @@ def make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_begin)
+    elif not in_memory:
+        _ping_when_idle(engine)
     return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled connection before use only if it sat in the pool for ``PG_PING_IDLE_S`` or longer; a
+    dead one is replaced (the pool retries the checkout with a new connection). SQLAlchemy's documented
+    pessimistic-disconnect recipe (a ``checkout`` listener raising ``DisconnectionError``), applied to idle
+    connections only."""
+
+    def checkin(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None:
+            record.info["idle_since"] = time.monotonic()
+
+    def checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < PG_PING_IDLE_S:
+            return  # new, or back in the pool a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as e:
+            raise exc.DisconnectionError(f"stale pooled connection: {e}") from e
+
+    event.listen(engine.pool, "checkin", checkin)
+    event.listen(engine.pool, "checkout", checkout)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
