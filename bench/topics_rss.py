@@ -1,12 +1,15 @@
 """Topics on real RSS items (#12): top-1 / top-3 of the shipped model, a plain baseline and the new model.
 
-    .venv/bin/python -m bench.topics_rss [--shipped DIR] [--new DIR] [--fresh --note WHY]      (prints JSON)
+    .venv/bin/python -m bench.topics_rss [--shipped DIR] [--new DIR] [--fresh] [--fresh2] --note WHY   (prints JSON)
 
 Two labelled sets (texts joined from ../shared by URL): the 400 items of data/topics/rss_topic_labels.jsonl, the
 tuning data (both of their halves; the new recipe trains on them as labelled rows, so figures there are in-sample
 for it and its choices come from cross-validation inside them, bench/topics_cv.py), and the fresh held-out set
 data/topics/rss_topic_labels_fresh.jsonl (250 items drawn later, excluding the 400): ``--fresh`` scores it, and
-each such run is counted in data/topics/heldout_looks.json (one final look). ``--new`` is the directory of the
+each such run is counted in data/topics/heldout_looks.json (one final look). ``--fresh2`` scores the second
+fresh set, data/topics/rss_topic_labels_fresh2.jsonl (250 more items drawn on 2026-12-03 excluding both earlier
+sets, labelled by reading before any model was run on them; excluded from every model's weak rows), counted there
+under "fresh2". ``--new`` is the directory of the
 new model (default: the one in the package, built by build_default); the plain baseline, TfidfVectorizer(
 ngram_range=(1, 2), sublinear_tf=True, min_df=2) + LinearSVC(), is trained here on the new recipe's training
 data with the same row weights (trainset.final_training_data, ~4 minutes). ``--shipped`` is the directory of the
@@ -25,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bantin.classify.topics.rssdata import FRESH, LABELS, labelled_texts
+from bantin.classify.topics.rssdata import FRESH, FRESH2, LABELS, labelled_texts
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 LOOKS = LABELS.with_name("heldout_looks.json")
@@ -50,10 +53,10 @@ def ranked_from(matrix: np.ndarray, classes: np.ndarray) -> list[list[str]]:
     return [[str(classes[j]) for j in row] for row in np.argsort(-matrix, axis=1)[:, :3]]
 
 
-def record_look(note: str) -> int:
-    """Count one look at the fresh held-out set in LOOKS; returns the number of looks so far."""
+def record_look(note: str, key: str = "fresh", path: Path = FRESH) -> int:
+    """Count one look at a fresh held-out set in LOOKS; returns the number of looks at it so far."""
     looks = json.loads(LOOKS.read_text(encoding="utf-8"))
-    fresh = looks.setdefault("fresh", {"file": str(FRESH.relative_to(LABELS.parents[2])), "looks": []})
+    fresh = looks.setdefault(key, {"file": str(path.relative_to(LABELS.parents[2])), "looks": []})
     fresh["looks"].append({"at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%MZ"), "note": note})
     LOOKS.write_text(json.dumps(looks, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return len(fresh["looks"])
@@ -71,6 +74,7 @@ def main() -> None:
     ap.add_argument("--shipped", type=Path, required=True, help="directory of the model to compare with")
     ap.add_argument("--new", type=Path, default=DEFAULT_MODEL_DIR, help="directory of the new model")
     ap.add_argument("--fresh", action="store_true", help="also score the fresh held-out set (counted as a look)")
+    ap.add_argument("--fresh2", action="store_true", help="also score the second fresh set (counted as a look)")
     ap.add_argument("--note", default="", help="why this look at the fresh set (stored with the count)")
     args = ap.parse_args()
     if not (SHARED / "news").is_dir():
@@ -78,6 +82,8 @@ def main() -> None:
     sets = {"old400": labelled_texts(SHARED)}
     if args.fresh:
         sets["fresh"] = labelled_texts(SHARED, path=FRESH)
+    if args.fresh2:
+        sets["fresh2"] = labelled_texts(SHARED, path=FRESH2)
     t0 = time.perf_counter()
     texts, labels, weights, info = final_training_data(SHARED)
     data_s = time.perf_counter() - t0
@@ -103,6 +109,8 @@ def main() -> None:
         out["sets"][name] = {m: scores(fn(x), gold) for m, fn in models.items()}
     if args.fresh:
         out["fresh_looks"] = record_look(args.note)
+    if args.fresh2:
+        out["fresh2_looks"] = record_look(args.note, "fresh2", FRESH2)
     print(json.dumps(out, ensure_ascii=False, indent=1))
 
 

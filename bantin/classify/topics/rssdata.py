@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 LABELS = ROOT / "data" / "topics" / "rss_topic_labels.jsonl"
 FRESH = ROOT / "data" / "topics" / "rss_topic_labels_fresh.jsonl"
+FRESH2 = ROOT / "data" / "topics" / "rss_topic_labels_fresh2.jsonl"
 # How the RSS archive sits under ../shared/data.
 RSS_PATH = Path("news") / "rss_articles.jsonl.gz"
 PARTS = ("tune", "heldout")
@@ -49,8 +50,8 @@ def labelled(path: Path = LABELS) -> list[dict]:
 
 
 def labelled_urls(*paths: Path) -> set[str]:
-    """URLs of the labelled sets (default: the 400 and the fresh set): never weakly labelled training rows."""
-    return {r["url"] for p in (paths or (LABELS, FRESH)) if p.is_file() for r in labelled(p)}
+    """URLs of the labelled sets (default: the 400 and both fresh sets): never weakly labelled training rows."""
+    return {r["url"] for p in (paths or (LABELS, FRESH, FRESH2)) if p.is_file() for r in labelled(p)}
 
 
 def labelled_texts(shared_data: Path, part: str | None = None, path: Path = LABELS) -> tuple[list[str], list[str]]:
