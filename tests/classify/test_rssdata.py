@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from bantin.classify.topics.rssdata import FRESH, LABELS, labelled, labelled_texts, labelled_urls, part_of
+from bantin.classify.topics.rssdata import (
+    FRESH,
+    FRESH2,
+    LABELS,
+    labelled,
+    labelled_texts,
+    labelled_urls,
+    part_of,
+)
 from bantin.classify.topics.taxonomy import TOPIC_KEYS
 from bantin.classify.topics.weak import rss_weak_rows, weak_topic
 
@@ -30,12 +38,15 @@ def test_the_labelled_set_stores_urls_and_taxonomy_topics_only_split_in_two_fixe
     assert all(part_of(r["url"]) == r["part"] for r in rows)  # a pure function of the URL
 
 
-def test_the_fresh_held_out_set_stores_urls_and_topics_only_and_shares_no_item_with_the_400() -> None:
-    fresh = labelled(FRESH)
-    assert len(fresh) == 250 and len({r["url"] for r in fresh}) == 250
-    assert all(set(r) <= {"url", "topic", "note", "part"} and r["topic"] in TOPIC_KEYS for r in fresh)
-    assert not {r["url"] for r in fresh} & {r["url"] for r in labelled()}
-    assert labelled_urls() == {r["url"] for r in fresh} | {r["url"] for r in labelled()}
+def test_the_fresh_held_out_sets_store_urls_and_topics_only_and_share_no_item_with_each_other() -> None:
+    fresh, fresh2, first = labelled(FRESH), labelled(FRESH2), {r["url"] for r in labelled()}
+    for held in (fresh, fresh2):
+        assert len(held) == 250 and len({r["url"] for r in held}) == 250
+        assert all(set(r) <= {"url", "topic", "note", "part"} and r["topic"] in TOPIC_KEYS for r in held)
+        assert all(len(r.get("note", "")) <= 120 for r in held)  # a reader's short reason, not the text
+        assert not {r["url"] for r in held} & first
+    assert not {r["url"] for r in fresh} & {r["url"] for r in fresh2}
+    assert labelled_urls() == {r["url"] for r in fresh} | {r["url"] for r in fresh2} | first
 
 
 def test_labelled_texts_are_joined_from_the_archive_and_a_missing_url_is_refused(tmp_path: Path) -> None:
@@ -51,9 +62,10 @@ def test_labelled_texts_are_joined_from_the_archive_and_a_missing_url_is_refused
 
 
 def test_weak_rows_never_include_labelled_items(tmp_path: Path) -> None:
-    held, fresh = labelled()[0]["url"], labelled(FRESH)[0]["url"]
+    held, fresh, fresh2 = labelled()[0]["url"], labelled(FRESH)[0]["url"], labelled(FRESH2)[0]["url"]
     rows = [{"url": held, "title": "Bão số 3 đổ bộ", "summary": "", "feed_category": "Tổng hợp"},
             {"url": fresh, "title": "Bão số 3 đổ bộ", "summary": "", "feed_category": "Tổng hợp"},
+            {"url": fresh2, "title": "Bão số 3 đổ bộ", "summary": "", "feed_category": "Tổng hợp"},
             {"url": "https://example.vn/a", "title": "Bão số 3 đổ bộ", "summary": "", "feed_category": "Tổng hợp"}]
     got = list(rss_weak_rows(_archive(tmp_path, rows)))
     assert LABELS.is_file() and [(t, topic) for t, topic, _ in got] == [("Bão số 3 đổ bộ\n", "environment")]
