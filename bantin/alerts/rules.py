@@ -29,7 +29,7 @@ MAX_LISTED = 1000
 
 class RuleError(ValueError):
     """A rule refused on its merits (a bad name or kind, an unknown topic, a duplicate): one line; ``code``
-    says which, for pages that word it in the reader's language (web/routes/admin_alerts.py)."""
+    says which, for pages that word it in the reader's language (web/routes/admin/alerts.py)."""
 
     def __init__(self, message: str, code: str) -> None:
         super().__init__(message)

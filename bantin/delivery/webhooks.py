@@ -45,7 +45,7 @@ SECRET_SEGMENT_CHARS = 20
 
 class WebhookError(ValueError):
     """A refused request about endpoints (a bad URL, a duplicate or unknown name); ``code`` says which, for
-    pages that word it in the reader's language (web/routes/admin_webhooks.py)."""
+    pages that word it in the reader's language (web/routes/admin/webhooks.py)."""
 
     def __init__(self, message: str, code: str) -> None:
         super().__init__(message)

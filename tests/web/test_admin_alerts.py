@@ -142,7 +142,7 @@ def test_the_list_shows_the_newest_alerts_first_and_at_most_the_limit(web: Web) 
     from datetime import timedelta
 
     from bantin.store.types import utcnow
-    from bantin.web.routes.admin_alerts import RECENT_ALERTS
+    from bantin.web.routes.admin.alerts import RECENT_ALERTS
 
     now = utcnow()
     with web.ctx.sessions() as s:

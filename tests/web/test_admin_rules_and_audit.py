@@ -97,7 +97,7 @@ def test_audit_log_filters_by_action_pages_back_and_audits_its_reading(web: Web)
 
 def test_audit_log_pages_with_a_keyset_cursor(web: Web) -> None:
     from bantin.app import audit
-    from bantin.web.routes.admin_audit import PAGE_SIZE
+    from bantin.web.routes.admin.audit import PAGE_SIZE
 
     with web.ctx.sessions() as s:
         for i in range(PAGE_SIZE + 5):

@@ -52,7 +52,7 @@ def list_labels(article_id: Int64Id, s: ReadSessionDep, limit: LimitQ = 50, curs
 
 def record_label(s: Session, article_id: int, kind: str, value: str, *, actor: str, province: str) -> LabelResult:
     """Store an analyst's label (who and when on the label; a replaced relevance label audited), as this
-    API and the story page (web/routes/story_labels.py) do; raises LabelError. The caller commits."""
+    API and the story page (web/routes/story/labels.py) do; raises LabelError. The caller commits."""
     from bantin.classify.labels import add_label as add
 
     res = add(s, article_id, kind, value, labeller=actor, province=province)

@@ -58,7 +58,7 @@ def _refusals() -> Iterator[None]:
 
 
 def tracking_fetcher(request: Request) -> Fetcher:
-    """What fetches originals for this API and the story page (web/routes/story_responses.py)."""
+    """What fetches originals for this API and the story page (web/routes/story/responses.py)."""
     injected: Fetcher | None = getattr(request.app.state, "tracking_fetcher", None)
     return injected or default_fetcher(request.app.state.ctx.settings)
 

@@ -90,7 +90,7 @@ def create(body: UserCreate, s: SessionDep, me: CurrentUser) -> UserPublic:
 
 def apply_update(s: Session, actor: str, user: User, body: UserUpdate) -> bool:
     """Change what ``body`` sends and audit it (the caller commits); raises LastAdminError / AccountError.
-    Shared by PATCH /users/{id} and the admin's users page (web/routes/admin_users.py)."""
+    Shared by PATCH /users/{id} and the admin's users page (web/routes/admin/users.py)."""
     changed: dict[str, object] = {}
     if body.disabled is not None and body.disabled != user.disabled:
         if body.disabled:

@@ -18,7 +18,7 @@ from bantin.api.ids import MAX_INT32_ID
 from bantin.api.routes.searches import create_search, delete_search, update_search
 from bantin.api.schemas.searches import MAX_NAME_CHARS, SavedSearchCreate, SavedSearchUpdate, SearchFilters
 from bantin.web.guard import page
-from bantin.web.routes.search_form import MAX_FIELD_CHARS, MAX_FORM_Q_CHARS, SearchForm, read_form
+from bantin.web.routes.search.form import MAX_FIELD_CHARS, MAX_FORM_Q_CHARS, SearchForm, read_form
 
 router = APIRouter(include_in_schema=False)
 

@@ -21,7 +21,7 @@ from bantin.api.schemas.users import MAX_DISPLAY_NAME_CHARS, UserCreate, UserUpd
 from bantin.store.office import ROLES, User
 from bantin.web import i18n
 from bantin.web.guard import page
-from bantin.web.routes.admin import MAX_LISTED, done_message
+from bantin.web.routes.admin.home import MAX_LISTED, done_message
 from bantin.web.templating import render
 
 router = APIRouter(include_in_schema=False)

@@ -17,7 +17,7 @@ from bantin.classify.labels import LabelError
 from bantin.store.office import Story
 from bantin.web.guard import page
 from bantin.web.i18n import _
-from bantin.web.routes.story import StoryId, back, is_htmx, show
+from bantin.web.routes.story.page import StoryId, back, is_htmx, show
 
 router = APIRouter(include_in_schema=False)
 KINDS = ("topic", "relevance")

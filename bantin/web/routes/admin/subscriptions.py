@@ -25,7 +25,7 @@ from bantin.delivery.subscriptions import (
 from bantin.store.delivery import DIGEST_CHOICES, EMAIL_MAX, Subscription
 from bantin.web import i18n
 from bantin.web.guard import page
-from bantin.web.routes.admin import MAX_LISTED, ItemId
+from bantin.web.routes.admin.home import MAX_LISTED, ItemId
 from bantin.web.routes.analysts import topic_name
 from bantin.web.templating import render
 

@@ -27,7 +27,7 @@ from bantin.store.delivery import WebhookEndpoint
 from bantin.store.types import utcnow
 from bantin.web import i18n
 from bantin.web.guard import page
-from bantin.web.routes.admin import MAX_LISTED, ItemId, switch_routes
+from bantin.web.routes.admin.home import MAX_LISTED, ItemId, switch_routes
 from bantin.web.templating import render
 
 router = APIRouter(include_in_schema=False)

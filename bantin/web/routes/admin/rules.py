@@ -22,7 +22,7 @@ from bantin.store.office import PRIORITIES, SavedSearch
 from bantin.store.schema import Source
 from bantin.web import i18n
 from bantin.web.guard import page
-from bantin.web.routes.admin import MAX_LISTED, done_message
+from bantin.web.routes.admin.home import MAX_LISTED, done_message
 from bantin.web.routes.analysts import topic_name
 from bantin.web.templating import render
 

@@ -25,9 +25,9 @@ from bantin.app.context import AppContext
 from bantin.queue.listing import story_counts, story_query
 from bantin.store.types import utcnow
 from bantin.web.guard import page
-from bantin.web.routes.queue_bulk import MAX_ROW_CHARS, BulkResult, run_assign_to_me, run_bulk
-from bantin.web.routes.queue_params import parse_query
-from bantin.web.routes.queue_view import choices, first_steps, template_helpers
+from bantin.web.routes.queue.bulk import MAX_ROW_CHARS, BulkResult, run_assign_to_me, run_bulk
+from bantin.web.routes.queue.params import parse_query
+from bantin.web.routes.queue.view import choices, first_steps, template_helpers
 from bantin.web.templating import render
 
 router = APIRouter(include_in_schema=False)

@@ -4,7 +4,7 @@ actions, notes and history (reviewers), the response cases and the tracking of t
 
 Principle 3 (docs/principles.md): every rendering of a story writes its ``story.read`` audit row and
 commits it before the story is read for output, as ``GET /api/v1/stories/{id}`` does. The forms of the
-page post to web/routes/story_actions.py, story_labels.py and story_responses.py, which answer with a
+page post to actions.py, labels.py and responses.py beside it, which answer with a
 redirect back here (plain forms) or the re-rendered part (htmx), and on a refusal re-render the page with
 a one-line message and what the user typed.
 """
@@ -25,7 +25,7 @@ from bantin.store.office import Story
 from bantin.store.types import utcnow
 from bantin.web.guard import page
 from bantin.web.i18n import _
-from bantin.web.routes.story_view import load
+from bantin.web.routes.story.view import load
 from bantin.web.templating import render
 
 router = APIRouter(include_in_schema=False)

@@ -1,6 +1,6 @@
 """The search page ``/search``: the search box and filters (GET, so a search is a link), results newest
 first with highlights on the original words, keyset pages, export links, and the reader's saved searches
-(saving, renaming and deleting them is ``search_saved.py``).
+(saving, renaming and deleting them is ``saved.py`` beside it).
 
 The listing is the API's: the same filters and bounds (``api.article_params``), the same SELECT
 (``search.listing.article_query``) and result items (``api.routes.articles.article_item``). A search reads
@@ -27,7 +27,7 @@ from bantin.store.office import SavedSearch, Story
 from bantin.store.schema import Source
 from bantin.web.guard import page
 from bantin.web.i18n import current_locale
-from bantin.web.routes.search_form import (
+from bantin.web.routes.search.form import (
     LANGUAGE_LABELS,
     LANGUAGES,
     MAX_FIELD_CHARS,
@@ -41,7 +41,7 @@ from bantin.web.routes.search_form import (
     read_form,
     understood,
 )
-from bantin.web.routes.search_saved import NAME_FIELD_CHARS
+from bantin.web.routes.search.saved import NAME_FIELD_CHARS
 from bantin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -51,7 +51,7 @@ PAGE_SIZE = 25
 MAX_OUTLETS = 500
 # Saved searches listed: the API's per-user bound (api/routes/searches.py MAX_SAVED_PER_USER).
 MAX_SAVED_LISTED = 100
-# Notes after a saved-search change (search_saved.py redirects here with ?note=...).
+# Notes after a saved-search change (saved.py redirects here with ?note=...).
 NOTES = {"saved": "The search was saved.", "renamed": "The saved search was renamed.",
          "deleted": "The saved search was deleted.", "exists": "A saved search with this name exists already.",
          "too_many": "You have too many saved searches; delete some first.",

@@ -24,7 +24,7 @@ from bantin.queue.actions import (
 from bantin.queue.states import TRANSITIONS, TransitionRefused
 from bantin.web.guard import page
 from bantin.web.i18n import VN_TZ, _
-from bantin.web.routes.story import StoryId, back, show
+from bantin.web.routes.story.page import StoryId, back, show
 
 router = APIRouter(include_in_schema=False)
 # What a change form may ask besides a state of the table: take it, give it, priority, due date.

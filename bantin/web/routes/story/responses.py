@@ -19,8 +19,8 @@ from bantin.responses.errors import Conflict, FetchFailed, Invalid, NotFound
 from bantin.store.schema import URL_MAX
 from bantin.web.guard import page
 from bantin.web.i18n import _
-from bantin.web.routes.story import StoryId, back, show
-from bantin.web.routes.story_actions import MAX_LOCAL_TIME_CHARS, parse_local_time
+from bantin.web.routes.story.actions import MAX_LOCAL_TIME_CHARS, parse_local_time
+from bantin.web.routes.story.page import StoryId, back, show
 
 router = APIRouter(include_in_schema=False)
 TrackedId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -38,7 +38,7 @@ from bantin.store.delivery import Subscription
 from bantin.store.office import SavedSearch
 from bantin.web import i18n
 from bantin.web.guard import page
-from bantin.web.routes.admin import MAX_LISTED, ItemId, switch_routes
+from bantin.web.routes.admin.home import MAX_LISTED, ItemId, switch_routes
 from bantin.web.routes.analysts import topic_name
 from bantin.web.templating import render
 

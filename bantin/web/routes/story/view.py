@@ -24,7 +24,7 @@ from bantin.responses import cases, tracking
 from bantin.store.office import PRIORITIES, Story, User
 from bantin.store.schema import Label, Source
 from bantin.web.i18n import VN_TZ
-from bantin.web.routes.story_words import channel_name, describe, diff_lines, offset_text, topic_name
+from bantin.web.routes.story.words import channel_name, describe, diff_lines, offset_text, topic_name
 
 # The SVG timeline's geometry (viewBox units): outlet names on the left, the time axis, the offset on the right.
 AXIS_X0, AXIS_X1, ROW_H = 230, 700, 26

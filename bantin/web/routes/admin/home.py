@@ -1,7 +1,7 @@
 """The administration area (admin only): its entry page and what its pages share (the tabs, the lookup of
-the messages a redirect carries, the turn-off and turn-on routes). The pages are admin_users.py (users and
-API tokens), admin_rules.py (queue rules and response times), admin_audit.py (the audit log),
-admin_alerts.py, admin_webhooks.py and admin_subscriptions.py."""
+the messages a redirect carries, the turn-off and turn-on routes). The pages, beside it: users.py (users and
+API tokens), rules.py (queue rules and response times), audit.py (the audit log), alerts.py, webhooks.py and
+subscriptions.py."""
 
 from __future__ import annotations
 
