@@ -9,22 +9,22 @@ from __future__ import annotations
 
 import typer
 
-from bantin.cli.alerts import alerts_app
+from bantin.cli.accounts.tokens import tokens_app
+from bantin.cli.accounts.users import users_app
 from bantin.cli.articles import articles_app
 from bantin.cli.crawl import crawl_cmd
 from bantin.cli.db import db_app
+from bantin.cli.delivery.alerts import alerts_app
+from bantin.cli.delivery.digest import digest_app
+from bantin.cli.delivery.outbox import outbox_app, webhooks_app
+from bantin.cli.delivery.subscriptions import subscriptions_app
 from bantin.cli.demo import demo_cmd
-from bantin.cli.digest import digest_app
 from bantin.cli.errors import BantinGroup
 from bantin.cli.extract_cmd import extract_cmd
 from bantin.cli.model import classify_cmd, label_cmd, model_app
-from bantin.cli.outbox import outbox_app, webhooks_app
 from bantin.cli.replay import replay_cmd
 from bantin.cli.serve import serve_cmd
 from bantin.cli.sources import sources_app
-from bantin.cli.subscriptions import subscriptions_app
-from bantin.cli.tokens import tokens_app
-from bantin.cli.users import users_app
 
 app = typer.Typer(cls=BantinGroup, help="bantin — theo dõi báo chí cho tỉnh (press monitoring).", no_args_is_help=True)
 app.add_typer(db_app, name="db")

@@ -16,7 +16,7 @@ from bantin.store.schema import AuditEvent, Classification, Label
 from tests.classify.test_labels import add_articles
 from tests.classify.test_registry import VOCAB, sessions_for, swapped, synthetic_rows
 
-# Mounted exactly as bantin/cli.py mounts them.
+# Mounted exactly as bantin/cli/main.py mounts them.
 app = typer.Typer()
 app.add_typer(model_app, name="model")
 app.command("classify")(classify_cmd)

@@ -108,7 +108,7 @@ def backtest_cmd(
     out.print(f"{len(alerts)} cảnh báo (alerts); dòng lỗi (bad rows): {bad_text}", highlight=False)
 
 
-from bantin.cli.alert_rules import alerts_run, rules_app  # noqa: E402 - the rules' commands live there
+from bantin.cli.delivery.alert_rules import alerts_run, rules_app  # noqa: E402 - the rules' commands live there
 
 alerts_app.add_typer(rules_app, name="rules")
 alerts_app.command("run")(alerts_run)

@@ -9,8 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from bantin.cli.accounts.users import account_session
 from bantin.cli.common import JsonOpt, err, fmt_time, out, record_audit
-from bantin.cli.users import account_session
 
 tokens_app = typer.Typer(help="Mã truy cập cho script (API tokens for scripts).", no_args_is_help=True)
 

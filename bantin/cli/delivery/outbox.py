@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from bantin.cli.common import JsonOpt, current_actor, fmt_time, out, record_audit
-from bantin.cli.subscriptions import delivery_session
+from bantin.cli.delivery.subscriptions import delivery_session
 
 outbox_app = typer.Typer(help="Hộp thư đi (the outbox: email and webhooks).", no_args_is_help=True)
 webhooks_app = typer.Typer(help="Webhook (endpoints that receive signed JSON).", no_args_is_help=True)

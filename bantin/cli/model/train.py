@@ -96,7 +96,7 @@ def train_cmd(
     app_ = open_cli_app()
     actor = current_actor()
     if kind == "relevance":
-        from bantin.cli.model_relevance import relevance_params, train_relevance
+        from bantin.cli.model.relevance import relevance_params, train_relevance
 
         with expected_errors():
             summary = train_relevance(app_, name, data, eval_file, relevance_params(param or []),

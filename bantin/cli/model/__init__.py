@@ -1,18 +1,19 @@
-"""`bantin model ...`, `bantin classify` and `bantin label`: the analysts' workflow (mounted by bantin/cli.py).
+"""`bantin model ...`, `bantin classify` and `bantin label`: the analysts' workflow (mounted by bantin/cli/main.py).
 
 Heavy imports (scikit-learn, skops, the gazetteer) happen inside the commands so `bantin --help` stays fast.
-This module only assembles the commands, in the order `bantin model --help` lists them: building and
-applying models live in :mod:`.cli_model`, promotion and rollback in :mod:`.cli_promote`, the labelling
-loop in :mod:`.cli_label` and their shared consoles and helpers in :mod:`.cli_common`.
+This package's ``__init__`` only assembles the commands, in the order `bantin model --help` lists them: building
+and applying models live in :mod:`.train`, promotion and rollback in :mod:`.promote`, the learned relevance
+decision in :mod:`.relevance`, the labelling loop in :mod:`.label`; their shared consoles and helpers are in
+:mod:`bantin.cli.common`. May import bantin.cli.common, bantin.classify and the app wiring.
 """
 
 from __future__ import annotations
 
 import typer
 
-from bantin.cli.label import export_labels_cmd, label_cmd, uncertain_cmd
-from bantin.cli.model_promote import freeze_eval_cmd, promote_cmd, reclassify_cmd, rollback_cmd
-from bantin.cli.model_train import classify_cmd, evaluate_cmd, list_cmd, train_cmd
+from bantin.cli.model.label import export_labels_cmd, label_cmd, uncertain_cmd
+from bantin.cli.model.promote import freeze_eval_cmd, promote_cmd, reclassify_cmd, rollback_cmd
+from bantin.cli.model.train import classify_cmd, evaluate_cmd, list_cmd, train_cmd
 
 __all__ = [
     "classify_cmd", "evaluate_cmd", "export_labels_cmd", "freeze_eval_cmd", "label_cmd", "list_cmd", "model_app",

@@ -20,7 +20,7 @@ from bantin.cli.common import record_audit
 
 def relevance_params(items: list[str]) -> dict[str, Any]:
     from bantin.classify.relevance.decision import RelevanceClassifier
-    from bantin.cli.model_train import parse_params
+    from bantin.cli.model.train import parse_params
 
     return parse_params(items, RelevanceClassifier().get_params())
 
