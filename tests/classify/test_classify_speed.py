@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from bantin.classify.relevance.province import ProvinceMatcher
-from bantin.classify.relevance.tokenindex import TokenIndex, joined
+from bantin.classify.relevance.scan.tokenindex import TokenIndex, joined
 from bantin.classify.topics.features import SyllableTfidfVectorizer
 from bantin.text import syllables as syl
 from bantin.text.vitext import prepare

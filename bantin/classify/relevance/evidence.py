@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from bantin.classify.relevance.province import BANDS, MENTION_MIN, PRIMARY_MIN, Evidence, ProvinceMatcher
-from bantin.classify.relevance.weights import shared_2025
+from bantin.classify.relevance.scan.weights import shared_2025
 
 FIELDS = ("title", "lead", "body")
 # Place kinds grouped into what they say about an article (the gazetteer's kinds, see docs/relevance.md).

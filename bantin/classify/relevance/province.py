@@ -1,13 +1,13 @@
 """Province relevance: is this article about our province ("primary"), naming it in passing ("mention"), or not?
 
-Evidence is the gazetteer hits of :mod:`bantin.classify.relevance.placescan`, weighted by what was matched (province name,
+Evidence is the gazetteer hits of :mod:`bantin.classify.relevance.scan.places`, weighted by what was matched (province name,
 nickname, district, commune; unique or shared with another province) and where: the title and the lead (summary,
 or the first tokens of the text, where the dateline "(NLĐO) - Sáng 12-3, tại TP Vinh, ..." sits) decide
 "primary"; the body only by repetition. See docs/relevance.md for the method and the measured figures.
 
 Here: the thresholds and score bands, the result types, the evidence assembly and the rules' decision
-(:class:`ProvinceMatcher`). What one hit weighs is :mod:`~bantin.classify.relevance.weights`'; how the title,
-lead and body are read (and the bulletin and match-report tests) is :mod:`~bantin.classify.relevance.fields`'.
+(:class:`ProvinceMatcher`). What one hit weighs is :mod:`~bantin.classify.relevance.scan.weights`'; how the title,
+lead and body are read (and the bulletin and match-report tests) is :mod:`~bantin.classify.relevance.scan.fields`'.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bantin.classify.relevance import data as gd
-from bantin.classify.relevance.fields import Body, is_digest, is_match_report, split_tokens
 from bantin.classify.relevance.gazetteer import build_gazetteer
 from bantin.classify.relevance.learned import learned_places
-from bantin.classify.relevance.placescan import Hit, PlaceScanner
-from bantin.classify.relevance.tokenindex import TokenIndex, joined
-from bantin.classify.relevance.weights import WeightContext, is_anchor, weight
+from bantin.classify.relevance.scan.fields import Body, is_digest, is_match_report, split_tokens
+from bantin.classify.relevance.scan.places import Hit, PlaceScanner
+from bantin.classify.relevance.scan.tokenindex import TokenIndex, joined
+from bantin.classify.relevance.scan.weights import WeightContext, is_anchor, weight
 from bantin.text.token_lines import token_lines
 from bantin.text.vitext import key, prepare
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bantin.classify.relevance.gazetteer import MAX_SHARED_2025, W_DISTRICT_CLASH, W_UNIT_UNIQUE, Gazetteer
-from bantin.classify.relevance.placescan import Hit
+from bantin.classify.relevance.scan.places import Hit
 from bantin.text.vitext import key
 
 # Designated ("xã Diễn Châu", "tại Cửa Lò") or province-confirmed unique units are as good as a district name.

@@ -14,7 +14,7 @@ per token), then:
   origin ("quê Nghệ An"), a regional range ("từ Thanh Hoá đến Hà Tĩnh").
 
 Here: the hits (:class:`Hit`) and the scan itself (:class:`PlaceScanner`); the tables it reads and the tests of
-the words around a match are :mod:`~bantin.classify.relevance.scantables`'.
+the words around a match are :mod:`~bantin.classify.relevance.scan.tables`'.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from bantin.classify.relevance import data as gd
 from bantin.classify.relevance.gazetteer import Place
-from bantin.classify.relevance.scantables import PERSONAL_KINDS, ScanTables
-from bantin.classify.relevance.tokenindex import SEP, joined
+from bantin.classify.relevance.scan.tables import PERSONAL_KINDS, ScanTables
+from bantin.classify.relevance.scan.tokenindex import SEP, joined
 from bantin.text.diacritics import fold
 from bantin.text.vitext import is_unaccented, is_unaccented_line, key
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bantin.classify.relevance import data as gd
-from bantin.classify.relevance.tokenindex import SEP
+from bantin.classify.relevance.scan.tokenindex import SEP
 from bantin.text.vitext import prepare, prepare_lines
 
 

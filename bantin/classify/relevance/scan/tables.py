@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bantin.classify.relevance import data as gd
 from bantin.classify.relevance.gazetteer import Gazetteer, Place
-from bantin.classify.relevance.tokenindex import TokenIndex
+from bantin.classify.relevance.scan.tokenindex import TokenIndex
 from bantin.text.diacritics import fold
 from bantin.text.vitext import is_acronym
 
