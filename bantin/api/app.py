@@ -19,18 +19,15 @@ def create_app(ctx: AppContext) -> FastAPI:
         auth,
         exports,
         health,
-        labels,
         models,
         reports,
-        responses,
         rules,
         schema,
         searches,
         sources,
-        stories,
-        story_actions,
         users,
     )
+    from bantin.api.routes.review import labels, responses, stories, story_actions
     from bantin.api.security import install_security, security_headers
 
     app = FastAPI(title="bantin", version=__version__, openapi_url=None, docs_url=None,

@@ -164,9 +164,9 @@ def test_the_audit_row_is_committed_before_the_rows_are_read(news: Api, monkeypa
 
 @pytest.mark.parametrize("params", [{"q": "nghe an"}, {"q": "\"nghệ an\" OR vinh", "limit": 5}, {"limit": 5}])
 def test_the_list_page_is_exactly_its_schema(news: Api, params: dict[str, object]) -> None:
-    """The list writes its JSON from dicts (api/jsonpage.py), not through the model: what it sends must be
+    """The list writes its JSON from dicts (api/listing/jsonpage.py), not through the model: what it sends must be
     what the model would have sent, highlights and times included."""
-    from bantin.api.pagination import Page
+    from bantin.api.listing.pagination import Page
     from bantin.api.schemas.articles import ArticleItem
 
     raw = news.client.get(URL, params=params, headers=news.headers("viewer"))

@@ -86,7 +86,7 @@ def test_the_model_list_pages_by_name_and_version(sqlite_api: Api) -> None:
     assert [(m["name"], m["version"]) for m in first["items"]] == [("alpha", 1), ("alpha", 2)]
     rest = api.client.get(f"/api/v1/models?limit=2&cursor={first['next_cursor']}", headers=h).json()
     assert [(m["name"], m["version"]) for m in rest["items"]] == [("beta", 1)] and rest["next_cursor"] is None
-    from bantin.api.pagination import encode_cursor
+    from bantin.api.listing.pagination import encode_cursor
 
     bad = api.client.get(f"/api/v1/models?cursor={encode_cursor('alpha', 'x')}", headers=h)
     assert bad.status_code == 422 and bad.json()["detail"] == "cursor không hợp lệ (invalid cursor)"

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from bantin.api.routes import stories as stories_route
+from bantin.api.routes.review import stories as stories_route
 from bantin.store.schema import AuditEvent
 from tests.api.conftest import Api
 from tests.api.storyqueue import URL, _get, _patch, queue_fixture  # noqa: F401 - the fixture
@@ -74,11 +74,11 @@ def test_a_read_that_cannot_be_recorded_is_not_answered(queue: Api) -> None:
 
 
 def test_the_list_page_is_exactly_its_schema_and_agrees_with_each_story(queue: Api) -> None:
-    """The list writes its JSON from dicts (api/jsonpage.py), not through the model: it must be the bytes'
+    """The list writes its JSON from dicts (api/listing/jsonpage.py), not through the model: it must be the bytes'
     meaning the model would have written, and each item the story its own route (built by the model) shows."""
     import json
 
-    from bantin.api.pagination import Page
+    from bantin.api.listing.pagination import Page
     from bantin.api.schemas.stories import StoryPublic
 
     first = _get(queue)["items"][0]

@@ -9,7 +9,7 @@ import pytest
 from pydantic_core import to_json
 from sqlalchemy import select
 
-from bantin.api.story_views import LIST_COLUMNS, story_fields, story_row_fields
+from bantin.api.listing.story_views import LIST_COLUMNS, story_fields, story_row_fields
 from bantin.app.context import AppContext
 from bantin.store.office import Story
 from bantin.store.types import UTCDateTime

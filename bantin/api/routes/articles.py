@@ -16,11 +16,11 @@ from fastapi.responses import Response
 from sqlalchemy import Select, select
 from starlette.concurrency import run_in_threadpool
 
-from bantin.api.article_params import ArticleListing, ArticleListingDep
 from bantin.api.deps import CtxDep, CurrentUser, ReadSessionDep, ctx_of, principal_of
 from bantin.api.ids import Int64Id
-from bantin.api.jsonpage import page_response
-from bantin.api.pagination import DEFAULT_LIMIT, CursorQ, LimitQ, Page, decode_cursor, encode_cursor
+from bantin.api.listing.article_params import ArticleListing, ArticleListingDep
+from bantin.api.listing.jsonpage import page_response
+from bantin.api.listing.pagination import DEFAULT_LIMIT, CursorQ, LimitQ, Page, decode_cursor, encode_cursor
 from bantin.api.roles import Principal, requires
 from bantin.api.schemas.articles import ArticleDetail, ArticleItem, Classified
 from bantin.app import audit
@@ -43,7 +43,7 @@ MAX_CLUSTER_COPIES = 200
 
 
 def article_fields(row: Any, query: SearchQuery | Matcher | None) -> dict[str, Any]:
-    """ArticleItem's fields (the list serialises these dicts itself, api/jsonpage.py)."""
+    """ArticleItem's fields (the list serialises these dicts itself, api/listing/jsonpage.py)."""
     summary = row.summary or (row.text if query is not None else None)
     item: dict[str, Any] = {
         "id": row.id, "title": row.title, "summary": (summary or "")[:SUMMARY_CHARS] or None, "url": row.url,

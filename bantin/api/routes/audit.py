@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bantin.api.deps import CurrentUser, SessionDep
 from bantin.api.errors import GUARDED_ERRORS
-from bantin.api.pagination import CursorQ, LimitQ, Page, encode_cursor
+from bantin.api.listing.pagination import CursorQ, LimitQ, Page, encode_cursor
 from bantin.api.roles import requires
 from bantin.api.routes.users import id_cursor
 from bantin.api.schemas.audit import AuditPublic

@@ -13,11 +13,11 @@ from typing import Literal
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
-from bantin.api.article_params import ArticleListingDep
 from bantin.api.deps import CtxDep, CurrentUser
 from bantin.api.export_queries import ARTICLE_COLUMNS, STORY_COLUMNS, article_rows, story_rows
+from bantin.api.listing.article_params import ArticleListingDep
+from bantin.api.listing.story_params import StoryFiltersDep
 from bantin.api.roles import requires
-from bantin.api.story_params import StoryFiltersDep
 from bantin.api.tabular import audited_export
 from bantin.store.types import utcnow
 

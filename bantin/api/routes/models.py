@@ -15,7 +15,7 @@ from sqlalchemy import literal, select, tuple_
 
 from bantin.api.deps import CtxDep, CurrentUser, ReadSessionDep, SessionDep
 from bantin.api.ids import MAX_INT32_ID
-from bantin.api.pagination import CursorQ, LimitQ, Page, decode_cursor, encode_cursor
+from bantin.api.listing.pagination import CursorQ, LimitQ, Page, decode_cursor, encode_cursor
 from bantin.api.roles import requires
 from bantin.api.schemas.models import (
     ModelVersionPublic,

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bantin.api.deps import CurrentUser, SessionDep
 from bantin.api.ids import Int32Id
-from bantin.api.pagination import DEFAULT_LIMIT, CursorQ, LimitQ, Page, decode_cursor, encode_cursor
+from bantin.api.listing.pagination import DEFAULT_LIMIT, CursorQ, LimitQ, Page, decode_cursor, encode_cursor
 from bantin.api.roles import requires
 from bantin.api.schemas.searches import SavedSearchCreate, SavedSearchPublic, SavedSearchUpdate, SearchFilters
 from bantin.app import audit

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bantin.api.deps import CtxDep, CurrentUser, ReadSessionDep, SessionDep
 from bantin.api.ids import Int32Id
-from bantin.api.pagination import CursorQ, LimitQ, Page, decode_cursor, encode_cursor
+from bantin.api.listing.pagination import CursorQ, LimitQ, Page, decode_cursor, encode_cursor
 from bantin.api.roles import requires
 from bantin.api.schemas.sources import SourceAdded, SourceCreate, SourcePublic, SourceUpdate
 from bantin.app import audit

@@ -19,7 +19,7 @@ from bantin.accounts.users import (
 )
 from bantin.api.deps import CurrentUser, SessionDep
 from bantin.api.errors import GUARDED_ERRORS, documented
-from bantin.api.pagination import CursorQ, LimitQ, Page, decode_cursor, encode_cursor
+from bantin.api.listing.pagination import CursorQ, LimitQ, Page, decode_cursor, encode_cursor
 from bantin.api.roles import requires
 from bantin.api.schemas.tokens import TokenCreate, TokenIssued, TokenPublic
 from bantin.api.schemas.users import UserCreate, UserPublic, UserUpdate

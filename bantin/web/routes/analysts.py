@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from bantin.api.deps import CtxDep, CurrentUser, SessionDep, SettingsDep
 from bantin.api.ids import Int64Id
-from bantin.api.routes import labels as labels_api
 from bantin.api.routes import models as models_api
+from bantin.api.routes.review import labels as labels_api
 from bantin.api.schemas.labels import LabelCreate
 from bantin.api.schemas.models import MAX_REASON_CHARS, PromoteRequest
 from bantin.classify.labels import RELEVANCE_VALUES

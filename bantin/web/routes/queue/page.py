@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
 from bantin.api.deps import CtxDep, CurrentUser, SessionDep
-from bantin.api.pagination import encode_cursor
+from bantin.api.listing.pagination import encode_cursor
+from bantin.api.listing.story_views import story_public
 from bantin.api.roles import Principal
 from bantin.api.schemas.stories import MAX_BULK_IDS, MAX_REASON_CHARS
-from bantin.api.story_views import story_public
 from bantin.app import audit
 from bantin.app.context import AppContext
 from bantin.queue.listing import story_counts, story_query

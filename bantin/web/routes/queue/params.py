@@ -16,10 +16,10 @@ from fastapi import HTTPException
 from pydantic import TypeAdapter, ValidationError
 from starlette.datastructures import QueryParams
 
-from bantin.api.pagination import DEFAULT_LIMIT, MAX_CURSOR_CHARS, MAX_LIMIT, decode_cursor
+from bantin.api.listing.pagination import DEFAULT_LIMIT, MAX_CURSOR_CHARS, MAX_LIMIT, decode_cursor
+from bantin.api.listing.story_params import MAX_FILTER_VALUES, parse_filters
 from bantin.api.roles import Principal
 from bantin.api.schemas.stories import MAX_ID, IntId, Priority, Relevance, State
-from bantin.api.story_params import MAX_FILTER_VALUES, parse_filters
 from bantin.queue.listing import DATE_FIELDS, StoryFilters
 from bantin.web import i18n
 

@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 from fastapi import HTTPException
 from markupsafe import Markup, escape
 
-from bantin.api.article_params import request_filters
 from bantin.api.ids import MAX_INT32_ID
+from bantin.api.listing.article_params import request_filters
 from bantin.classify.topics.taxonomy import TOPIC_KEYS
 from bantin.search.listing import ArticleFilters
 from bantin.search.query import MAX_QUERY_CHARS, Query, QueryError, Unit, parse

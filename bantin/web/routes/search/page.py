@@ -16,9 +16,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from bantin.api.article_params import saved_filters
 from bantin.api.deps import CtxDep, CurrentUser, ReadSessionDep
 from bantin.api.ids import MAX_INT32_ID, MAX_INT64_ID
+from bantin.api.listing.article_params import saved_filters
 from bantin.api.routes.articles import article_item
 from bantin.app import audit
 from bantin.classify.topics.taxonomy import TOPICS

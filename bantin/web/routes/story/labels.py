@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from bantin.api.deps import CtxDep, CurrentUser, SessionDep, SettingsDep
-from bantin.api.routes.labels import record_label
+from bantin.api.routes.review.labels import record_label
 from bantin.api.schemas.labels import MAX_LABEL_VALUE_CHARS
 from bantin.classify.labels import LabelError
 from bantin.store.office import Story

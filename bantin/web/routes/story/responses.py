@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import Response
 
 from bantin.api.deps import CtxDep, CurrentUser, SessionDep
-from bantin.api.routes.responses import tracking_fetcher
+from bantin.api.routes.review.responses import tracking_fetcher
 from bantin.api.schemas.stories import MAX_ID
 from bantin.responses import cases, tracking
 from bantin.responses.cases import CHANNELS, KINDS, MAX_OUTLET_CHARS, MAX_SUMMARY_CHARS

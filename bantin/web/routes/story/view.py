@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bantin.api.listing.story_views import story_detail
 from bantin.api.schemas.labels import LabelPublic
 from bantin.api.schemas.responses import CheckPublic, ResponsePublic, TrackedPublic
 from bantin.api.schemas.stories import StoryCopy, StoryDetail
-from bantin.api.story_views import story_detail
 from bantin.classify.labels import RELEVANCE_VALUES
 from bantin.classify.topics.taxonomy import TOPICS
 from bantin.queue.admission import HOME_COUNTRY

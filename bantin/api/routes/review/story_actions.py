@@ -12,6 +12,7 @@ from fastapi import APIRouter, Path
 from sqlalchemy.orm import Session
 
 from bantin.api.deps import CurrentUser, SessionDep
+from bantin.api.listing.story_views import http_error, story_public
 from bantin.api.roles import requires
 from bantin.api.schemas.stories import (
     MAX_ID,
@@ -24,7 +25,6 @@ from bantin.api.schemas.stories import (
     StoryPublic,
     StoryUpdate,
 )
-from bantin.api.story_views import http_error, story_public
 from bantin.queue.actions import (
     UNSET,
     StaleVersion,

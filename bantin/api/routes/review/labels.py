@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bantin.api.deps import CurrentUser, ReadSessionDep, SessionDep, SettingsDep
 from bantin.api.ids import MAX_INT64_ID, Int64Id
-from bantin.api.pagination import CursorQ, LimitQ, Page, decode_cursor, encode_cursor
+from bantin.api.listing.pagination import CursorQ, LimitQ, Page, decode_cursor, encode_cursor
 from bantin.api.roles import requires
 from bantin.api.schemas.labels import LabelAdded, LabelCreate, LabelPublic
 from bantin.app import audit

@@ -17,17 +17,9 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from bantin.api.deps import CtxDep, CurrentUser, ctx_of, principal_of
-from bantin.api.jsonpage import page_response
-from bantin.api.pagination import DEFAULT_LIMIT, CursorQ, LimitQ, Page, decode_cursor, encode_cursor
-from bantin.api.roles import Principal, requires
-from bantin.api.schemas.stories import (
-    MAX_ID,
-    StoryCounts,
-    StoryDetail,
-    StoryEventPublic,
-    StoryPublic,
-)
-from bantin.api.story_params import (
+from bantin.api.listing.jsonpage import page_response
+from bantin.api.listing.pagination import DEFAULT_LIMIT, CursorQ, LimitQ, Page, decode_cursor, encode_cursor
+from bantin.api.listing.story_params import (
     LanguageQ,
     OwnerQ,
     PriorityQ,
@@ -37,7 +29,15 @@ from bantin.api.story_params import (
     TopicQ,
     parse_filters,
 )
-from bantin.api.story_views import LIST_COLUMNS, NOT_FOUND, history, story_detail, story_row_fields
+from bantin.api.listing.story_views import LIST_COLUMNS, NOT_FOUND, history, story_detail, story_row_fields
+from bantin.api.roles import Principal, requires
+from bantin.api.schemas.stories import (
+    MAX_ID,
+    StoryCounts,
+    StoryDetail,
+    StoryEventPublic,
+    StoryPublic,
+)
 from bantin.app import audit
 from bantin.app.context import AppContext
 from bantin.queue.listing import StoryFilters, story_counts, story_query
