@@ -137,18 +137,29 @@ def _one_process(ctx: AppContext, opts: ServeOptions, sock: socket.socket, super
 
 
 def _worker_processes(opts: ServeOptions, sock: socket.socket) -> Callable[[], bool]:
-    """``opts.workers`` API processes on the one socket (uvicorn's supervisor: it restarts a dead or hung
-    worker and stops them all on SIGINT / SIGTERM). Each worker opens the database from the same settings
+    """``opts.workers`` API processes, each accepting on a socket of its own in one SO_REUSEPORT group on
+    ``sock``'s address (app/workers.py: the kernel spreads connections; uvicorn's supervisor restarts a dead or
+    hung worker and stops them all on SIGINT / SIGTERM). Each worker opens the database from the same settings
     (the environment) and has its own group committer and rate-limit counters (each allowing 1/N of the limit);
     the login throttle counts in the database, so all workers share it."""
-    from uvicorn.supervisors import Multiprocess
+    from bantin.app.workers import SocketPerWorker, reuseport_group
 
     # the workers build their settings from the environment: tell them how many share the rate limit
     os.environ["BANTIN_API_WORKERS"] = str(opts.workers)
-    multi = Multiprocess(_config(WORKER_APP, opts, factory=True, workers=opts.workers), sockets=[sock])
+    host, port = sock.getsockname()[:2]
+    try:
+        group = reuseport_group(sock, opts.workers, LISTEN_BACKLOG)
+    except OSError as exc:
+        raise ServeBindError(f"không nghe được trên (cannot listen on) {host}:{port}: {exc.strerror or exc} "
+                             "(chọn --port khác, choose another --port)") from None
+    multi = SocketPerWorker(_config(WORKER_APP, opts, factory=True, workers=opts.workers), group)
 
     def serve() -> bool:
-        multi.run()
+        try:
+            multi.run()
+        finally:
+            for s in group:
+                s.close()
         return True
 
     return serve
@@ -164,6 +175,7 @@ def run(ctx: AppContext, opts: ServeOptions, say: Callable[[str], Any] = print,
     if opts.access_log is None:
         opts = replace(opts, access_log=ctx.settings.access_log)
     supervisor = CrawlerSupervisor() if opts.crawl else None
+    url = base_url(sock)  # before the workers' sockets replace it
     serve = _one_process(ctx, opts, sock, supervisor) if opts.workers <= 1 else _worker_processes(opts, sock)
     jobs = JobRunner(default_jobs(ctx))
     ok = False
@@ -171,7 +183,7 @@ def run(ctx: AppContext, opts: ServeOptions, say: Callable[[str], Any] = print,
         if supervisor is not None:
             supervisor.start()
         jobs.start()
-        for line in start_message(base_url(sock), has_admin(ctx), supervisor is not None):
+        for line in start_message(url, has_admin(ctx), supervisor is not None):
             say(line)
         ok = serve()
     finally:

@@ -201,7 +201,55 @@ def _workers(pid: int) -> set[int]:
     return out
 
 
-def test_workers_share_the_port_a_killed_worker_is_replaced_and_sigterm_stops_all(tmp_path: Path) -> None:
+def _listening_inodes(port: int) -> set[str]:
+    """Inodes of the sockets listening on 127.0.0.1:``port`` (the kernel's own table)."""
+    want = f"0100007F:{port:04X}"
+    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return {f[9] for f in (r.split() for r in rows) if f[1] == want and f[3] == "0A"}
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    out = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            out.add(target[8:-1])
+    return out
+
+
+def _served(port: int, workers: set[int]) -> dict[int, set[str]]:
+    """The listening sockets of ``port`` each worker holds."""
+    listening = _listening_inodes(port)
+    return {w: _socket_inodes(w) & listening for w in workers}
+
+
+def _spread(port: int, workers: set[int], connections: int) -> dict[int, int]:
+    """Open ``connections`` keep-alive connections at once (one request each, answered) and count, per worker,
+    the ones it accepted (each connection's server side is a socket of exactly one worker)."""
+    import http.client
+
+    import psutil
+
+    conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(connections)]
+    try:
+        for c in conns:
+            c.connect()
+        for c in conns:
+            c.request("GET", "/api/v1/health")
+        for c in conns:
+            assert c.getresponse().read()
+        return {w: sum(1 for k in psutil.Process(w).net_connections(kind="tcp")
+                       if k.status == "ESTABLISHED" and k.laddr.port == port) for w in workers}
+    finally:
+        for c in conns:
+            c.close()
+
+
+def test_workers_have_a_socket_each_share_the_connections_a_killed_one_is_replaced_and_sigterm_stops_all(
+        tmp_path: Path) -> None:
     out, err = tmp_path / "serve.out", tmp_path / "serve.err"
     with out.open("wb") as o, err.open("wb") as e:
         proc = subprocess.Popen([sys.executable, "-m", "bantin", "serve", "--port", "0", "--no-crawl", "--workers",
@@ -211,11 +259,20 @@ def test_workers_share_the_port_a_killed_worker_is_replaced_and_sigterm_stops_al
                          and m.group(0), START_TIMEOUT_S, proc, err)
         _wait_for("health", lambda: httpx.get(f"{base}/api/v1/health", timeout=5).json(), START_TIMEOUT_S, proc, err)
         workers = _wait_for("two workers", lambda: len(w := _workers(proc.pid)) == 2 and w, START_TIMEOUT_S, proc, err)
+        port = int(base.rsplit(":", 1)[1])
+        served = _served(port, workers)
+        assert all(len(v) == 1 for v in served.values()) and len(set().union(*served.values())) == 2
+        # 16 connections opened at once: with one shared socket the first worker to wake took them all
+        assert all(n >= 1 for n in _spread(port, workers, 16).values())
         victim = min(workers)
         os.kill(victim, signal.SIGKILL)
         replaced = _wait_for("a replacement worker", lambda: victim not in (w := _workers(proc.pid)) and len(w) == 2
                              and w, RESTART_TIMEOUT_S, proc, err)
         assert replaced - workers  # a new process
+        # the replacement serves the socket its predecessor served: none is left without a worker
+        assert _wait_for("the socket taken over", lambda: set().union(*(v := _served(port, replaced)).values())
+                         == set().union(*served.values()) and all(len(x) == 1 for x in v.values()),
+                         RESTART_TIMEOUT_S, proc, err)
         for _ in range(20):  # every request answered while one worker was replaced
             assert httpx.get(f"{base}/api/v1/health", timeout=10).status_code == 200
         proc.send_signal(signal.SIGTERM)
