@@ -32,6 +32,8 @@ from bantin.classify.topics.rssdata import FRESH, FRESH2, LABELS, labelled_texts
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 LOOKS = LABELS.with_name("heldout_looks.json")
+# The fresh held-out sets, by their key in LOOKS (and their command-line flag).
+HELD_OUT = {"fresh": FRESH, "fresh2": FRESH2}
 # Confusions listed per model and set (the most frequent first).
 TOP_CONFUSIONS = 8
 
@@ -53,7 +55,7 @@ def ranked_from(matrix: np.ndarray, classes: np.ndarray) -> list[list[str]]:
     return [[str(classes[j]) for j in row] for row in np.argsort(-matrix, axis=1)[:, :3]]
 
 
-def record_look(note: str, key: str = "fresh", path: Path = FRESH) -> int:
+def record_look(note: str, key: str, path: Path) -> int:
     """Count one look at a fresh held-out set in LOOKS; returns the number of looks at it so far."""
     looks = json.loads(LOOKS.read_text(encoding="utf-8"))
     fresh = looks.setdefault(key, {"file": str(path.relative_to(LABELS.parents[2])), "looks": []})
@@ -80,10 +82,9 @@ def main() -> None:
     if not (SHARED / "news").is_dir():
         sys.exit(f"needs the ../shared data at {SHARED}")
     sets = {"old400": labelled_texts(SHARED)}
-    if args.fresh:
-        sets["fresh"] = labelled_texts(SHARED, path=FRESH)
-    if args.fresh2:
-        sets["fresh2"] = labelled_texts(SHARED, path=FRESH2)
+    looked = [key for key in HELD_OUT if getattr(args, key)]
+    for key in looked:
+        sets[key] = labelled_texts(SHARED, path=HELD_OUT[key])
     t0 = time.perf_counter()
     texts, labels, weights, info = final_training_data(SHARED)
     data_s = time.perf_counter() - t0
@@ -107,10 +108,8 @@ def main() -> None:
                          "train on the 400); fresh: the held-out set", "sets": {}}
     for name, (x, gold) in sets.items():
         out["sets"][name] = {m: scores(fn(x), gold) for m, fn in models.items()}
-    if args.fresh:
-        out["fresh_looks"] = record_look(args.note)
-    if args.fresh2:
-        out["fresh2_looks"] = record_look(args.note, "fresh2", FRESH2)
+    for key in looked:
+        out[f"{key}_looks"] = record_look(args.note, key, HELD_OUT[key])
     print(json.dumps(out, ensure_ascii=False, indent=1))
 
 

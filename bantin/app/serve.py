@@ -37,6 +37,12 @@ class ServeBindError(OSError):
     """The address cannot be listened on (a port in use, an unknown host, no permission)."""
 
 
+def cannot_listen(host: str, port: int, exc: OSError) -> ServeBindError:
+    """The one-line error for an address that cannot be listened on (a port in use, no permission)."""
+    return ServeBindError(f"không nghe được trên (cannot listen on) {host}:{port}: {exc.strerror or exc} "
+                          "(chọn --port khác, choose another --port)")
+
+
 def bind_listener(host: str, port: int) -> socket.socket:
     """A listening TCP socket on ``host:port`` (``port`` 0: any free port)."""
     try:
@@ -51,8 +57,7 @@ def bind_listener(host: str, port: int) -> socket.socket:
         sock.listen(LISTEN_BACKLOG)
     except OSError as exc:
         sock.close()
-        raise ServeBindError(f"không nghe được trên (cannot listen on) {host}:{port}: {exc.strerror or exc} "
-                             "(chọn --port khác, choose another --port)") from None
+        raise cannot_listen(host, port, exc) from None
     sock.set_inheritable(False)  # the crawler child must not hold the server's port
     return sock
 
@@ -150,8 +155,7 @@ def _worker_processes(opts: ServeOptions, sock: socket.socket) -> Callable[[], b
     try:
         group = reuseport_group(sock, opts.workers, LISTEN_BACKLOG)
     except OSError as exc:
-        raise ServeBindError(f"không nghe được trên (cannot listen on) {host}:{port}: {exc.strerror or exc} "
-                             "(chọn --port khác, choose another --port)") from None
+        raise cannot_listen(host, port, exc) from None
     multi = SocketPerWorker(_config(WORKER_APP, opts, factory=True, workers=opts.workers), group)
 
     def serve() -> bool:
