@@ -1,4 +1,4 @@
-"""The labelled real RSS items (#12): fixed split, texts joined by URL, never training data; weak labels."""
+"""The labelled real RSS items (#12): fixed split, texts joined by URL, the held-out set never training data."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ import pytest
 from bantin.classify.topics.rssdata import (
     FRESH,
     FRESH2,
+    FRESH3,
     LABELS,
+    TRAINING_SETS,
     labelled,
     labelled_texts,
     labelled_urls,
     part_of,
+    training_labelled,
 )
 from bantin.classify.topics.taxonomy import TOPIC_KEYS
 from bantin.classify.topics.weak import rss_weak_rows, weak_topic
@@ -38,15 +41,26 @@ def test_the_labelled_set_stores_urls_and_taxonomy_topics_only_split_in_two_fixe
     assert all(part_of(r["url"]) == r["part"] for r in rows)  # a pure function of the URL
 
 
-def test_the_fresh_held_out_sets_store_urls_and_topics_only_and_share_no_item_with_each_other() -> None:
-    fresh, fresh2, first = labelled(FRESH), labelled(FRESH2), {r["url"] for r in labelled()}
-    for held in (fresh, fresh2):
-        assert len(held) == 250 and len({r["url"] for r in held}) == 250
+def test_the_fresh_sets_store_urls_and_topics_only_and_share_no_item_with_each_other() -> None:
+    first = {r["url"] for r in labelled()}
+    sets = [labelled(path) for path in (FRESH, FRESH2, FRESH3)]
+    for held, n in zip(sets, (250, 250, 300), strict=True):
+        assert len(held) == n and len({r["url"] for r in held}) == n
         assert all(set(r) <= {"url", "topic", "note", "part"} and r["topic"] in TOPIC_KEYS for r in held)
         assert all(len(r.get("note", "")) <= 120 for r in held)  # a reader's short reason, not the text
-        assert not {r["url"] for r in held} & first
-    assert not {r["url"] for r in fresh} & {r["url"] for r in fresh2}
-    assert labelled_urls() == {r["url"] for r in fresh} | {r["url"] for r in fresh2} | first
+    urls = [first, *({r["url"] for r in held} for held in sets)]
+    assert sum(map(len, urls)) == len(set().union(*urls))  # no item in two sets
+    assert labelled_urls() == set().union(*urls)
+
+
+def test_the_recipe_trains_on_every_labelled_set_but_the_held_out_one(tmp_path: Path) -> None:
+    assert FRESH3 not in TRAINING_SETS and set(TRAINING_SETS) == {LABELS, FRESH, FRESH2}
+    rows = [r for path in TRAINING_SETS for r in labelled(path)]
+    items = [{"url": r["url"], "title": f"T{i}", "summary": "S"} for i, r in enumerate(rows)]
+    items += [{"url": r["url"], "title": "held", "summary": "S"} for r in labelled(FRESH3)]
+    texts, topics, parts = training_labelled(_archive(tmp_path, items))
+    assert texts == [f"T{i}\nS" for i in range(len(rows))] and "held\nS" not in texts
+    assert topics == [r["topic"] for r in rows] and parts == [part_of(r["url"]) for r in rows]
 
 
 def test_labelled_texts_are_joined_from_the_archive_and_a_missing_url_is_refused(tmp_path: Path) -> None:
@@ -62,11 +76,8 @@ def test_labelled_texts_are_joined_from_the_archive_and_a_missing_url_is_refused
 
 
 def test_weak_rows_never_include_labelled_items(tmp_path: Path) -> None:
-    held, fresh, fresh2 = labelled()[0]["url"], labelled(FRESH)[0]["url"], labelled(FRESH2)[0]["url"]
-    rows = [{"url": held, "title": "Bão số 3 đổ bộ", "summary": "", "feed_category": "Tổng hợp"},
-            {"url": fresh, "title": "Bão số 3 đổ bộ", "summary": "", "feed_category": "Tổng hợp"},
-            {"url": fresh2, "title": "Bão số 3 đổ bộ", "summary": "", "feed_category": "Tổng hợp"},
-            {"url": "https://example.vn/a", "title": "Bão số 3 đổ bộ", "summary": "", "feed_category": "Tổng hợp"}]
+    urls = [labelled(path)[0]["url"] for path in (LABELS, FRESH, FRESH2, FRESH3)] + ["https://example.vn/a"]
+    rows = [{"url": url, "title": "Bão số 3 đổ bộ", "summary": "", "feed_category": "Tổng hợp"} for url in urls]
     got = list(rss_weak_rows(_archive(tmp_path, rows)))
     assert LABELS.is_file() and [(t, topic) for t, topic, _ in got] == [("Bão số 3 đổ bộ\n", "environment")]
 

@@ -3,7 +3,9 @@
 The labelled sets (data/topics/, #12) store only URL, topic and a short note; the texts are joined at run time
 from ../shared/data/news/rss_articles.jsonl.gz (they belong to their publishers and never enter the repo).
 LABELS, the first 400 items, was split by a stable hash of the URL into tune / held-out; since the fresh set
-exists both halves are tuning data. FRESH (250 items drawn later, excluding the 400) is the held-out set: never
+exists both halves are tuning data. FRESH and FRESH2 (250 items each, drawn later) were the held-out sets until
+FRESH3 (300 items, drawn and labelled on 2026-12-03 before any model ran on them) existed; since then the three
+earlier sets are the analysts' labels the recipe trains on (TRAINING_SETS) and FRESH3 is the held-out set: never
 training data, never used for a choice, each look counted in data/topics/heldout_looks.json.
 """
 
@@ -19,6 +21,11 @@ ROOT = Path(__file__).resolve().parents[3]
 LABELS = ROOT / "data" / "topics" / "rss_topic_labels.jsonl"
 FRESH = ROOT / "data" / "topics" / "rss_topic_labels_fresh.jsonl"
 FRESH2 = ROOT / "data" / "topics" / "rss_topic_labels_fresh2.jsonl"
+FRESH3 = ROOT / "data" / "topics" / "rss_topic_labels_fresh3.jsonl"
+# The analysts' labels the topic recipe trains on (each was a held-out set once; the looks are in heldout_looks.json).
+TRAINING_SETS = (LABELS, FRESH, FRESH2)
+# Every labelled set: none of their items is ever a weak or self-trained row.
+ALL_SETS = (*TRAINING_SETS, FRESH3)
 # How the RSS archive sits under ../shared/data.
 RSS_PATH = Path("news") / "rss_articles.jsonl.gz"
 PARTS = ("tune", "heldout")
@@ -50,8 +57,8 @@ def labelled(path: Path = LABELS) -> list[dict]:
 
 
 def labelled_urls(*paths: Path) -> set[str]:
-    """URLs of the labelled sets (default: the 400 and both fresh sets): never weakly labelled training rows."""
-    return {r["url"] for p in (paths or (LABELS, FRESH, FRESH2)) if p.is_file() for r in labelled(p)}
+    """URLs of the labelled sets (default: all of them, ALL_SETS): never weakly labelled training rows."""
+    return {r["url"] for p in (paths or ALL_SETS) if p.is_file() for r in labelled(p)}
 
 
 def labelled_texts(shared_data: Path, part: str | None = None, path: Path = LABELS) -> tuple[list[str], list[str]]:
@@ -63,3 +70,16 @@ def labelled_texts(shared_data: Path, part: str | None = None, path: Path = LABE
     if missing:
         raise ValueError(f"{len(missing)} labelled URLs are not in {shared_data / RSS_PATH}")
     return [texts[r["url"]] for r in rows], [r["topic"] for r in rows]
+
+
+def training_labelled(shared_data: Path) -> tuple[list[str], list[str], list[str]]:
+    """(texts, topics, parts) of TRAINING_SETS in order; ``part`` is each item's URL-hash half (the folds)."""
+    texts: list[str] = []
+    topics: list[str] = []
+    parts: list[str] = []
+    for path in TRAINING_SETS:
+        t, y = labelled_texts(shared_data, path=path)
+        texts += t
+        topics += y
+        parts += [r["part"] for r in labelled(path)]
+    return texts, topics, parts

@@ -5,11 +5,12 @@
    form to RSS items than VNTC's long 2007 articles, which did not help: docs/benchmarks.md); 3. self-training:
    a first model labels the remaining RSS items, keeping those it is sure of (margin >= SELF_MARGIN) and calling
    the ones no topic claims (best decision < RESIDUAL_DECISION) society, the residual class; 4. the analysts'
-   labels: the 400 items of data/topics/rss_topic_labels.jsonl as rows of their own, weighted LABEL_WEIGHT.
+   labels: the 900 items of rssdata.TRAINING_SETS (the 400 and the two earlier fresh sets) as rows of their own,
+   weighted LABEL_WEIGHT.
 The final model is the average of two SVMs over the same features, each fitted on all of it except one half of the
-400 (CAL_FOLDS: the labelled set's own tune / held-out halves): every labelled item then has a decision from a model
-that never saw it, and on those out-of-fold decisions the society offset is chosen (OFFSET_GRID) and the softmax
-temperature fitted. The fresh held-out set (rss_topic_labels_fresh.jsonl) is never used here.
+labelled items (CAL_FOLDS: the halves of rssdata.part_of, by URL hash): every labelled item then has a decision from
+a model that never saw it, and on those out-of-fold decisions the society offset is chosen (OFFSET_GRID) and the
+softmax temperature fitted. The held-out set (rssdata.FRESH3) is never used here.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from bantin.classify.topics.model import (
     fit_temperature,
     svm_coefficients,
 )
-from bantin.classify.topics.rssdata import labelled, labelled_texts
+from bantin.classify.topics.rssdata import labelled_texts, training_labelled
 from bantin.classify.topics.taxonomy import map_label
 from bantin.classify.topics.weak import rss_weak_rows
 
@@ -46,7 +47,7 @@ SEED = 0
 # weights 10 / 30 could not finish on the loaded machine); out-of-fold top-1 on the 400 with it: 80.5 %, the same
 # as without labelled rows (docs/benchmarks.md, #12).
 LABEL_WEIGHT = 10.0
-# Folds of the 400 for the out-of-fold decisions: the labelled set's own two halves (tune / held-out).
+# Folds of the labelled items for the out-of-fold decisions: the two halves of rssdata.part_of.
 CAL_FOLDS = ("tune", "heldout")
 # Society offsets tried on the out-of-fold decisions (the best top-1 is kept, ties to the smallest). Before the
 # analysts' labels were rows, 0.3-0.4 was the plateau (docs/benchmarks.md).
@@ -109,10 +110,11 @@ def training_data(shared_data: Path, **params: Any) -> tuple[list[str], list[str
 
 
 def final_training_data(shared_data: Path, **params: Any) -> tuple[list[str], list[str], list[float], dict[str, Any]]:
-    """training_data plus the 400 analyst-labelled items, with the row weights (1 for weak rows)."""
+    """training_data plus the analyst-labelled items (TRAINING_SETS), with the row weights (1 for weak rows);
+    ``info["labelled_parts"]`` holds each labelled row's fold."""
     texts, labels, info = training_data(shared_data, **params)
-    lab_texts, lab_topics = labelled_texts(shared_data)
-    info = {**info, "labelled_rows": len(lab_texts), "label_weight": LABEL_WEIGHT}
+    lab_texts, lab_topics, lab_parts = training_labelled(shared_data)
+    info = {**info, "labelled_rows": len(lab_texts), "label_weight": LABEL_WEIGHT, "labelled_parts": lab_parts}
     weights = [1.0] * len(texts) + [LABEL_WEIGHT] * len(lab_texts)
     return texts + lab_texts, labels + lab_topics, weights, info
 
@@ -124,7 +126,7 @@ def train_default(shared_data: Path, **params: Any) -> tuple[TopicModel, list[st
     texts, labels, weights, info = final_training_data(shared_data, **params)
     n_weak = len(texts) - info["labelled_rows"]
     lab_topics = np.array(labels[n_weak:])
-    parts = np.array([r["part"] for r in labelled()])
+    parts = np.array(info.pop("labelled_parts"))
     model = TopicModel(**{"society_offset": SOCIETY_OFFSET, **params})
     model.classes_ = np.array(list(model.topics))
     model.vectorizer_ = SyllableTfidfVectorizer(n_features=model.n_features)
