@@ -21,12 +21,15 @@ model to compare with (topics.skops + manifest.json; e.g. the model before this 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -57,6 +60,10 @@ def ranked_from(matrix: np.ndarray, classes: np.ndarray) -> list[list[str]]:
     return [[str(classes[j]) for j in row] for row in np.argsort(-matrix, axis=1)[:, :3]]
 
 
+def _ranked_by(model: Any, texts: list[str]) -> list[list[str]]:
+    return ranked_from(model.predict_proba(texts), model.classes_)
+
+
 def record_look(note: str, key: str, path: Path) -> int:
     """Count one look at a fresh held-out set in LOOKS; returns the number of looks at it so far."""
     looks = json.loads(LOOKS.read_text(encoding="utf-8"))
@@ -77,6 +84,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--shipped", type=Path, required=True, help="directory of the model to compare with")
     ap.add_argument("--new", type=Path, default=DEFAULT_MODEL_DIR, help="directory of the new model")
+    ap.add_argument("--also", type=Path, action="append", default=[],
+                    help="another model directory scored in the same look (reported by its directory name)")
     ap.add_argument("--fresh", action="store_true", help="also score the fresh held-out set (counted as a look)")
     ap.add_argument("--fresh2", action="store_true", help="also score the second fresh set (counted as a look)")
     ap.add_argument("--fresh3", action="store_true", help="also score the third fresh set (counted as a look)")
@@ -97,15 +106,15 @@ def main() -> None:
     plain.fit(texts, labels, linearsvc__sample_weight=np.asarray(weights))
     plain_s = time.perf_counter() - t0
     # loaded last (the new model may be rebuilt while the baseline trains); the same artifact twice is refused
-    sha = [json.loads((d / "manifest.json").read_text(encoding="utf-8"))["sha256"] for d in (args.shipped, args.new)]
-    if sha[0] == sha[1]:
-        sys.exit(f"--shipped and --new are the same model ({sha[0][:12]}): nothing scored, no look counted")
-    shipped, new = default_topic_model(args.shipped), default_topic_model(args.new)
-    models = {
-        "shipped": lambda x: ranked_from(shipped.predict_proba(x), shipped.classes_),
-        "plain_baseline": lambda x: ranked_from(plain.decision_function(x), plain.classes_),
-        "new": lambda x: ranked_from(new.predict_proba(x), new.classes_),
-    }
+    dirs = {"shipped": args.shipped, "new": args.new, **{f"also:{d.name}": d for d in args.also}}
+    sha = [json.loads((d / "manifest.json").read_text(encoding="utf-8"))["sha256"] for d in dirs.values()]
+    if len(set(sha)) < len(sha):
+        sys.exit("two of the models given are the same artifact: nothing scored, no look counted")
+    loaded: dict[str, Any] = {name: default_topic_model(d) for name, d in dirs.items()}
+    models: dict[str, Callable[[list[str]], list[list[str]]]] = {
+        name: functools.partial(_ranked_by, m) for name, m in loaded.items()}
+    models["plain_baseline"] = lambda x: ranked_from(plain.decision_function(x), plain.classes_)
+    new = loaded["new"]
     out: dict = {"training": {**info, "rows": len(texts), "data_s": round(data_s, 1), "plain_fit_s": round(plain_s, 1),
                               "new_temperature": round(new.temperature_, 4)},
                  "note": "old400: the new recipe's tuning data (in-sample for new and plain_baseline when they "
