@@ -17,6 +17,8 @@ failure, not a silent fall-back to the feed summary). In this process, one after
    stage functions (exclusive: a nested stage's time is not counted twice);
 3. ``extract_article`` alone over the same bytes (no fetch, no database): what extraction costs by itself;
 4. bare ``trafilatura.extract`` again.
+Between 1 and 2, the control: bare ``trafilatura.extract`` split across as many processes as the crawl has
+extraction workers, all at once (bench/bare_parallel.py), so that the machine's own cost of parallel work is seen.
 
 The crawl runs as shipped: extraction in worker processes, one per usable core (``--extract-workers 0``
 extracts on the reactor thread instead, as before the pool existed; the per-stage extraction timings below
@@ -531,6 +533,7 @@ def main(argv: list[str] | None = None) -> int:
         serve(args.fundus_per_country)
         return 0
     from bantin.extract.workers import auto_workers
+    from bench.bare_parallel import bare_parallel_run
 
     workers = auto_workers() if args.extract_workers is None else args.extract_workers
     result: dict[str, Any] = {"machine": machine(), "extract_workers": workers, "prototypes": {"gc_freeze": args.gc_freeze}}
@@ -549,6 +552,7 @@ def main(argv: list[str] | None = None) -> int:
         trafilatura.extract(pages[0].body, url=base + pages[0].route)
         extract_article(pages[0].body, base + pages[0].route, pages[0].content_type)
         bare1 = bare_run(pages, base, args.gc_freeze)
+        parallel = bare_parallel_run([(p.body, base + p.route) for p in pages], workers) if workers > 1 else None
         pipe = pipeline_run(pages, base, args.profile, workers, args.gc_freeze)
         only = extract_only_run(pages, base, args.gc_freeze)
         bare2 = bare_run(pages, base, args.gc_freeze)
@@ -574,6 +578,10 @@ def main(argv: list[str] | None = None) -> int:
     if pipe["classify_after_crawl_cpu_s"] is not None:
         result["cpu_ratio_pipeline_with_classification_over_bare"] = round(
             bare_cpu / (pipe["cpu_s"] + pipe["classify_after_crawl_cpu_s"]), 3)
+    if parallel:  # the control: bare trafilatura as parallel as the pipeline's extraction (bench/bare_parallel.py)
+        result["bare_trafilatura_parallel"] = {
+            **parallel, "parallel_penalty_cpu": round(2 * parallel["cpu_s"] / (bare1["cpu_s"] + bare2["cpu_s"]), 3)}
+        result["cpu_ratio_pipeline_over_parallel_bare"] = round(parallel["cpu_s"] / pipe["cpu_s"], 3)
     result["bare_drift_run2_over_run1"] = round(bare2["wall_s"] / bare1["wall_s"], 3)
     result["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(result, ensure_ascii=False, indent=2))
