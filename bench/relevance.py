@@ -4,6 +4,8 @@
     .venv/bin/python -m bench.relevance --errors          # also list the tune half's misclassified items
     .venv/bin/python -m bench.relevance --heldout         # also the held-out half (a "look": count it in
                                                           # docs/relevance.md; never with --errors)
+    .venv/bin/python -m bench.relevance --fresh FILE --note WHY   # also a fresh set, scored whole (each run
+                                                          # counted in data/relevance/heldout_looks.json)
 
 Split: each label goes to the held-out half when the first byte of sha1(url) is odd (stable, independent of
 order and of the labels, so adding labels never moves an old one); per province, so each province has both.
@@ -15,6 +17,9 @@ Unless ``--no-learned``, the learned decision (bench/relevance_learned.py) is ch
 on tune it reports out-of-fold labels (``learned_cv``: stratified 5-fold; ``learned_other_provinces``: the model
 trained on the other two provinces' tune halves), on held-out the labels of the chosen model fitted on all tune
 halves (``learned``), beside the rules (``matcher``) and the baseline.
+A fresh set (``--fresh``, e.g. data/relevance/fresh_labels.jsonl: items drawn by bench/relevance_sample.py after
+the dev set's halves had been looked at, labelled by reading before any matcher ran on them) is scored whole, part
+"fresh", with the learned decision fitted on the tune halves as for the held-out half; it is never tuning data.
 Speed is measured separately on full VNTC articles (text only, ~2-3 k characters each).
 """
 
@@ -34,6 +39,7 @@ from bench import relevance_learned as rl
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "data" / "relevance" / "dev_labels.jsonl"
+LOOKS = LABELS.with_name("heldout_looks.json")
 SHARED = ROOT.parent / "shared" / "data"
 RSS = SHARED / "news" / "rss_articles.jsonl.gz"
 VNTC = SHARED / "vntc" / "train.jsonl.gz"
@@ -94,8 +100,9 @@ Learned = Callable[[str, str, list[dict[str, str]]], dict[str, list[str]]] | Non
 
 def evaluate(
     labels: list[dict[str, str]], articles: dict[str, dict[str, str]], parts: tuple[str, ...] = ("tune",),
-    learned: Learned = None,
+    learned: Learned = None, fresh: frozenset[str] = frozenset(),
 ) -> dict[str, object]:
+    """Scores per province and part; a URL in ``fresh`` is in part "fresh", any other in its hash half."""
     out: dict[str, object] = {}
     errors: list[dict[str, str]] = []
     for province in sorted({lab["province"] for lab in labels}):
@@ -105,7 +112,8 @@ def evaluate(
             rows = [
                 lab
                 for lab in labels
-                if lab["province"] == province and lab["url"] in articles and part_of(lab["url"]) == part
+                if lab["province"] == province and lab["url"] in articles
+                and ("fresh" if lab["url"] in fresh else part_of(lab["url"])) == part
             ]
             gold = [lab["relevance"] for lab in rows]
             ours = [
@@ -186,21 +194,41 @@ def _learned(labels: list[dict[str, str]], articles: dict[str, dict[str, str]], 
     return labels_for
 
 
+def record_look(path: Path, note: str) -> int:
+    """Count one look at a fresh set in LOOKS; returns the number of looks at it so far."""
+    looks = json.loads(LOOKS.read_text(encoding="utf-8")) if LOOKS.is_file() else {}
+    entry = looks.setdefault(path.name, {"looks": []})
+    entry["looks"].append({"at": time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime()), "note": note})
+    LOOKS.write_text(json.dumps(looks, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return len(entry["looks"])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--errors", action="store_true", help="list the tune half's misclassified items")
     ap.add_argument("--heldout", action="store_true", help="also score the held-out half (count the look)")
     ap.add_argument("--no-speed", action="store_true", help="skip the speed measurement")
     ap.add_argument("--no-learned", action="store_true", help="skip the learned decision (CV and fit)")
+    ap.add_argument("--fresh", type=Path, help="a fresh labelled set, scored whole (counted as a look)")
+    ap.add_argument("--note", default="", help="why this look at the fresh set (stored with the count)")
     args = ap.parse_args(argv)
     if not RSS.is_file():
         print(json.dumps({"skipped": f"needs ../shared data ({RSS} not found)"}))
         return 0
     labels = load_labels()
+    fresh = load_labels(args.fresh) if args.fresh else []
+    if {lab["url"] for lab in fresh} & {lab["url"] for lab in labels}:
+        print(json.dumps({"error": f"{args.fresh} shares items with {LABELS}: not a fresh set"}))
+        return 2
     result: dict[str, object] = {} if args.no_speed else {"speed_full_articles": speed()}
     parts = ("tune", "heldout") if args.heldout else ("tune",)
-    articles = join_articles(labels)
-    result |= evaluate(labels, articles, parts, None if args.no_learned else _learned(labels, articles, result))
+    articles = join_articles(labels + fresh)
+    dev = [lab for lab in labels if lab["url"] in articles]
+    result |= evaluate(labels + fresh, articles, parts + (("fresh",) if fresh else ()),
+                       None if args.no_learned else _learned(dev, articles, result),
+                       frozenset(lab["url"] for lab in fresh))
+    if args.fresh:
+        result["fresh_looks"] = record_look(args.fresh, args.note)
     errors = result.pop("_errors")
     if args.errors:
         result["errors"] = errors
