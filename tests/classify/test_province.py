@@ -266,6 +266,20 @@ def test_origin_quê_nghe_an_in_a_story_set_in_ha_noi_is_a_mention(na: ProvinceM
     assert na.match("Nữ sinh Nghệ An đỗ thủ khoa", None).relevance == "primary"
 
 
+def test_a_residence_or_a_travellers_start_in_a_story_set_elsewhere_is_a_mention(na: ProvinceMatcher) -> None:
+    hy = ProvinceMatcher("Hưng Yên")
+    r = hy.match("Bắt chủ thầu trả lương cho công nhân bằng ma túy",
+                 summary="Chủ thầu (ngụ tỉnh Hưng Yên) và một người (ngụ tỉnh Phú Thọ) trả công cho lao động bằng ma túy.")
+    assert r.relevance == "mention"
+    r = na.match("Mang kỷ vật của cha đi xem diễu binh",
+                 summary="Cùng chiếc xe đạp, một người đàn ông xuất phát từ Nghệ An ra Thủ đô dịp Quốc khánh.")
+    assert r.relevance == "mention"
+    # a story set in the province keeps it primary, whatever a resident's address says
+    r = na.match("Công an Nghệ An bắt nghi phạm trộm cắp",
+                 summary="Công an tỉnh Nghệ An bắt một người (ngụ tỉnh Nghệ An) trộm tài sản.")
+    assert r.relevance == "primary"
+
+
 def test_match_report_with_song_lam_nghe_an_as_one_side_is_primary(na: ProvinceMatcher) -> None:
     r = na.match(
         "Đỗ Hùng Dũng lãnh thẻ đỏ",

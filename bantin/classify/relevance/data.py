@@ -72,11 +72,12 @@ ENGLISH_MIN_WORDS = 2
 
 # Words right before a province name that make it a person's origin, not the story's setting ("quê Nghệ An",
 # "người con xứ Nghệ", "gốc Hà Tĩnh"): a mention unless the story is set there too (issue #12's boundary rule).
+# A residence ("ngụ Hà Tĩnh", "ngụ tỉnh Hưng Yên", "trú tại …") and a traveller's starting point ("xuất phát từ
+# Nghệ An") are the same kind of framing (docs/relevance.md's conventions).
 ORIGIN_CUES: frozenset[tuple[str, ...]] = frozenset(
     tuple(w.split())
-    for w in "quê, quê ở, quê gốc, quê hương, gốc, người con, xuất thân từ, sinh ra ở, sinh ra tại".split(
-        ", "
-    )
+    for w in ("quê, quê ở, quê gốc, quê hương, gốc, người con, xuất thân từ, sinh ra ở, sinh ra tại, "
+              "ngụ, ngụ ở, ngụ tại, ngụ tỉnh, trú ở, trú tại, trú tỉnh, thường trú tại, xuất phát từ").split(", ")
 )
 # Words opening a regional range ("từ Thanh Hoá đến Hà Tĩnh", "các tỉnh từ Nghệ An - Quảng Trị"): a place
 # inside the range is one of many, a mention.
