@@ -100,9 +100,10 @@ Learned = Callable[[str, str, list[dict[str, str]]], dict[str, list[str]]] | Non
 
 def evaluate(
     labels: list[dict[str, str]], articles: dict[str, dict[str, str]], parts: tuple[str, ...] = ("tune",),
-    learned: Learned = None, fresh: frozenset[str] = frozenset(),
+    learned: Learned = None, fresh: frozenset[str] = frozenset(), dev_all: bool = False,
 ) -> dict[str, object]:
-    """Scores per province and part; a URL in ``fresh`` is in part "fresh", any other in its hash half."""
+    """Scores per province and part; a URL in ``fresh`` is in part "fresh", any other in its hash half (in "tune"
+    with ``dev_all``: the whole dev set is tuning data once a fresh set is held out)."""
     out: dict[str, object] = {}
     errors: list[dict[str, str]] = []
     for province in sorted({lab["province"] for lab in labels}):
@@ -113,7 +114,7 @@ def evaluate(
                 lab
                 for lab in labels
                 if lab["province"] == province and lab["url"] in articles
-                and ("fresh" if lab["url"] in fresh else part_of(lab["url"])) == part
+                and ("fresh" if lab["url"] in fresh else "tune" if dev_all else part_of(lab["url"])) == part
             ]
             gold = [lab["relevance"] for lab in rows]
             ours = [
@@ -171,9 +172,10 @@ def speed(province: str = "Nghệ An", n: int = SPEED_DOCS) -> dict[str, float]:
     }
 
 
-def _learned(labels: list[dict[str, str]], articles: dict[str, dict[str, str]], result: dict[str, object]) -> Learned:
-    """Choose the learned decision by CV in the tune halves (figures into ``result``); its labels per part."""
-    tune = [lab for lab in labels if lab["url"] in articles and part_of(lab["url"]) == "tune"]
+def _learned(labels: list[dict[str, str]], articles: dict[str, dict[str, str]], result: dict[str, object],
+             part: Callable[[str], str] = part_of) -> Learned:
+    """Choose the learned decision by CV in the tune part (figures into ``result``); its labels per part."""
+    tune = [lab for lab in labels if lab["url"] in articles and part(lab["url"]) == "tune"]
     t0 = time.perf_counter()
     params, grid, model, _rules = rl.choose(rl.items_of(tune, articles))
     best = next(g for g in grid if g["params"] == params)
@@ -211,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-learned", action="store_true", help="skip the learned decision (CV and fit)")
     ap.add_argument("--fresh", type=Path, help="a fresh labelled set, scored whole (counted as a look)")
     ap.add_argument("--note", default="", help="why this look at the fresh set (stored with the count)")
+    ap.add_argument("--dev-all", action="store_true",
+                    help="with --fresh: the whole dev set is the tune part (the learned decision is chosen and fitted on it)")
     args = ap.parse_args(argv)
     if not RSS.is_file():
         print(json.dumps({"skipped": f"needs ../shared data ({RSS} not found)"}))
@@ -224,9 +228,11 @@ def main(argv: list[str] | None = None) -> int:
     parts = ("tune", "heldout") if args.heldout else ("tune",)
     articles = join_articles(labels + fresh)
     dev = [lab for lab in labels if lab["url"] in articles]
-    result |= evaluate(labels + fresh, articles, parts + (("fresh",) if fresh else ()),
-                       None if args.no_learned else _learned(dev, articles, result),
-                       frozenset(lab["url"] for lab in fresh))
+    dev_all = bool(args.dev_all and fresh)
+    in_part = (lambda url: "tune") if dev_all else part_of
+    result |= evaluate(labels + fresh, articles, (("tune",) if dev_all else parts) + (("fresh",) if fresh else ()),
+                       None if args.no_learned else _learned(dev, articles, result, in_part),
+                       frozenset(lab["url"] for lab in fresh), dev_all)
     if args.fresh:
         result["fresh_looks"] = record_look(args.fresh, args.note)
     errors = result.pop("_errors")
