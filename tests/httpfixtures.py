@@ -30,6 +30,7 @@ Extra routes: ``srv.route("/x", handler)`` where ``handler(h: Handler) -> None``
 
 from __future__ import annotations
 
+import select
 import socket
 import threading
 from collections import defaultdict
@@ -107,6 +108,16 @@ class Handler(BaseHTTPRequestHandler):
     def wait(self, seconds: float) -> None:
         """Sleep, but wake up when the server closes (so hanging handlers never outlive a test)."""
         self.server.owner.closing.wait(seconds)
+
+    def peer_gone(self) -> bool:
+        """True once the client has closed its end (a killed crawler's sockets are closed by the kernel)."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except (BlockingIOError, InterruptedError):
+            return False
+        except OSError:
+            return True
 
 
 class _Server(ThreadingHTTPServer):
@@ -267,6 +278,34 @@ class HostileServer:
         self._thread.join(timeout=5)
 
 
+class ArticleGate:
+    """How many article pages the site will still answer: past ``limit`` answers (None: no limit) a request waits
+    until the limit is raised or the server closes, so a test can stop a crawl at an exact point on any machine."""
+
+    def __init__(self, closing: threading.Event) -> None:
+        self.limit: int | None = None
+        self.served = 0
+        self._closing = closing
+        self._cond = threading.Condition()
+
+    def allow(self, more: int | None) -> None:
+        """Answer ``more`` article requests beyond those answered so far (None: every one)."""
+        with self._cond:
+            self.limit = None if more is None else self.served + more
+            self._cond.notify_all()
+
+    def wrap(self, serve: Callable[[Handler], None]) -> Callable[[Handler], None]:
+        def gated(h: Handler) -> None:
+            with self._cond:
+                while self.limit is not None and self.served >= self.limit and not self._closing.is_set():
+                    if h.peer_gone():  # the crawler asking was killed: its request uses up no answer
+                        return
+                    self._cond.wait(0.05)
+                self.served += 1
+            serve(h)
+        return gated
+
+
 @dataclass
 class Site:
     """A publisher served by a HostileServer: ``/`` (links the feed), the feed and ``/bai/tin-so-<i>.html``."""
@@ -274,6 +313,7 @@ class Site:
     server: HostileServer
     base: str
     feed_url: str
+    gate: ArticleGate | None = None
 
     @property
     def hits(self) -> dict[str, int]:
@@ -293,10 +333,11 @@ def serve_site(n_articles: int, delay_s: float = 0.0) -> Iterator[Site]:
     html = "text/html; charset=utf-8"
     with HostileServer() as srv:
         srv.set_robots(200, "User-agent: *\nAllow: /\n")
-        site, items = Site(srv, srv.base, srv.url("/rss/tin-moi-nhat.rss")), []
+        site, items = Site(srv, srv.base, srv.url("/rss/tin-moi-nhat.rss"), ArticleGate(srv.closing)), []
         for i, text in enumerate(pf.texts(n_articles)):
             path, published = f"/bai/tin-so-{i}.html", T0 + timedelta(minutes=i)
             srv.page(path, pf.page(f"Tin số {i}", text, srv.url(path), published), html, delay_s)
+            srv._pages[path] = site.gate.wrap(srv._pages[path])  # type: ignore[union-attr]
             items.append((f"Tin số {i}", srv.url(path), published))
         srv.page(urlsplit(site.feed_url).path, pf.rss(items), "application/rss+xml; charset=utf-8")
         srv.page("/", '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Báo Thử</title>'
