@@ -99,7 +99,6 @@ def main() -> None:
         sets[key] = labelled_texts(SHARED, path=HELD_OUT[key])
     t0 = time.perf_counter()
     texts, labels, weights, info = final_training_data(SHARED)
-    info.pop("labelled_parts")
     data_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     plain = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2), LinearSVC())

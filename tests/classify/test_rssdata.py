@@ -19,6 +19,7 @@ from bantin.classify.topics.rssdata import (
     labelled_urls,
     part_of,
     training_labelled,
+    training_parts,
 )
 from bantin.classify.topics.taxonomy import TOPIC_KEYS
 from bantin.classify.topics.weak import rss_weak_rows, weak_topic
@@ -58,9 +59,9 @@ def test_the_recipe_trains_on_every_labelled_set_but_the_held_out_one(tmp_path: 
     rows = [r for path in TRAINING_SETS for r in labelled(path)]
     items = [{"url": r["url"], "title": f"T{i}", "summary": "S"} for i, r in enumerate(rows)]
     items += [{"url": r["url"], "title": "held", "summary": "S"} for r in labelled(FRESH3)]
-    texts, topics, parts = training_labelled(_archive(tmp_path, items))
+    texts, topics = training_labelled(_archive(tmp_path, items))
     assert texts == [f"T{i}\nS" for i in range(len(rows))] and "held\nS" not in texts
-    assert topics == [r["topic"] for r in rows] and parts == [part_of(r["url"]) for r in rows]
+    assert topics == [r["topic"] for r in rows] and training_parts() == [part_of(r["url"]) for r in rows]
 
 
 def test_labelled_texts_are_joined_from_the_archive_and_a_missing_url_is_refused(tmp_path: Path) -> None:

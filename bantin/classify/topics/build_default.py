@@ -49,7 +49,7 @@ def build(shared: Path, out: Path) -> dict[str, object]:
     t0 = time.perf_counter()
     model, texts, labels, info = train_default(data)
     fit_s = time.perf_counter() - t0
-    lab_texts, lab_topics, _ = training_labelled(data)
+    lab_texts, lab_topics = training_labelled(data)
     probs = np.asarray(model.predict_proba(lab_texts))
     gold = np.array(lab_topics)
     top1 = model.classes_[probs.argmax(axis=1)] == gold

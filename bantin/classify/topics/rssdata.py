@@ -63,7 +63,11 @@ def labelled_urls(*paths: Path) -> set[str]:
 
 def labelled_texts(shared_data: Path, part: str | None = None, path: Path = LABELS) -> tuple[list[str], list[str]]:
     """(texts, topics) of the labelled set (one part or both), texts joined from the archive by URL."""
-    rows = [r for r in labelled(path) if part is None or r["part"] == part]
+    return _joined(shared_data, [r for r in labelled(path) if part is None or r["part"] == part])
+
+
+def _joined(shared_data: Path, rows: list[dict]) -> tuple[list[str], list[str]]:
+    """(texts, topics) of labelled ``rows``, in order; the texts from one pass over the archive."""
     want = {r["url"] for r in rows}
     texts = {row["url"]: rss_text(row) for row in rss_rows(shared_data) if row["url"] in want}
     missing = want - texts.keys()
@@ -72,14 +76,11 @@ def labelled_texts(shared_data: Path, part: str | None = None, path: Path = LABE
     return [texts[r["url"]] for r in rows], [r["topic"] for r in rows]
 
 
-def training_labelled(shared_data: Path) -> tuple[list[str], list[str], list[str]]:
-    """(texts, topics, parts) of TRAINING_SETS in order; ``part`` is each item's URL-hash half (the folds)."""
-    texts: list[str] = []
-    topics: list[str] = []
-    parts: list[str] = []
-    for path in TRAINING_SETS:
-        t, y = labelled_texts(shared_data, path=path)
-        texts += t
-        topics += y
-        parts += [r["part"] for r in labelled(path)]
-    return texts, topics, parts
+def training_labelled(shared_data: Path) -> tuple[list[str], list[str]]:
+    """(texts, topics) of TRAINING_SETS, set after set (the order of training_parts)."""
+    return _joined(shared_data, [r for path in TRAINING_SETS for r in labelled(path)])
+
+
+def training_parts() -> list[str]:
+    """The URL-hash half (the fold) of each item of training_labelled, in its order; read from the label files."""
+    return [r["part"] for path in TRAINING_SETS for r in labelled(path)]

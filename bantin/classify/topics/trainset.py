@@ -30,7 +30,7 @@ from bantin.classify.topics.model import (
     fit_temperature,
     svm_coefficients,
 )
-from bantin.classify.topics.rssdata import labelled_texts, training_labelled
+from bantin.classify.topics.rssdata import labelled_texts, training_labelled, training_parts
 from bantin.classify.topics.taxonomy import map_label
 from bantin.classify.topics.weak import rss_weak_rows
 
@@ -110,11 +110,10 @@ def training_data(shared_data: Path, **params: Any) -> tuple[list[str], list[str
 
 
 def final_training_data(shared_data: Path, **params: Any) -> tuple[list[str], list[str], list[float], dict[str, Any]]:
-    """training_data plus the analyst-labelled items (TRAINING_SETS), with the row weights (1 for weak rows);
-    ``info["labelled_parts"]`` holds each labelled row's fold."""
+    """training_data plus the analyst-labelled items (TRAINING_SETS, last), with the row weights (1 for weak rows)."""
     texts, labels, info = training_data(shared_data, **params)
-    lab_texts, lab_topics, lab_parts = training_labelled(shared_data)
-    info = {**info, "labelled_rows": len(lab_texts), "label_weight": LABEL_WEIGHT, "labelled_parts": lab_parts}
+    lab_texts, lab_topics = training_labelled(shared_data)
+    info = {**info, "labelled_rows": len(lab_texts), "label_weight": LABEL_WEIGHT}
     weights = [1.0] * len(texts) + [LABEL_WEIGHT] * len(lab_texts)
     return texts + lab_texts, labels + lab_topics, weights, info
 
@@ -126,7 +125,7 @@ def train_default(shared_data: Path, **params: Any) -> tuple[TopicModel, list[st
     texts, labels, weights, info = final_training_data(shared_data, **params)
     n_weak = len(texts) - info["labelled_rows"]
     lab_topics = np.array(labels[n_weak:])
-    parts = np.array(info.pop("labelled_parts"))
+    parts = np.array(training_parts())
     model = TopicModel(**{"society_offset": SOCIETY_OFFSET, **params})
     model.classes_ = np.array(list(model.topics))
     model.vectorizer_ = SyllableTfidfVectorizer(n_features=model.n_features)
