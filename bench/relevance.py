@@ -36,6 +36,7 @@ from pathlib import Path
 
 from bantin.classify.relevance.province import ProvinceMatcher
 from bench import relevance_learned as rl
+from bench.looks import record_look
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "data" / "relevance" / "dev_labels.jsonl"
@@ -100,10 +101,9 @@ Learned = Callable[[str, str, list[dict[str, str]]], dict[str, list[str]]] | Non
 
 def evaluate(
     labels: list[dict[str, str]], articles: dict[str, dict[str, str]], parts: tuple[str, ...] = ("tune",),
-    learned: Learned = None, fresh: frozenset[str] = frozenset(), dev_all: bool = False,
+    learned: Learned = None, part_fn: Callable[[str], str] = part_of,
 ) -> dict[str, object]:
-    """Scores per province and part; a URL in ``fresh`` is in part "fresh", any other in its hash half (in "tune"
-    with ``dev_all``: the whole dev set is tuning data once a fresh set is held out)."""
+    """Scores per province and part; ``part_fn`` gives a URL's part (default: its hash half)."""
     out: dict[str, object] = {}
     errors: list[dict[str, str]] = []
     for province in sorted({lab["province"] for lab in labels}):
@@ -113,8 +113,7 @@ def evaluate(
             rows = [
                 lab
                 for lab in labels
-                if lab["province"] == province and lab["url"] in articles
-                and ("fresh" if lab["url"] in fresh else "tune" if dev_all else part_of(lab["url"])) == part
+                if lab["province"] == province and lab["url"] in articles and part_fn(lab["url"]) == part
             ]
             gold = [lab["relevance"] for lab in rows]
             ours = [
@@ -196,15 +195,6 @@ def _learned(labels: list[dict[str, str]], articles: dict[str, dict[str, str]], 
     return labels_for
 
 
-def record_look(path: Path, note: str) -> int:
-    """Count one look at a fresh set in LOOKS; returns the number of looks at it so far."""
-    looks = json.loads(LOOKS.read_text(encoding="utf-8")) if LOOKS.is_file() else {}
-    entry = looks.setdefault(path.name, {"looks": []})
-    entry["looks"].append({"at": time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime()), "note": note})
-    LOOKS.write_text(json.dumps(looks, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return len(entry["looks"])
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--errors", action="store_true", help="list the tune half's misclassified items")
@@ -227,14 +217,16 @@ def main(argv: list[str] | None = None) -> int:
     result: dict[str, object] = {} if args.no_speed else {"speed_full_articles": speed()}
     parts = ("tune", "heldout") if args.heldout else ("tune",)
     articles = join_articles(labels + fresh)
-    dev = [lab for lab in labels if lab["url"] in articles]
-    dev_all = bool(args.dev_all and fresh)
-    in_part = (lambda url: "tune") if dev_all else part_of
+    fresh_urls, dev_all = frozenset(lab["url"] for lab in fresh), bool(args.dev_all and fresh)
+
+    def part_fn(url: str) -> str:
+        """"fresh" for the fresh set; the dev set's hash half, or "tune" for all of it with --dev-all."""
+        return "fresh" if url in fresh_urls else "tune" if dev_all else part_of(url)
+
     result |= evaluate(labels + fresh, articles, (("tune",) if dev_all else parts) + (("fresh",) if fresh else ()),
-                       None if args.no_learned else _learned(dev, articles, result, in_part),
-                       frozenset(lab["url"] for lab in fresh), dev_all)
+                       None if args.no_learned else _learned(labels, articles, result, part_fn), part_fn)
     if args.fresh:
-        result["fresh_looks"] = record_look(args.fresh, args.note)
+        result["fresh_looks"] = record_look(LOOKS, args.fresh.name, args.note)
     errors = result.pop("_errors")
     if args.errors:
         result["errors"] = errors

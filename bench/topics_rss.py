@@ -27,13 +27,13 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from bantin.classify.topics.rssdata import FRESH, FRESH2, FRESH3, LABELS, labelled_texts
+from bench.looks import record_look
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 LOOKS = LABELS.with_name("heldout_looks.json")
@@ -62,15 +62,6 @@ def ranked_from(matrix: np.ndarray, classes: np.ndarray) -> list[list[str]]:
 
 def _ranked_by(model: Any, texts: list[str]) -> list[list[str]]:
     return ranked_from(model.predict_proba(texts), model.classes_)
-
-
-def record_look(note: str, key: str, path: Path) -> int:
-    """Count one look at a fresh held-out set in LOOKS; returns the number of looks at it so far."""
-    looks = json.loads(LOOKS.read_text(encoding="utf-8"))
-    fresh = looks.setdefault(key, {"file": str(path.relative_to(LABELS.parents[2])), "looks": []})
-    fresh["looks"].append({"at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%MZ"), "note": note})
-    LOOKS.write_text(json.dumps(looks, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return len(fresh["looks"])
 
 
 def main() -> None:
@@ -121,7 +112,7 @@ def main() -> None:
     for name, (x, gold) in sets.items():
         out["sets"][name] = {m: scores(fn(x), gold) for m, fn in models.items()}
     for key in looked:
-        out[f"{key}_looks"] = record_look(args.note, key, HELD_OUT[key])
+        out[f"{key}_looks"] = record_look(LOOKS, key, args.note, str(HELD_OUT[key].relative_to(LABELS.parents[2])))
     print(json.dumps(out, ensure_ascii=False, indent=1))
 
 
