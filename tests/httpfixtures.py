@@ -313,7 +313,7 @@ class Site:
     server: HostileServer
     base: str
     feed_url: str
-    gate: ArticleGate | None = None
+    gate: ArticleGate  # how many article pages it still answers
 
     @property
     def hits(self) -> dict[str, int]:
@@ -337,7 +337,7 @@ def serve_site(n_articles: int, delay_s: float = 0.0) -> Iterator[Site]:
         for i, text in enumerate(pf.texts(n_articles)):
             path, published = f"/bai/tin-so-{i}.html", T0 + timedelta(minutes=i)
             srv.page(path, pf.page(f"Tin số {i}", text, srv.url(path), published), html, delay_s)
-            srv._pages[path] = site.gate.wrap(srv._pages[path])  # type: ignore[union-attr]
+            srv._pages[path] = site.gate.wrap(srv._pages[path])
             items.append((f"Tin số {i}", srv.url(path), published))
         srv.page(urlsplit(site.feed_url).path, pf.rss(items), "application/rss+xml; charset=utf-8")
         srv.page("/", '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Báo Thử</title>'
