@@ -41,6 +41,8 @@ from bench.looks import record_look
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "data" / "relevance" / "dev_labels.jsonl"
 LOOKS = LABELS.with_name("heldout_looks.json")
+# Fresh sets whose looks are spent (heldout_looks.json says when): tuning data now, part "tune" whole.
+RETIRED = (LABELS.with_name("fresh_labels.jsonl"),)
 SHARED = ROOT.parent / "shared" / "data"
 RSS = SHARED / "news" / "rss_articles.jsonl.gz"
 VNTC = SHARED / "vntc" / "train.jsonl.gz"
@@ -209,19 +211,21 @@ def main(argv: list[str] | None = None) -> int:
     if not RSS.is_file():
         print(json.dumps({"skipped": f"needs ../shared data ({RSS} not found)"}))
         return 0
-    labels = load_labels()
+    retired = [lab for path in RETIRED for lab in load_labels(path)]
+    labels = load_labels() + retired
     fresh = load_labels(args.fresh) if args.fresh else []
     if {lab["url"] for lab in fresh} & {lab["url"] for lab in labels}:
-        print(json.dumps({"error": f"{args.fresh} shares items with {LABELS}: not a fresh set"}))
+        print(json.dumps({"error": f"{args.fresh} shares items with {LABELS} or a retired set: not a fresh set"}))
         return 2
     result: dict[str, object] = {} if args.no_speed else {"speed_full_articles": speed()}
     parts = ("tune", "heldout") if args.heldout else ("tune",)
     articles = join_articles(labels + fresh)
     fresh_urls, dev_all = frozenset(lab["url"] for lab in fresh), bool(args.dev_all and fresh)
+    retired_urls = frozenset(lab["url"] for lab in retired)
 
     def part_fn(url: str) -> str:
-        """"fresh" for the fresh set; the dev set's hash half, or "tune" for all of it with --dev-all."""
-        return "fresh" if url in fresh_urls else "tune" if dev_all else part_of(url)
+        """"fresh" for the fresh set; "tune" for a retired one; the dev set's hash half, or "tune" with --dev-all."""
+        return "fresh" if url in fresh_urls else "tune" if dev_all or url in retired_urls else part_of(url)
 
     result |= evaluate(labels + fresh, articles, (("tune",) if dev_all else parts) + (("fresh",) if fresh else ()),
                        None if args.no_learned else _learned(labels, articles, result, part_fn), part_fn)

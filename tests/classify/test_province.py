@@ -299,3 +299,42 @@ def test_dev_set_split_is_stable_and_gives_each_province_both_halves() -> None:
     # the half depends on the URL alone: the same URL lands in the same half in every province and every run
     url = labels[0]["url"]
     assert part_of(url) == part_of(str(url)) and part_of(url) in ("tune", "heldout")
+
+
+def test_a_reader_question_signed_with_name_and_province_is_a_mention() -> None:
+    hy = ProvinceMatcher("Hưng Yên")
+    r = hy.match("Đau lưng khi ngủ dậy là bệnh gì?", summary="Sáng nào tôi cũng đau lưng, có sao không? (Minh Hà, Hưng Yên)")
+    assert r.relevance == "mention"
+    # a place in parentheses after a statement is where the story is, not a signature
+    r = hy.match("Cháy kho hàng", summary="Đám cháy bùng lên lúc 2h sáng tại kho của một công ty (Văn Giang, Hưng Yên).")
+    assert r.relevance == "primary"
+
+
+def test_a_donations_column_or_a_morning_news_digest_naming_the_province_is_a_mention(na: ProvinceMatcher) -> None:
+    assert na.match("Những tấm lòng vàng 3.4.2026",
+                    summary="Giúp ông Lê Văn Hải - Nghệ An (nhân vật trong bài viết trên báo ngày 1.3):").relevance == "mention"
+    assert ProvinceMatcher("Hưng Yên").match(
+        "Tin tức sáng 9-1: Giá vàng tăng mạnh",
+        summary="Tin tức đáng chú ý: giá vàng tăng; khởi công khu công nghiệp ở Hưng Yên...").relevance == "mention"
+
+
+def test_the_province_after_tinh_counts_even_typed_in_lower_case(na: ProvinceMatcher) -> None:
+    r = na.match("Bắt đối tượng làm nước mắm giả", summary="Công an tỉnh nghệ An vừa khởi tố một người sản xuất hàng giả.")
+    assert r.relevance == "primary"
+    # without the designator, a lower-case "nghệ an" is no proper name
+    assert na.match("Bàn về nghệ an cư lạc nghiệp", None).relevance == "none"
+
+
+def test_a_storm_title_naming_the_province_in_a_range_is_primary_but_a_rain_forecast_range_is_not(
+    na: ProvinceMatcher,
+) -> None:
+    r = na.match("Bão số 3 mạnh cấp 11, hướng vào Nghệ An - Hà Tĩnh", summary="Bão di chuyển nhanh về phía tây.")
+    assert r.relevance == "primary"
+    r = na.match("Mưa lớn từ Thanh Hóa đến Nghệ An trong hai ngày tới", summary="Lượng mưa phổ biến 100-200 mm.")
+    assert r.relevance == "mention"
+
+
+def test_a_person_whose_name_opens_with_a_district_and_a_surname_is_not_a_place(ht: ProvinceMatcher) -> None:
+    assert ht.match("Vũ Quang Trung ra mắt album mới", summary="Album gồm mười ca khúc.").relevance == "none"
+    # two places in a row stay places ("Vũ Quang" then the commune)
+    assert ht.match("Lũ cô lập nhiều thôn ở Vũ Quang", None).relevance == "primary"

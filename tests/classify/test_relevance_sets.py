@@ -1,4 +1,4 @@
-"""The relevance label sets (#12): the fresh set holds URLs and labels only, shares no item with the dev set, and
+"""The relevance label sets (#12): each fresh set holds URLs and labels only, shares no item with the earlier sets, and
 bench/relevance.py refuses a "fresh" set that does; the sampler's pools come from names, not from the matcher."""
 
 from __future__ import annotations
@@ -10,11 +10,15 @@ import pytest
 
 from bench import relevance, relevance_sample
 
-FRESH = relevance.LABELS.with_name("fresh_labels.jsonl")
+# In the order they were drawn: each excluded every earlier set.
+FRESH_SETS = ("fresh_labels.jsonl", "fresh2_labels.jsonl")
 
 
-def test_the_fresh_set_stores_labels_only_for_the_three_provinces_and_shares_no_item_with_the_dev_set() -> None:
-    fresh, dev = relevance.load_labels(FRESH), relevance.load_labels()
+@pytest.mark.parametrize("name", FRESH_SETS)
+def test_a_fresh_set_stores_labels_only_for_the_three_provinces_and_shares_no_item_with_earlier_sets(name: str) -> None:
+    earlier = [relevance.LABELS.with_name(n) for n in FRESH_SETS[: FRESH_SETS.index(name)]]
+    fresh = relevance.load_labels(relevance.LABELS.with_name(name))
+    dev = relevance.load_labels() + [lab for path in earlier for lab in relevance.load_labels(path)]
     assert len(fresh) == 400 and len({(r["province"], r["url"]) for r in fresh}) == 400  # an item may serve two
     assert all(set(r) <= {"url", "province", "relevance", "note"} for r in fresh)
     assert {r["relevance"] for r in fresh} == {"primary", "mention", "none"}

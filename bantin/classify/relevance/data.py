@@ -114,6 +114,12 @@ CLUB_ALIASES: frozenset[str] = frozenset(
     }
 )
 
+# Words of a title about a storm: a storm forecast to hit the province, named in the title, is its story even
+# inside a range ("Bão số 5 hướng vào Nghệ An - Quảng Trị"; docs/relevance.md's conventions), unlike a rain forecast.
+STORM_WORDS: frozenset[tuple[str, ...]] = frozenset(
+    tuple(w.split()) for w in "bão, siêu bão, áp thấp nhiệt đới, atnđ".split(", ")
+)
+
 # Macro-regions: a title or lead naming them next to the province is a regional roundup (counted as "others").
 REGIONS: tuple[str, ...] = tuple(
     "Bắc Bộ, Trung Bộ, Nam Bộ, Bắc Trung Bộ, Nam Trung Bộ, Tây Nguyên, Tây Bắc, Đông Bắc, miền Bắc, "
@@ -164,7 +170,8 @@ EXTRA_TRAP_PHRASES: tuple[str, ...] = tuple(
 
 # Title openings of multi-story bulletins: a province in such a title is one story among many.
 DIGEST_TITLE_PREFIXES: tuple[str, ...] = tuple(
-    "điểm tin, toàn cảnh, xem nhanh, bản tin, tin nóng, tin sáng, tin tối, thời sự".split(", ")
+    ("điểm tin, toàn cảnh, xem nhanh, bản tin, tin nóng, tin sáng, tin tối, thời sự, tin tức sáng, tin tức trưa, "
+     "tin tức chiều, tin tức tối, những tấm lòng vàng").split(", ")  # the last: Thanh Niên's list of donations
 )
 # Separator that bulletin titles use between stories ("Điểm tin 17h: A | B").
 DIGEST_TITLE_SEPARATOR = "|"

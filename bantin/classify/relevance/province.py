@@ -148,7 +148,7 @@ class ProvinceMatcher:
         # only a club's hit outside the title is weighed by it (weight): most articles never need it
         match_report = any(h.place.kind == "club" for f in ("lead", "body") for h in fields[f]) and is_match_report(
             title_lows, lead_lows)
-        ctx = WeightContext(self.gazetteer, anchored, match_report)
+        ctx = WeightContext(self.gazetteer, anchored, match_report, _names_any(title_lows, gd.STORM_WORDS))
         weights = {f: [weight(h, f, ctx) for h in hs] for f, hs in fields.items()}
         lows = {"title": title_lows, "lead": lead_lows, "body": split_tokens(body.lows) if body_lows else []}
         return Evidence(fields, weights, lows, digest, anchored, match_report,
@@ -194,6 +194,11 @@ class ProvinceMatcher:
                 if counted:
                     break
         return len(found) >= CROWD_OTHERS, counted
+
+
+def _names_any(lows: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
+    """Whether the lowercased tokens hold one of the phrases (token tuples)."""
+    return any(tuple(lows[i : i + len(p)]) == p for i in range(len(lows)) for p in phrases if lows[i] == p[0])
 
 
 def _summarise(hits: list[Hit]) -> tuple[MatchedPlace, ...]:

@@ -94,7 +94,8 @@ class ScanTables:
 
     def _looks_like_place(self, toks: list[str], lows: list[str], i: int, length: int, place: Place) -> bool:
         want = self.caps.get(tuple(lows[i : i + length]), ())
-        if any(cap and not toks[i + j][:1].isupper() for j, cap in enumerate(want)):
+        lax = place.kind == "province" and i > 0 and lows[i - 1] == "tỉnh"  # "Công an tỉnh nghệ An": a typo
+        if not lax and any(cap and not toks[i + j][:1].isupper() for j, cap in enumerate(want)):
             return False
         if place.kind in PERSONAL_KINDS:
             return True
@@ -105,7 +106,7 @@ class ScanTables:
             lows[i] in gd.SURNAMES
             and after < len(toks)
             and self._proper_word(toks[after])
-            and lows[after] not in self.first
+            and not self._place_at(lows, after)
         ):
             return False  # "Vũ Quang Minh", "Lê Lợi Anh": a place name that opens with a family name, then a given name
         if (
@@ -116,6 +117,11 @@ class ScanTables:
         ):
             return False  # "Vinh Hiển", "Cúp Thái Sơn Nam": a longer proper noun
         return True
+
+    def _place_at(self, lows: list[str], j: int) -> bool:
+        """A gazetteer name starts at token ``j`` ("Vũ Quang Trung Sơn" is two places; "Vũ Quang Trung" a person)."""
+        return lows[j] in self.first and any(
+            tuple(lows[j : j + n]) in self.gaz.places for n in range(1, min(self.gaz.max_len, len(lows) - j) + 1))
 
     def _person_before(self, toks: list[str], lows: list[str], i: int, length: int) -> bool:
         if i >= 1 and (
@@ -177,5 +183,7 @@ class ScanTables:
         window = lows[max(0, i - SIGNATURE_WINDOW) : i]
         if "(" not in window:
             return False
-        inside = window[len(window) - 1 - window[::-1].index("(") :]
-        return ")" not in inside and "tuổi" in inside
+        opened = len(window) - 1 - window[::-1].index("(")
+        inside = window[opened:]
+        # "(Thanh Bình, 56 tuổi, Nghệ An)", or any "(…, Hưng Yên)" right after a reader's question mark
+        return ")" not in inside and ("tuổi" in inside or (opened > 0 and window[opened - 1] == "?" and "," in inside))

@@ -39,6 +39,7 @@ class WeightContext:
     gaz: Gazetteer
     anchored: bool  # the article names the province, a nickname or a district
     match_report: bool  # the lead reports one match (a score, "thắng", "hoà"...), not a round
+    storm_title: bool = False  # the title is about a storm (data.STORM_WORDS): a range in it does not cap ours
 
 
 def weight(h: Hit, field: str, ctx: WeightContext) -> float:
@@ -56,7 +57,7 @@ def weight(h: Hit, field: str, ctx: WeightContext) -> float:
         w = max(w, W_DESIGNATED)
     if h.origin:
         w = min(w, W_ORIGIN)
-    if h.in_range:
+    if h.in_range and not (field == "title" and ctx.storm_title):
         w = min(w, W_RANGE)
     return min(w, W_SIGNATURE) if h.signature else w
 
