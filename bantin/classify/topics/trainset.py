@@ -5,7 +5,7 @@
    form to RSS items than VNTC's long 2007 articles, which did not help: docs/benchmarks.md); 3. self-training:
    a first model labels the remaining RSS items, keeping those it is sure of (margin >= SELF_MARGIN) and calling
    the ones no topic claims (best decision < RESIDUAL_DECISION) society, the residual class; 4. the analysts'
-   labels: the 900 items of rssdata.TRAINING_SETS (the 400 and the two earlier fresh sets) as rows of their own,
+   labels: the 1,200 items of rssdata.TRAINING_SETS (the 400 and the three earlier fresh sets) as rows of their own,
    weighted LABEL_WEIGHT.
 The final model is the average of two SVMs over the same features, each fitted on all of it except one half of the
 labelled items (CAL_FOLDS: the halves of rssdata.part_of, by URL hash): every labelled item then has a decision from
