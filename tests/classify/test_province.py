@@ -338,3 +338,37 @@ def test_a_person_whose_name_opens_with_a_district_and_a_surname_is_not_a_place(
     assert ht.match("Vũ Quang Trung ra mắt album mới", summary="Album gồm mười ca khúc.").relevance == "none"
     # two places in a row stay places ("Vũ Quang" then the commune)
     assert ht.match("Lũ cô lập nhiều thôn ở Vũ Quang", None).relevance == "primary"
+
+
+def test_a_comeback_a_red_card_or_a_final_against_the_club_is_a_match_report(na: ProvinceMatcher) -> None:
+    r = na.match("Video: Bàn thắng phút cuối định đoạt trận đấu",
+                 summary="Cú sút xa của tiền vệ Văn Toàn giúp CLB Nam Định lội ngược dòng trước Sông Lam Nghệ An.")
+    assert r.relevance == "primary"
+    r = na.match("Lộ diện đội hình tiêu biểu",
+                 summary="Trận chung kết giữa U21 Hà Nội và U21 Sông Lam Nghệ An có nhiều tuyển thủ U23.")
+    assert r.relevance == "primary"
+    # a round summary naming the club stays a mention
+    r = na.match("Kết quả vòng 5 V-League", summary="Các trận đấu vòng 5: Hà Nội thắng, Sông Lam Nghệ An hoà, HAGL thua.")
+    assert r.relevance == "mention"
+
+
+def test_a_persons_address_in_brackets_is_an_origin_when_the_story_names_another_province() -> None:
+    hy = ProvinceMatcher("Hưng Yên")
+    r = hy.match("Mang máy bơm đi giúp vùng lũ",
+                 summary="Anh Trần Văn Nam (tỉnh Hưng Yên) chở máy bơm hơn 200 km đến Lào Cai giúp dân sau lũ.")
+    assert r.relevance == "mention"
+    # the same address in a story that names no other province is where the story is
+    r = hy.match("Cụ bà nuôi cháu tật nguyền", summary="Bà Lê Thị Hoa (ngụ xã Tân Hưng, tỉnh Hưng Yên) chăm cháu 20 năm.")
+    assert r.relevance == "primary"
+
+
+def test_a_native_of_the_province_in_a_story_set_abroad_is_a_mention(na: ProvinceMatcher) -> None:
+    r = na.match("Tiền đạo trẻ tỏa sáng ở Nhật Bản",
+                 summary="Đợt tập huấn tại Nhật Bản là bước ngoặt của chân sút người Nghệ An.")
+    assert r.relevance == "mention"
+    # residents of the province at home are not "natives elsewhere"
+    assert na.match("Người dân Nghệ An đón Tết trong lũ", None).relevance == "primary"
+
+
+def test_at_the_united_nations_is_not_a_commune_called_lien_hop(na: ProvinceMatcher) -> None:
+    assert na.match("Hai nước đấu khẩu tại Liên Hợp Quốc", summary="Cuộc họp Hội đồng Bảo an kéo dài.").relevance == "none"

@@ -77,7 +77,7 @@ ENGLISH_MIN_WORDS = 2
 ORIGIN_CUES: frozenset[tuple[str, ...]] = frozenset(
     tuple(w.split())
     for w in ("quê, quê ở, quê gốc, quê hương, gốc, người con, xuất thân từ, sinh ra ở, sinh ra tại, "
-              "ngụ, ngụ ở, ngụ tại, ngụ tỉnh, trú ở, trú tại, trú tỉnh, thường trú tại, xuất phát từ").split(", ")
+              "ngụ, ngụ ở, ngụ tại, ngụ tỉnh, trú ở, trú tại, trú tỉnh, thường trú tại, xuất phát từ, người, đồng hương").split(", ")
 )
 # Words opening a regional range ("từ Thanh Hoá đến Hà Tĩnh", "các tỉnh từ Nghệ An - Quảng Trị"): a place
 # inside the range is one of many, a mention.
@@ -90,9 +90,8 @@ RANGE_MAX_TOKENS = 16  # "từ nút giao Nghi Sơn (Thanh Hoá) đến nút giao
 # so the story is the province's (issue #12's boundary rule), even when the title names only the other team.
 MATCH_WORDS: frozenset[tuple[str, ...]] = frozenset(
     tuple(w.split())
-    for w in "thắng, thua, hoà, hòa, đánh bại, cầm hoà, cầm hòa, trận đấu, trận cầu, thất bại trước, chia điểm".split(
-        ", "
-    )
+    for w in ("thắng, thua, hoà, hòa, đánh bại, cầm hoà, cầm hòa, trận đấu, trận cầu, thất bại trước, chia điểm, "
+              "ngược dòng, thẻ đỏ, chung kết").split(", ")
 )
 # ... unless it reads as a round summary or a table, where the club is one of many: a mention.
 ROUND_WORDS: frozenset[tuple[str, ...]] = frozenset(
@@ -165,13 +164,13 @@ MIDDLE_NAMES: frozenset[str] = frozenset({"văn", "thị"})
 # with a place syllable and would otherwise read as the place (counted in ../shared/data/news, see docs/relevance.md).
 EXTRA_TRAP_PHRASES: tuple[str, ...] = tuple(
     "vinh danh, tôn vinh, hiển vinh, vinh quy, vinh hạnh, vinh dự, vinh quang, vinh hoa, "
-    "thái bình dương, cửa lò xo".split(", ")
+    "thái bình dương, cửa lò xo, liên hợp quốc".split(", ")
 )
 
 # Title openings of multi-story bulletins: a province in such a title is one story among many.
 DIGEST_TITLE_PREFIXES: tuple[str, ...] = tuple(
     ("điểm tin, toàn cảnh, xem nhanh, bản tin, tin nóng, tin sáng, tin tối, thời sự, tin tức sáng, tin tức trưa, "
-     "tin tức chiều, tin tức tối, những tấm lòng vàng").split(", ")  # the last: Thanh Niên's list of donations
+     "tin tức chiều, tin tức tối, tin tức đặc biệt, những tấm lòng vàng").split(", ")  # the last: Thanh Niên's list of donations
 )
 # Separator that bulletin titles use between stories ("Điểm tin 17h: A | B").
 DIGEST_TITLE_SEPARATOR = "|"

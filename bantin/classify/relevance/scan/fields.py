@@ -54,7 +54,8 @@ def is_match_report(title_lows: list[str], lead_lows: list[str]) -> bool:
         a.isdigit() and b == "-" and c.isdigit() and len(a) <= 2 and len(c) <= 2
         for a, b, c in zip(lead_lows, lead_lows[1:], lead_lows[2:], strict=False)
     )
-    return score or bool(grams & gd.MATCH_WORDS)
+    title_grams = {tuple(title_lows[i : i + n]) for n in (1, 2, 3) for i in range(len(title_lows))}
+    return score or bool((grams | title_grams) & gd.MATCH_WORDS)
 
 
 def is_digest(title: str) -> bool:

@@ -77,7 +77,8 @@ class PlaceScanner(ScanTables):
                     confirmed=self._confirmed(keys, i + length),
                     signature=self._signature(lows, i),
                     admin=self._admin(keys, i),
-                    origin=any(tuple(keys[max(0, i - n) : i]) in gd.ORIGIN_CUES for n in (1, 2, 3)),
+                    origin=any(tuple(keys[max(0, i - n) : i]) in gd.ORIGIN_CUES for n in (1, 2, 3))
+                    or (self._person_address(toks, lows, i) and bool(self.provinces_named(lows))),
                     in_range=self._in_range(keys, i, length),
                 )
             )

@@ -17,6 +17,8 @@ from bantin.text.vitext import is_acronym
 FOLLOW_WINDOW = 4
 # Tokens before a name searched for an open "(... 35 tuổi, Nghệ An)" reader signature.
 SIGNATURE_WINDOW = 10
+# Proper words of a person's name between a title ("anh", "bà") and the "(" of their address, at most.
+NAME_MAX_TOKENS = 4
 # Longest blocker (other-province name or dictionary word) checked around a match; longer ones are proverbs.
 MAX_BLOCKER_LEN = 4
 _SENTENCE_START = set(".!?:;\"'“”‘’-–—|()[]")
@@ -113,7 +115,7 @@ class ScanTables:
             (length == 1 or not self._is_designator(lows, i))
             and after < len(toks)
             and self._proper_word(toks[after])
-            and lows[after] not in self.first
+            and not self._place_at(lows, after)
         ):
             return False  # "Vinh Hiển", "Cúp Thái Sơn Nam": a longer proper noun
         return True
@@ -177,6 +179,20 @@ class ScanTables:
             if k[:1].isalnum() and (k,) not in self.designators:
                 return None  # only punctuation and designators may stand between
         return None
+
+    def _person_address(self, toks: list[str], lows: list[str], i: int) -> bool:
+        """Inside the "(…" right after a person's name: "anh Nguyễn Thế Huấn (tỉnh Hưng Yên)" says where he lives
+        (an origin when the field names another province, where the story then is: the scanner checks that)."""
+        window = lows[max(0, i - SIGNATURE_WINDOW) : i]
+        if "(" not in window:
+            return False
+        opened = i - 1 - window[::-1].index("(")
+        if ")" in lows[opened:i]:
+            return False
+        j = opened - 1
+        while j >= 0 and opened - j <= NAME_MAX_TOKENS and self._proper_word(toks[j]) and (lows[j],) not in self.titles:
+            j -= 1
+        return j < opened - 1 and (tuple(lows[j : j + 1]) in self.titles or tuple(lows[j - 1 : j + 1]) in self.titles)
 
     @staticmethod
     def _signature(lows: list[str], i: int) -> bool:
