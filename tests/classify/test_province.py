@@ -372,3 +372,23 @@ def test_a_native_of_the_province_in_a_story_set_abroad_is_a_mention(na: Provinc
 
 def test_at_the_united_nations_is_not_a_commune_called_lien_hop(na: ProvinceMatcher) -> None:
     assert na.match("Hai nước đấu khẩu tại Liên Hợp Quốc", summary="Cuộc họp Hội đồng Bảo an kéo dài.").relevance == "none"
+
+
+def test_a_road_section_through_the_province_places_the_event_there_whatever_the_road_ends() -> None:
+    hy = ProvinceMatcher("Hưng Yên")
+    r = hy.match("Xe tải lật trên cao tốc Hà Nội - Hải Phòng",
+                 summary="Xe tải chở hàng lật trên cao tốc Hà Nội - Hải Phòng, đoạn qua tỉnh Hưng Yên, sáng 3/1.")
+    assert r.relevance == "primary"
+    # without the section, the province is one of the road's places and the story the road's
+    r = hy.match("Cao tốc Hà Nội - Hải Phòng tăng phí",
+                 summary="Phí qua cao tốc Hà Nội - Hải Phòng, qua Hưng Yên và Hải Dương, tăng từ tháng 2.")
+    assert r.relevance == "mention"
+
+
+def test_a_commune_named_like_a_region_or_a_word_needs_more_than_a_preposition() -> None:
+    hy = ProvinceMatcher("Hưng Yên")
+    assert hy.match("Mèo là thú cưng được ưa chuộng ở Đông Á", None).relevance == "none"
+    assert hy.match("Bệnh viện lâu đời nhất ở Đông Dương", None).relevance == "none"
+    assert hy.match("Mưa lớn kéo dài ở Nam Trung Bộ", None).relevance == "none"
+    # the 2025 designation still places a commune ("xã Lạc Đạo" is Hưng Yên's alone)
+    assert hy.match("Cháy xưởng ở xã Lạc Đạo", None).relevance == "primary"

@@ -76,8 +76,13 @@ ENGLISH_MIN_WORDS = 2
 # Nghệ An") are the same kind of framing (docs/relevance.md's conventions).
 ORIGIN_CUES: frozenset[tuple[str, ...]] = frozenset(
     tuple(w.split())
-    for w in ("quê, quê ở, quê gốc, quê hương, gốc, người con, xuất thân từ, sinh ra ở, sinh ra tại, "
+    for w in ("quê, quê ở, quê gốc, quê quán, quê hương, gốc, người con, xuất thân từ, sinh ra ở, sinh ra tại, "
               "ngụ, ngụ ở, ngụ tại, ngụ tỉnh, trú ở, trú tại, trú tỉnh, thường trú tại, xuất phát từ, người, đồng hương").split(", ")
+)
+# Words right before a place (a designator may stand between) saying the event is there, whatever else the field
+# names: a road's section ("cao tốc Hà Nội - Hải Phòng, đoạn qua tỉnh Hưng Yên"), an area of responsibility.
+LOCATION_CUES: frozenset[tuple[str, ...]] = frozenset(
+    tuple(w.split()) for w in "đoạn qua, đoạn đi qua, đoạn thuộc, địa phận, trên địa bàn, địa bàn".split(", ")
 )
 # Words opening a regional range ("từ Thanh Hoá đến Hà Tĩnh", "các tỉnh từ Nghệ An - Quảng Trị"): a place
 # inside the range is one of many, a mention.
@@ -164,7 +169,7 @@ MIDDLE_NAMES: frozenset[str] = frozenset({"văn", "thị"})
 # with a place syllable and would otherwise read as the place (counted in ../shared/data/news, see docs/relevance.md).
 EXTRA_TRAP_PHRASES: tuple[str, ...] = tuple(
     "vinh danh, tôn vinh, hiển vinh, vinh quy, vinh hạnh, vinh dự, vinh quang, vinh hoa, "
-    "thái bình dương, cửa lò xo, liên hợp quốc".split(", ")
+    "thái bình dương, cửa lò xo, liên hợp quốc, đông dương".split(", ")
 )
 
 # Title openings of multi-story bulletins: a province in such a title is one story among many.

@@ -225,7 +225,10 @@ def _finish(b: _Builder) -> Gazetteer:
             weight = W_SHARED
         elif k in b.elsewhere:
             weight = W_DISTRICT_CLASH
-        places[k] = Place(p.name, p.kind, p.province, weight, k not in b.elsewhere)
+        # a commune whose name is also a word or a trap phrase ("Đông Dương", Indochina; "Nam Trung" of "Nam Trung
+        # Bộ") is no more ours than a shared one; a district keeps it ("thị xã Thái Hoà" is Nghệ An's)
+        unique = k not in b.elsewhere and (k not in common or p.kind.startswith("district"))
+        places[k] = Place(p.name, p.kind, p.province, weight, unique)
     our_tokens = {t for k in places for t in k}
     lex = lexicon_keys()
     blockers = _overlapping((*b.elsewhere, *lex, *(key(p) for p in gd.EXTRA_TRAP_PHRASES)), our_tokens)

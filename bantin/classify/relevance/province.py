@@ -163,8 +163,11 @@ class ProvinceMatcher:
         for w in body:
             raw = 1 - (1 - raw) * (1 - BODY_FACTOR * w)
         (crowded_t, count_t), (crowded_l, count_l) = ev.crowded_title, ev.crowded_lead
+        located = any(h.located and w >= PRIMARY_MIN for f in ("title", "lead") for h, w in zip(
+            fields[f], weights[f], strict=True))  # where the event is: the crowd names the road's other ends
         if not digest and (
-            (t >= PRIMARY_MIN and not crowded_t)
+            located
+            or (t >= PRIMARY_MIN and not crowded_t)
             or (le >= PRIMARY_MIN and not (crowded_l or count_l or count_t) and not (crowded_t and t > 0))
             or sum(w >= PRIMARY_MIN for w in body) >= BODY_PRIMARY_HITS
         ):

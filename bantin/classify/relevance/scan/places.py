@@ -42,6 +42,7 @@ class Hit:
     admin: str | None = None  # 2025 unit kind named by the designator before it ("xã" -> "commune")
     origin: bool = False  # a person's origin: "quê Nghệ An", "người con xứ Nghệ"
     in_range: bool = False  # inside a regional range: "từ Thanh Hoá đến Hà Tĩnh"
+    located: bool = False  # named as where the event is: "cao tốc Hà Nội - Hải Phòng, đoạn qua tỉnh Hưng Yên"
 
 
 class PlaceScanner(ScanTables):
@@ -80,6 +81,7 @@ class PlaceScanner(ScanTables):
                     origin=any(tuple(keys[max(0, i - n) : i]) in gd.ORIGIN_CUES for n in (1, 2, 3))
                     or (self._person_address(toks, lows, i) and bool(self.provinces_named(lows))),
                     in_range=self._in_range(keys, i, length),
+                    located=self._located(keys, i),
                 )
             )
         return hits

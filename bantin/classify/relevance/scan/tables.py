@@ -194,6 +194,11 @@ class ScanTables:
             j -= 1
         return j < opened - 1 and (tuple(lows[j : j + 1]) in self.titles or tuple(lows[j - 1 : j + 1]) in self.titles)
 
+    def _located(self, keys: list[str], i: int) -> bool:
+        """After a cue that says where the event is ("đoạn qua", "trên địa bàn"), a designator ("tỉnh") allowed."""
+        j = i - 1 if i >= 1 and (keys[i - 1],) in self.designators else i
+        return any(tuple(keys[max(0, j - n) : j]) in gd.LOCATION_CUES for n in (1, 2, 3))
+
     @staticmethod
     def _signature(lows: list[str], i: int) -> bool:
         window = lows[max(0, i - SIGNATURE_WINDOW) : i]
