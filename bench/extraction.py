@@ -45,6 +45,8 @@ SWEEP = {
     "favor_precision": {**_BASE, "favor_precision": True},
     "favor_recall": {**_BASE, "favor_recall": True},
     "favor_precision-tables": {**_BASE, "favor_precision": True, "include_tables": False},
+    # the shipped options without trafilatura's fallback extractors (readability, justext): ~6 ms a page less
+    "shipped+fast": {**bx.TRAFILATURA_OPTIONS, "fast": True},
 }
 
 

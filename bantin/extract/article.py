@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from bantin.app.stats import StatsLike, inc
 from bantin.extract.byline import author_names, strip_bylines
 from bantin.extract.canonical import page_canonical, url_key
+from bantin.extract.longtext import install as install_long_text_shortcut
 from bantin.extract.precision import install as install_precision_prune
 from bantin.text.charset import decode_html
 from bantin.text.language import detect_language
@@ -205,7 +206,8 @@ def _empty(url: str, error: str, stats: StatsLike | None, encoding: str | None =
     return ExtractedArticle(url=url, canonical_url=url_key(url), encoding=encoding, error=error)
 
 
-# Whether bantin.extract.precision's prune is in place (filled on the first extraction of the process).
+# Whether bantin.extract.precision's prune and bantin.extract.longtext's shortcut are in place (filled on the first
+# extraction of the process).
 _PRECISION_PRUNE: list[bool] = []
 
 
@@ -223,8 +225,8 @@ def extract_article(
     fallbacks from the feed item."""
     from trafilatura import bare_extraction
 
-    if not _PRECISION_PRUNE:  # once per process: the same raw-tree prune, without Python callbacks per element
-        _PRECISION_PRUNE.append(install_precision_prune())
+    if not _PRECISION_PRUNE:  # once per process: the same raw-tree prune, without Python callbacks per element,
+        _PRECISION_PRUNE.extend((install_precision_prune(), install_long_text_shortcut()))  # no comparison when long
     hint = feed_hint or {}
     if not body or not body.strip():
         return _empty(url, "empty body", stats)
