@@ -392,3 +392,19 @@ def test_a_commune_named_like_a_region_or_a_word_needs_more_than_a_preposition()
     assert hy.match("Mưa lớn kéo dài ở Nam Trung Bộ", None).relevance == "none"
     # the 2025 designation still places a commune ("xã Lạc Đạo" is Hưng Yên's alone)
     assert hy.match("Cháy xưởng ở xã Lạc Đạo", None).relevance == "primary"
+
+
+def test_a_landfall_from_the_province_to_another_is_a_range_but_a_landfall_on_two_provinces_is_theirs(
+    na: ProvinceMatcher,
+) -> None:
+    r = na.match("Bão mạnh lên cấp 13", summary="Bão sẽ đổ bộ vào Nghệ An đến bắc Quảng Trị trong đêm nay.")
+    assert r.relevance == "mention"
+    r = na.match("Bão đổ bộ, nhiều nhà tốc mái", summary="Bão tiến vào ven biển Nghệ An - Hà Tĩnh, hàng nghìn hộ sơ tán.")
+    assert r.relevance == "primary"
+
+
+def test_a_dialect_or_a_street_named_after_the_province_is_not_the_province(na: ProvinceMatcher) -> None:
+    r = na.match("Tiền đạo giao lưu với khán giả", summary="Anh giao lưu bằng tiếng Nghệ An với MC tại lễ trao giải ở Hà Nội.")
+    assert r.relevance == "mention"
+    r = na.match("Xe máy va chạm ô tô", summary="Vụ va chạm xảy ra trên đường Xô Viết Nghệ Tĩnh, quận Bình Thạnh.")
+    assert r.relevance == "none"

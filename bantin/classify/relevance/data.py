@@ -77,17 +77,25 @@ ENGLISH_MIN_WORDS = 2
 ORIGIN_CUES: frozenset[tuple[str, ...]] = frozenset(
     tuple(w.split())
     for w in ("quê, quê ở, quê gốc, quê quán, quê hương, gốc, người con, xuất thân từ, sinh ra ở, sinh ra tại, "
-              "ngụ, ngụ ở, ngụ tại, ngụ tỉnh, trú ở, trú tại, trú tỉnh, thường trú tại, xuất phát từ, người, đồng hương").split(", ")
+              "ngụ, ngụ ở, ngụ tại, ngụ tỉnh, trú ở, trú tại, trú tỉnh, thường trú tại, xuất phát từ, người, đồng hương, "
+              "tiếng, giọng").split(", ")  # the last two: a dialect ("tiếng Nghệ An") is culture, as Nghệ Tĩnh is
 )
 # Words right before a place (a designator may stand between) saying the event is there, whatever else the field
 # names: a road's section ("cao tốc Hà Nội - Hải Phòng, đoạn qua tỉnh Hưng Yên"), an area of responsibility.
 LOCATION_CUES: frozenset[tuple[str, ...]] = frozenset(
     tuple(w.split()) for w in "đoạn qua, đoạn đi qua, đoạn thuộc, địa phận, trên địa bàn, địa bàn".split(", ")
 )
+# Words before a street's name: a place closing a longer capitalised name after one ("đường Xô Viết Nghệ Tĩnh",
+# "phố Lý Thường Kiệt Vinh"…) names the street, not the place (docs/relevance.md: streets named after places).
+STREET_WORDS: frozenset[str] = frozenset({"đường", "phố", "đại lộ"})
 # Words opening a regional range ("từ Thanh Hoá đến Hà Tĩnh", "các tỉnh từ Nghệ An - Quảng Trị"): a place
 # inside the range is one of many, a mention.
 RANGE_OPEN: frozenset[str] = frozenset({"từ", "hướng"})  # "theo hướng Nghệ An - Hà Nội" is a road direction
-RANGE_CLOSE: frozenset[str] = frozenset({"đến", "tới", "-", "–"})
+# Openers of a range only with "đến" / "tới" ("đổ bộ vào Nghệ An đến bắc Quảng Trị"): "vào Nghệ An - Hà Tĩnh" is a
+# two-province landfall, and "giẫm vào … trận Hà Tĩnh thắng Hà Nội" no range at all.
+RANGE_OPEN_TO_ONLY: frozenset[str] = frozenset({"vào"})
+RANGE_TO: frozenset[str] = frozenset({"đến", "tới"})
+RANGE_CLOSE: frozenset[str] = RANGE_TO | {"-", "–"}
 # Longest range (tokens from "từ" to the second place's end) that still reads as one range.
 RANGE_MAX_TOKENS = 16  # "từ nút giao Nghi Sơn (Thanh Hoá) đến nút giao Vũng Áng (Hà Tĩnh)" is 15
 

@@ -66,7 +66,7 @@ class PlaceScanner(ScanTables):
             if self._blocked(keys, i, length, unaccented):
                 continue
             nxt = i + length
-            if not unaccented and not self._looks_like_place(toks, lows, i, length, place):
+            if not unaccented and (not self._looks_like_place(toks, lows, i, length, place) or self._street(toks, lows, i)):
                 continue
             if place.kind not in PERSONAL_KINDS and self._elsewhere(keys, lows, i, length):
                 continue

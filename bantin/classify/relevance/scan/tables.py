@@ -65,12 +65,13 @@ class ScanTables:
     def _in_range(self, keys: list[str], i: int, length: int) -> bool:
         """Inside "từ A đến B" where the other end is another province-level name."""
         lo = max(0, i - gd.RANGE_MAX_TOKENS)
-        opens = [j for j in range(lo, i) if keys[j] in gd.RANGE_OPEN]
+        opens = [j for j in range(lo, i) if keys[j] in gd.RANGE_OPEN or keys[j] in gd.RANGE_OPEN_TO_ONLY]
         if not opens:
             return False
         r = opens[-1]
         end = min(len(keys), r + gd.RANGE_MAX_TOKENS)
-        closes = [j for j in range(r + 1, end) if keys[j] in gd.RANGE_CLOSE]
+        closers = gd.RANGE_TO if keys[r] in gd.RANGE_OPEN_TO_ONLY else gd.RANGE_CLOSE
+        closes = [j for j in range(r + 1, end) if keys[j] in closers]
         if not closes:
             return False
         span = keys[r + 1 : end]
@@ -119,6 +120,13 @@ class ScanTables:
         ):
             return False  # "Vinh Hiển", "Cúp Thái Sơn Nam": a longer proper noun
         return True
+
+    def _street(self, toks: list[str], lows: list[str], i: int) -> bool:
+        """The last words of a street's longer name: "đường Xô Viết Nghệ Tĩnh" (a capitalised run before ``i``)."""
+        j = i - 1
+        while j >= 0 and self._proper_word(toks[j]):
+            j -= 1
+        return j < i - 1 and j >= 0 and lows[j] in gd.STREET_WORDS
 
     def _place_at(self, lows: list[str], j: int) -> bool:
         """A gazetteer name starts at token ``j`` ("Vũ Quang Trung Sơn" is two places; "Vũ Quang Trung" a person)."""
