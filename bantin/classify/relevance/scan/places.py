@@ -10,8 +10,10 @@ per token), then:
   province", "Vinh City") match the English index;
 - a shared unit name is dropped when the field names a province that has it and not ours ("xã Hương Sơn ...
   ở Hà Nội");
+- a name closing a street's longer name ("đường Xô Viết Nghệ Tĩnh") is the street;
 - each hit records what the words around it say: the 2025 designation before it ("xã", "phường"), a person's
-  origin ("quê Nghệ An"), a regional range ("từ Thanh Hoá đến Hà Tĩnh").
+  origin ("quê Nghệ An", "anh A (tỉnh Hưng Yên)" in a field naming another province), a regional range ("từ Thanh
+  Hoá đến Hà Tĩnh"), a cue placing the event there ("đoạn qua tỉnh Hưng Yên").
 
 Here: the hits (:class:`Hit`) and the scan itself (:class:`PlaceScanner`); the tables it reads and the tests of
 the words around a match are :mod:`~bantin.classify.relevance.scan.tables`'.

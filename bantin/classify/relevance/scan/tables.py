@@ -1,7 +1,8 @@
 """The place scanner's tables, built once from the gazetteer (first tokens of names, their capitalisation, our
 and the other provinces' names plain and folded, designators, person titles, the token indexes), and the tests
 that read them about the words around a match: a blocker overlapping it, a person's name or age, a designator
-before it, another province after it, a reader's signature, a regional range. :class:`ScanTables` is the base of
+before it, another province after it, a reader's signature, a person's bracketed address, a regional range, a
+street's name, a cue placing the event ("đoạn qua"). :class:`ScanTables` is the base of
 :class:`~bantin.classify.relevance.placescan.PlaceScanner`, whose scan applies these tests.
 """
 
