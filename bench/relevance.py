@@ -17,9 +17,11 @@ Unless ``--no-learned``, the learned decision (bench/relevance_learned.py) is ch
 on tune it reports out-of-fold labels (``learned_cv``: stratified 5-fold; ``learned_other_provinces``: the model
 trained on the other two provinces' tune halves), on held-out the labels of the chosen model fitted on all tune
 halves (``learned``), beside the rules (``matcher``) and the baseline.
-A fresh set (``--fresh``, e.g. data/relevance/fresh_labels.jsonl: items drawn by bench/relevance_sample.py after
-the dev set's halves had been looked at, labelled by reading before any matcher ran on them) is scored whole, part
-"fresh", with the learned decision fitted on the tune halves as for the held-out half; it is never tuning data.
+A fresh set (``--fresh``, e.g. data/relevance/fresh4_labels.jsonl: items drawn by bench/relevance_sample.py, every
+earlier set excluded, labelled by reading before any matcher ran on them) is scored whole, part "fresh", with the
+learned decision fitted on the tune part (``--dev-all``: on all tuning data); each run counts a look. A fresh set whose
+look is spent is **retired** (``RETIRED``; heldout_looks.json says when): its labels are tuning data from then on,
+part "tune" whole, listed by ``--errors`` and learned from. The held-out sets now: fresh4 (two looks) and fresh6.
 Speed is measured separately on full VNTC articles (text only, ~2-3 k characters each).
 """
 
