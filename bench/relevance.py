@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "data" / "relevance" / "dev_labels.jsonl"
 LOOKS = LABELS.with_name("heldout_looks.json")
 # Fresh sets whose looks are spent (heldout_looks.json says when): tuning data now, part "tune" whole.
-RETIRED = tuple(LABELS.with_name(f"{name}_labels.jsonl") for name in ("fresh", "fresh2", "fresh3", "fresh5"))
+RETIRED = tuple(LABELS.with_name(f"{name}_labels.jsonl") for name in ("fresh", "fresh2", "fresh3", "fresh5", "fresh6"))
 SHARED = ROOT.parent / "shared" / "data"
 RSS = SHARED / "news" / "rss_articles.jsonl.gz"
 VNTC = SHARED / "vntc" / "train.jsonl.gz"

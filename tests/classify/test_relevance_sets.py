@@ -13,7 +13,8 @@ from bench import relevance, relevance_sample
 # In the order they were drawn (each excluded every earlier set), with their items per province (NA, HT, HY).
 FRESH_SETS = {"fresh_labels.jsonl": (200, 100, 100), "fresh2_labels.jsonl": (200, 100, 100),
               "fresh3_labels.jsonl": (200, 100, 100), "fresh4_labels.jsonl": (200, 150, 150),
-              "fresh5_labels.jsonl": (200, 150, 0), "fresh6_labels.jsonl": (0, 200, 0)}
+              "fresh5_labels.jsonl": (200, 150, 0), "fresh6_labels.jsonl": (0, 200, 0),
+              "fresh7_labels.jsonl": (0, 135, 0)}
 
 
 @pytest.mark.parametrize("name", FRESH_SETS)
