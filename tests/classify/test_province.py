@@ -408,3 +408,22 @@ def test_a_dialect_or_a_street_named_after_the_province_is_not_the_province(na: 
     assert r.relevance == "mention"
     r = na.match("Xe máy va chạm ô tô", summary="Vụ va chạm xảy ra trên đường Xô Viết Nghệ Tĩnh, quận Bình Thạnh.")
     assert r.relevance == "none"
+
+
+def test_a_score_beside_the_province_in_the_title_is_its_match_however_many_places_the_title_names(
+    ht: ProvinceMatcher,
+) -> None:
+    r = ht.match("Highlight Hà Tĩnh 2-1 Quảng Ninh: đội bóng miền Trung vào tứ kết", summary="Bàn thắng phút 90.")
+    assert r.relevance == "primary"
+    r = ht.match("Nam Định tiếp đón Hồng Lĩnh Hà Tĩnh", summary="CLB Nam Định tiếp đón CLB Hồng Lĩnh Hà Tĩnh tối nay.")
+    assert r.relevance == "primary"
+
+
+def test_a_house_number_before_a_street_named_after_the_province_makes_it_an_address(ht: ProvinceMatcher) -> None:
+    r = ht.match("Quán karaoke đạt chuẩn du lịch", summary="Quán ở số 179 Xô Viết Nghệ Tĩnh, TP Đà Nẵng được công nhận.")
+    assert r.relevance == "none"
+
+
+def test_a_road_closed_over_a_range_during_a_storm_is_the_roads_range_not_the_storms_path(ht: ProvinceMatcher) -> None:
+    r = ht.match("Cấm xe trên cao tốc từ Thanh Hóa đến Hà Tĩnh khi bão đổ bộ", summary="Lệnh cấm từ 23h đến 4h sáng mai.")
+    assert r.relevance == "mention"

@@ -104,7 +104,7 @@ RANGE_MAX_TOKENS = 16  # "từ nút giao Nghi Sơn (Thanh Hoá) đến nút giao
 MATCH_WORDS: frozenset[tuple[str, ...]] = frozenset(
     tuple(w.split())
     for w in ("thắng, thua, hoà, hòa, đánh bại, cầm hoà, cầm hòa, trận đấu, trận cầu, thất bại trước, chia điểm, "
-              "ngược dòng, thẻ đỏ, chung kết").split(", ")
+              "ngược dòng, thẻ đỏ, chung kết, tiếp đón, đón tiếp, làm khách").split(", ")
 )
 # ... unless it reads as a round summary or a table, where the club is one of many: a mention.
 ROUND_WORDS: frozenset[tuple[str, ...]] = frozenset(

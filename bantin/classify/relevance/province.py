@@ -148,7 +148,7 @@ class ProvinceMatcher:
         # only a club's hit outside the title is weighed by it (weight): most articles never need it
         match_report = any(h.place.kind == "club" for f in ("lead", "body") for h in fields[f]) and is_match_report(
             title_lows, lead_lows)
-        ctx = WeightContext(self.gazetteer, anchored, match_report, _names_any(title_lows, gd.STORM_WORDS))
+        ctx = WeightContext(self.gazetteer, anchored, match_report, _first_of(title_lows, gd.STORM_WORDS))
         weights = {f: [weight(h, f, ctx) for h in hs] for f, hs in fields.items()}
         lows = {"title": title_lows, "lead": lead_lows, "body": split_tokens(body.lows) if body_lows else []}
         return Evidence(fields, weights, lows, digest, anchored, match_report,
@@ -163,10 +163,13 @@ class ProvinceMatcher:
         for w in body:
             raw = 1 - (1 - raw) * (1 - BODY_FACTOR * w)
         (crowded_t, count_t), (crowded_l, count_l) = ev.crowded_title, ev.crowded_lead
-        located = any(h.located and w >= PRIMARY_MIN for f in ("title", "lead") for h, w in zip(
-            fields[f], weights[f], strict=True))  # where the event is: the crowd names the road's other ends
+        # whatever else the fields name: a cue placing the event here (the crowd names the road's other ends), or a
+        # score beside our name in the title ("Hà Tĩnh 1-0 Quảng Ninh": a match we play)
+        placed = any(h.located and w >= PRIMARY_MIN for f in ("title", "lead") for h, w in zip(
+            fields[f], weights[f], strict=True)) or any(w >= PRIMARY_MIN and _score_beside(ev.lows["title"], h)
+                                                        for h, w in zip(fields["title"], weights["title"], strict=True))
         if not digest and (
-            located
+            placed
             or (t >= PRIMARY_MIN and not crowded_t)
             or (le >= PRIMARY_MIN and not (crowded_l or count_l or count_t) and not (crowded_t and t > 0))
             or sum(w >= PRIMARY_MIN for w in body) >= BODY_PRIMARY_HITS
@@ -199,9 +202,20 @@ class ProvinceMatcher:
         return len(found) >= CROWD_OTHERS, counted
 
 
-def _names_any(lows: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
-    """Whether the lowercased tokens hold one of the phrases (token tuples)."""
-    return any(tuple(lows[i : i + len(p)]) == p for i in range(len(lows)) for p in phrases if lows[i] == p[0])
+def _score_beside(lows: list[str], h: Hit) -> bool:
+    """A score ("1-0", "2 - 2") right before or after the hit in the field's tokens."""
+    end = h.start + len(h.place.name.split())
+
+    def score(t: list[str]) -> bool:
+        return len(t) == 3 and t[0].isdigit() and t[1] in ("-", "–") and t[2].isdigit() and len(t[0]) <= 2 >= len(t[2])
+
+    return score(lows[end : end + 3]) or score(lows[max(0, h.start - 3) : h.start])
+
+
+def _first_of(lows: list[str], phrases: frozenset[tuple[str, ...]]) -> int:
+    """Where the lowercased tokens first hold one of the phrases (token tuples); -1 if nowhere."""
+    return next((i for i in range(len(lows)) for p in phrases if lows[i] == p[0] and tuple(lows[i : i + len(p)]) == p),
+                -1)
 
 
 def _summarise(hits: list[Hit]) -> tuple[MatchedPlace, ...]:

@@ -123,11 +123,12 @@ class ScanTables:
         return True
 
     def _street(self, toks: list[str], lows: list[str], i: int) -> bool:
-        """The last words of a street's longer name: "đường Xô Viết Nghệ Tĩnh" (a capitalised run before ``i``)."""
+        """The last words of a street's longer name (a capitalised run before ``i``) after a street word or a house
+        number: "đường Xô Viết Nghệ Tĩnh", "179 Xô Viết Nghệ Tĩnh"."""
         j = i - 1
         while j >= 0 and self._proper_word(toks[j]):
             j -= 1
-        return j < i - 1 and j >= 0 and lows[j] in gd.STREET_WORDS
+        return j < i - 1 and j >= 0 and (lows[j] in gd.STREET_WORDS or lows[j].isdigit())
 
     def _place_at(self, lows: list[str], j: int) -> bool:
         """A gazetteer name starts at token ``j`` ("Vũ Quang Trung Sơn" is two places; "Vũ Quang Trung" a person)."""

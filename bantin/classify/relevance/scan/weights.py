@@ -39,7 +39,9 @@ class WeightContext:
     gaz: Gazetteer
     anchored: bool  # the article names the province, a nickname or a district
     match_report: bool  # the lead reports one match (a score, "thắng", "hoà"...), not a round
-    storm_title: bool = False  # the title is about a storm (data.STORM_WORDS): a range in it does not cap ours
+    storm_at: int = -1  # where the title first names a storm (data.STORM_WORDS), -1 if it does not: a range after
+    # it is the storm's path and does not cap ours ("Bão số 5 hướng vào Nghệ An - Quảng Trị"; a road closed "từ Thanh
+    # Hoá đến Hà Tĩnh khi bão đổ bộ" is the road's range)
 
 
 def weight(h: Hit, field: str, ctx: WeightContext) -> float:
@@ -57,7 +59,7 @@ def weight(h: Hit, field: str, ctx: WeightContext) -> float:
         w = max(w, W_DESIGNATED)
     if h.origin:
         w = min(w, W_ORIGIN)
-    if h.in_range and not (field == "title" and ctx.storm_title):
+    if h.in_range and not (field == "title" and 0 <= ctx.storm_at < h.start):
         w = min(w, W_RANGE)
     return min(w, W_SIGNATURE) if h.signature else w
 
