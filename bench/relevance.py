@@ -21,7 +21,7 @@ A fresh set (``--fresh``, e.g. data/relevance/fresh4_labels.jsonl: items drawn b
 earlier set excluded, labelled by reading before any matcher ran on them) is scored whole, part "fresh", with the
 learned decision fitted on the tune part (``--dev-all``: on all tuning data); each run counts a look. A fresh set whose
 look is spent is **retired** (``RETIRED``; heldout_looks.json says when): its labels are tuning data from then on,
-part "tune" whole, listed by ``--errors`` and learned from. The held-out sets now: fresh4 (two looks) and fresh6.
+part "tune" whole, listed by ``--errors`` and learned from. The held-out sets now: fresh4 (three looks) and fresh7.
 Speed is measured separately on full VNTC articles (text only, ~2-3 k characters each).
 """
 
