@@ -47,15 +47,19 @@ class Body:
 def is_match_report(title_lows: list[str], lead_lows: list[str]) -> bool:
     if " ".join(title_lows).startswith(gd.ROUND_TITLE_PREFIXES):
         return False
-    grams = {tuple(lead_lows[i : i + n]) for n in (1, 2, 3) for i in range(len(lead_lows))}
+    grams = _grams(lead_lows)
     if grams & gd.ROUND_WORDS:
         return False
     score = any(
         a.isdigit() and b == "-" and c.isdigit() and len(a) <= 2 and len(c) <= 2
         for a, b, c in zip(lead_lows, lead_lows[1:], lead_lows[2:], strict=False)
     )
-    title_grams = {tuple(title_lows[i : i + n]) for n in (1, 2, 3) for i in range(len(title_lows))}
-    return score or bool((grams | title_grams) & gd.MATCH_WORDS)
+    return score or bool((grams | _grams(title_lows)) & gd.MATCH_WORDS)
+
+
+def _grams(lows: list[str]) -> set[tuple[str, ...]]:
+    """Every one-, two- and three-token run of a field (the match and round word lists hold up to three)."""
+    return {tuple(lows[i : i + n]) for n in (1, 2, 3) for i in range(len(lows))}
 
 
 def is_digest(title: str) -> bool:

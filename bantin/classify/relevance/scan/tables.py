@@ -193,11 +193,8 @@ class ScanTables:
     def _person_address(self, toks: list[str], lows: list[str], i: int) -> bool:
         """Inside the "(…" right after a person's name: "anh Nguyễn Thế Huấn (tỉnh Hưng Yên)" says where he lives
         (an origin when the field names another province, where the story then is: the scanner checks that)."""
-        window = lows[max(0, i - SIGNATURE_WINDOW) : i]
-        if "(" not in window:
-            return False
-        opened = i - 1 - window[::-1].index("(")
-        if ")" in lows[opened:i]:
+        opened = self._open_bracket(lows, i)
+        if opened is None:
             return False
         j = opened - 1
         while j >= 0 and opened - j <= NAME_MAX_TOKENS and self._proper_word(toks[j]) and (lows[j],) not in self.titles:
@@ -210,11 +207,20 @@ class ScanTables:
         return any(tuple(keys[max(0, j - n) : j]) in gd.LOCATION_CUES for n in (1, 2, 3))
 
     @staticmethod
-    def _signature(lows: list[str], i: int) -> bool:
-        window = lows[max(0, i - SIGNATURE_WINDOW) : i]
+    def _open_bracket(lows: list[str], i: int) -> int | None:
+        """Where the "(" still open at token ``i`` stands, if one is within SIGNATURE_WINDOW tokens before it."""
+        lo = max(0, i - SIGNATURE_WINDOW)
+        window = lows[lo:i]
         if "(" not in window:
+            return None
+        opened = i - 1 - window[::-1].index("(")
+        return None if ")" in lows[opened:i] else opened
+
+    @classmethod
+    def _signature(cls, lows: list[str], i: int) -> bool:
+        opened = cls._open_bracket(lows, i)
+        if opened is None:
             return False
-        opened = len(window) - 1 - window[::-1].index("(")
-        inside = window[opened:]
-        # "(Thanh Bình, 56 tuổi, Nghệ An)", or any "(…, Hưng Yên)" right after a reader's question mark
-        return ")" not in inside and ("tuổi" in inside or (opened > 0 and window[opened - 1] == "?" and "," in inside))
+        inside = lows[opened:i]
+        # "(Thanh Bình, 56 tuổi, Nghệ An)", or any "(…, Hưng Yên)" right after a reader's question mark (in the window)
+        return "tuổi" in inside or (opened > max(0, i - SIGNATURE_WINDOW) and lows[opened - 1] == "?" and "," in inside)
