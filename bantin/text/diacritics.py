@@ -4,6 +4,7 @@ carries them (the "is this Vietnamese?" evidence used by language identification
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Letters with Vietnamese diacritics (ă â đ ê ô ơ ư and the toned vowels), lowercase.
@@ -36,6 +37,12 @@ def _fold_table() -> dict[int, str | None]:
 
 
 _FOLD = _fold_table()  # ~30 ms at import, once for every caller
+# str.translate looks a dict up per character (a new int key each time); a tuple is indexed instead, ~2.5x
+# faster over an article. One entry per code point below _FOLD_LAST (Latin, Vietnamese, the common marks and
+# punctuation: ~0.5 MB); the marks above it (114 of them, in other scripts) are a second, rare pass.
+_DENSE = tuple(_FOLD.get(cp, chr(cp)) for cp in range(_FOLD_LAST))
+_SPARSE = {cp: v for cp, v in _FOLD.items() if cp >= _FOLD_LAST}
+_PAST_DENSE = re.compile(f"[{chr(_FOLD_LAST)}-\U0010ffff]")  # a C scan; max() over a str cost more than the fold
 
 
 def fold(text: str) -> str:
@@ -43,7 +50,9 @@ def fold(text: str) -> str:
 
     Case, punctuation and letters without an ASCII base (ß, ø, CJK) are kept; combining marks are dropped.
     """
-    return text.translate(_FOLD)
+    # a code point past the tuple raises IndexError inside translate, which keeps that character as it is
+    out = text.translate(_DENSE)
+    return out.translate(_SPARSE) if _PAST_DENSE.search(out) else out
 
 
 def vi_diacritic_ratio(text: str) -> float:
