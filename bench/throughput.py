@@ -213,6 +213,7 @@ class Stages:
         self.first_due_feeds: float | None = None
         self.first_due_feeds_cpu = 0.0
         self.download_latency_s: list[float] = []
+        self.groups: list[int] = []  # pages per stored group (ingest.storegroups)
 
     @property
     def _stack(self) -> list[list[Any]]:
@@ -291,6 +292,16 @@ def _instrument(stack: ExitStack, st: Stages) -> None:
 
     stack.enter_context(mock.patch.object(CrawlCore, "store_extracted", store))
     patch(CrawlCore, "store_extracted", "article_other")
+    if hasattr(CrawlCore, "store_many"):  # the spider stores pages in groups (ingest.storegroups) since session 15
+        store_many = CrawlCore.store_many
+
+        def many(self: CrawlCore, items: Any) -> Any:
+            st.download_latency_s.extend(res.elapsed_s for _, res, _ in items)
+            st.groups.append(len(items))
+            return store_many(self, items)
+
+        stack.enter_context(mock.patch.object(CrawlCore, "store_many", many))
+        patch(CrawlCore, "store_many", "store")  # the group's transaction is not one of _tx's
 
 
 def _sample_worker_cpu(stack: ExitStack, out: dict[str, float]) -> None:
@@ -495,6 +506,8 @@ def pipeline_run(pages: list[Page], base: str, profile: str | None, extract_work
         "cpu_ms_per_page": round(1000 * (cpu + workers_cpu) / n, 1),
         "stage_self_ms_per_page": stages,
         "stage_calls": dict(st.calls),
+        "store_groups": {"groups": len(st.groups), "mean_pages": round(statistics.fmean(st.groups), 2),
+                         "max_pages": max(st.groups)} if st.groups else None,
         "download_latency_ms": {"mean": round(1000 * statistics.fmean(st.download_latency_s), 1),
                                 "max": round(1000 * max(st.download_latency_s), 1)} if processed else None,
         "articles_processed": processed, "articles_stored": articles, "url_aliases": aliases,

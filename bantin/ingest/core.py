@@ -7,6 +7,7 @@ killed at any moment either did both or neither, and the next run redoes what is
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,8 @@ from bantin.sources import schedule
 from bantin.store.schema import Feed, FetchLog, Source
 from bantin.store.types import utcnow
 
+# What store_many hands back for each page: its result, or the exception that page could not get past.
+StoreOutcome = IngestResult | None | Exception
 # A handler that loses a unique-constraint race to another process retries; the retry sees the row.
 TX_RETRIES = 3
 # 4xx other than these means "this URL is gone": no point retrying the article later.
@@ -157,6 +160,33 @@ class CrawlCore:
 
     def store_extracted(self, task: frontier.ArticleTask, res: Fetched, ex: Any) -> IngestResult | None:
         """Store an extracted page (falling back to the feed summary when the page had no text)."""
+        result: IngestResult | None = self._tx(self._article_fetched, *self._with_text(task, ex), res, ex)
+        return result
+
+    def store_many(self, items: Sequence[tuple[frontier.ArticleTask, Fetched, Any]]) -> list[StoreOutcome]:
+        """``store_extracted`` for several pages in one transaction (``ingest.storegroups``): one commit instead of
+        one per page. A group that fails (a unique-constraint race with another crawler, a locked database,
+        one page's bug) is rolled back whole and stored again page by page, each with its own retries; a page
+        that still fails gets its exception back in its place, and the others are stored."""
+        prepared = [(*self._with_text(task, ex), res, ex) for task, res, ex in items]
+        if len(prepared) > 1:
+            try:
+                with self.sessions() as s:
+                    out: list[StoreOutcome] = [self._article_fetched(s, *p) for p in prepared]
+                    s.commit()
+                return out
+            except Exception:  # noqa: BLE001 - the pages are stored one by one below, each with its own error
+                self.stats.inc_value("ingest/group_split")
+        results: list[StoreOutcome] = []
+        for p in prepared:
+            try:
+                results.append(self._tx(self._article_fetched, *p))
+            except Exception as exc:  # noqa: BLE001 - handed back to that page's caller, who records it
+                results.append(exc)
+        return results
+
+    def _with_text(self, task: frontier.ArticleTask, ex: Any) -> tuple[frontier.ArticleTask, str]:
+        """The task with its feed summary cleaned, and the text to store: the page's, else the feed summary."""
         text = ex.text or ""
         if task.summary:  # the feed's summary is stored too: no reporter's name in it (docs/principles.md, 1)
             task = replace(task, summary=strip_bylines(task.summary, vietnamese=(ex.language or task.language) == "vi",
@@ -164,10 +194,10 @@ class CrawlCore:
         if not text.strip() and task.summary:
             self.stats.inc_value("ingest/text_from_feed_summary")
             text = task.summary
-        result: IngestResult | None = self._tx(self._article_fetched, task, res, ex, text)
-        return result
+        return task, text
 
-    def _article_fetched(self, s: Session, task: frontier.ArticleTask, res: Fetched, ex: Any, text: str) -> IngestResult | None:
+    def _article_fetched(self, s: Session, task: frontier.ArticleTask, text: str, res: Fetched,
+                         ex: Any) -> IngestResult | None:
         log: dict[str, Any] = {"source_id": task.source_id, "url": task.url, "kind": "article", "status": res.status,
                "bytes": len(res.body), "duration_ms": int(res.elapsed_s * 1000), "outcome": "ok", "error": None}
         if not text.strip():

@@ -28,6 +28,7 @@ from bantin.fetch.throttle import parse_retry_after
 from bantin.ingest.core import CrawlCore, FeedTask, Fetched
 from bantin.ingest.frontier import ArticleTask
 from bantin.ingest.outcomes import failure_info
+from bantin.ingest.storegroups import StoreGroups
 
 T = TypeVar("T")
 # The database is down or locked, not the page or feed at fault: nothing is recorded against it (no
@@ -80,6 +81,8 @@ class BantinSpider(scrapy.Spider):
         self._loops: list[task.LoopingCall] = []
         self._db = ThreadPool(minthreads=DB_THREADS, maxthreads=DB_THREADS, name="bantin-db")
         self._periodic: Deferred[None] | None = None  # the periodic job, while it runs (never two at once)
+        # extracted pages share transactions (ingest.storegroups): one commit for the pages of a short window
+        self.stores = StoreGroups(lambda items: self._db_call(self.core.store_many, items))
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BantinSpider:
@@ -255,7 +258,7 @@ class BantinSpider(scrapy.Spider):
             res = _fetched(response)
             ex = await self.extractor.extract(res.body, res.final_url or at.url, res.headers.get("content-type"),
                                               self.core.feed_hint(at), self.core.stats)
-            await self._db_call(self.core.store_extracted, at, res, ex)
+            await self.stores.store(at, res, ex)
         except ExtractionFailed as exc:  # the worker died or hung on this page: retried later with backoff
             message, outcome = str(exc), "extract_failed"
         except DB_OUTAGE:

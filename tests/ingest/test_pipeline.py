@@ -16,27 +16,15 @@ from bantin.ingest.core import CrawlCore, Fetched
 from bantin.ingest.frontier import ArticleTask
 from bantin.ingest.store import IngestResult
 from bantin.sources.registry import SourceSpec, upsert
-from bantin.store.db import make_engine, session_factory
-from bantin.store.migrate import upgrade
 from bantin.store.schema import Article, ArticleURL, Cluster, Feed, FetchLog, FrontierItem, Source
 from tests import pagefactory as pf
+from tests.ingest.conftest import FEED
 
 T0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 # feeds are due again by then, whatever the adaptive interval chose
 LATER = datetime.now(UTC) + timedelta(days=2)
-FEED = "http://news.example.test/rss/tin-moi-nhat.rss"
 
 
-@pytest.fixture
-def core(db_url: str) -> CrawlCore:
-    engine = make_engine(db_url)
-    upgrade(engine)
-    sessions = session_factory(engine)
-    with sessions() as s:
-        upsert(s, SourceSpec(name="Báo Thử", feeds=(FEED,), home_url="http://news.example.test/", language="vi"))
-        upsert(s, SourceSpec(name="Báo Khác", feeds=("http://other.example.test/rss.rss",), language="vi"))
-        s.commit()
-    return CrawlCore(sessions, CounterStats())
 
 
 def _count(core: CrawlCore, model: type) -> int:

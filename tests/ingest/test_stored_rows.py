@@ -17,7 +17,6 @@ from bantin.search.tokens import document
 from bantin.store.schema import Article, ArticleBand, ArticleURL, Cluster, FetchLog, FrontierItem
 from bantin.store.searchindex import ArticleSearch
 from tests.ingest.test_pipeline import LATER, T0, _feed, _fetched
-from tests.ingest.test_pipeline import core as core  # noqa: F401 - the fixture
 
 PAGE = "crawl/pages/vi/fundus-vnexpress-2025/VnExpress_2025_10_22.html.gz"
 URL = "https://vnexpress.net/dau-bung-keo-dai-phat-hien-ung-thu-lymphoma-ruot-non-4954454.html"
