@@ -21,6 +21,7 @@ from bantin.extract.byline import strip_bylines
 from bantin.feeds.parse import parse_feed
 from bantin.ingest import frontier
 from bantin.ingest.store import IngestResult, NewArticle, ingest
+from bantin.search.index import index_articles
 from bantin.sources import schedule
 from bantin.store.schema import Feed, FetchLog, Source
 from bantin.store.types import utcnow
@@ -172,7 +173,9 @@ class CrawlCore:
         if len(prepared) > 1:
             try:
                 with self.sessions() as s:
-                    out: list[StoreOutcome] = [self._article_fetched(s, *p) for p in prepared]
+                    search: list[Any] = []
+                    out: list[StoreOutcome] = [self._article_fetched(s, *p, search_rows=search) for p in prepared]
+                    index_articles(s, search)  # last: FTS5 then flushes its terms once for the group
                     s.commit()
                 return out
             except Exception:  # noqa: BLE001 - the pages are stored one by one below, each with its own error
@@ -197,7 +200,7 @@ class CrawlCore:
         return task, text
 
     def _article_fetched(self, s: Session, task: frontier.ArticleTask, text: str, res: Fetched,
-                         ex: Any) -> IngestResult | None:
+                         ex: Any, search_rows: list[Any] | None = None) -> IngestResult | None:
         log: dict[str, Any] = {"source_id": task.source_id, "url": task.url, "kind": "article", "status": res.status,
                "bytes": len(res.body), "duration_ms": int(res.elapsed_s * 1000), "outcome": "ok", "error": None}
         if not text.strip():
@@ -213,7 +216,7 @@ class CrawlCore:
             title=ex.title or task.title, text=text, summary=task.summary or ex.description,
             published=ex.published or task.published, language=ex.language or task.language, source_id=task.source_id,
         )
-        result = ingest(s, art, self.stats)
+        result = ingest(s, art, self.stats, search_rows)
         log["outcome"] = "ok" if result.outcome == "new" else result.outcome
         conn = s.connection()  # Core statements, as ingest's: the ORM's unit of work adds nothing to two rows
         conn.execute(_INSERT_FETCH_LOG, log)

@@ -102,8 +102,13 @@ class _Stored:
     text: str
 
 
-def ingest(session: Session, art: NewArticle, stats: StatsLike) -> IngestResult:
+def ingest(session: Session, art: NewArticle, stats: StatsLike, search_rows: list[Any] | None = None) -> IngestResult:
     """Insert ``art`` (with its near-duplicate band keys) unless it is already stored. The caller commits.
+
+    ``search_rows``: the new article's search document is appended there for the caller to write with
+    ``index_articles`` as the transaction's last statement (SQLite's FTS5 flushes its pending terms at every
+    later statement of the transaction: once per group of articles instead of once per article); without it,
+    the document is written here.
 
     A unique-constraint race with another process (same URL or hash committed meanwhile) raises
     IntegrityError: the caller's transaction retry then finds that row and records a duplicate."""
@@ -123,7 +128,11 @@ def ingest(session: Session, art: NewArticle, stats: StatsLike) -> IngestResult:
         _add_aliases(conn, article_id, urls)
         add_bands(conn, article_id, sig)
         # full-text search finds it from this commit on
-        index_articles(conn, [_Stored(article_id, art.title, art.summary, art.text)])
+        stored = _Stored(article_id, art.title, art.summary, art.text)
+        if search_rows is None:
+            index_articles(conn, [stored])
+        else:
+            search_rows.append(stored)
         cluster_id = _cluster(conn, article_id, clusters, stats)
         stats.inc_value("ingest/article_new")
         return IngestResult(article_id, "new", cluster_id)

@@ -61,6 +61,20 @@ def _statement(dialect: str) -> Any:
     return ins.on_conflict_do_update(index_elements=[table.c.article_id], set_={"doc": ins.excluded.doc})
 
 
+# SQLite: up to this many documents go in one multi-row INSERT. FTS5 flushes its pending terms into a new segment
+# at the start of every statement of the transaction (its xSavepoint), and executemany runs one statement per row:
+# one statement for a group of stored articles (ingest.storegroups) flushes once. Past it (the back-fill), executemany.
+SQLITE_MULTI_ROW_MAX = 32
+
+
+@cache
+def _multi_row_statement(n: int) -> Any:
+    table: Any = ArticleSearch.__table__
+    ins: Any = dialect_insert("sqlite", table).values(
+        [{"article_id": bindparam(f"aid{i}"), "doc": bindparam(f"body{i}")} for i in range(n)])
+    return ins.on_conflict_do_update(index_elements=[table.c.article_id], set_={"doc": ins.excluded.doc})
+
+
 def _rows(articles: Iterable[Indexable | Any]) -> list[dict[str, Any]]:
     return [{"aid": a.id, "body": document(a.title, a.summary, a.text)} for a in articles]
 
@@ -73,7 +87,11 @@ def index_articles(session: Session | Connection, rows: Iterable[Indexable]) -> 
         # a Core statement: the ORM's bulk-insert path adds nothing here
         conn = session.connection() if isinstance(session, Session) else session
         dialect_insert(conn.dialect.name, ArticleSearch)  # refuses a dialect bantin does not support
-        conn.execute(_statement(conn.dialect.name), values)
+        if conn.dialect.name == "sqlite" and 1 < len(values) <= SQLITE_MULTI_ROW_MAX:
+            params = {f"{key}{i}": v for i, row in enumerate(values) for key, v in row.items()}
+            conn.execute(_multi_row_statement(len(values)), params)
+        else:
+            conn.execute(_statement(conn.dialect.name), values)
     return len(values)
 
 

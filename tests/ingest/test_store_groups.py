@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bantin.extract.workers import Extractor
 from bantin.ingest.core import CrawlCore, Fetched
 from bantin.ingest.store import IngestResult
+from bantin.search.match import matching_ids
 from bantin.store.schema import Article, FetchLog, FrontierItem
 from tests import pagefactory as pf
 from tests.ingest.test_pipeline import T0, _feed
@@ -59,6 +60,10 @@ def test_a_group_of_pages_is_stored_whole_with_each_text_and_fetch_record(core: 
         assert sorted(s.scalars(select(FetchLog.outcome).where(FetchLog.kind == "article"))) == ["ok"] * 4
         assert set(s.scalars(select(FrontierItem.state))) == {"done"}
     assert core.stats.get_value("ingest/group_split") is None
+    with core.sessions() as s:  # the group's search documents went in as one statement: each one is found
+        ids = [r.article_id for r in results]  # type: ignore[union-attr]
+        assert matching_ids(s, "von 300 ty", ids) == {ids[2]}
+        assert matching_ids(s, "khởi công cầu", ids) == set(ids)
 
 
 def test_one_bad_page_gets_its_error_and_the_others_are_stored(core: CrawlCore) -> None:
