@@ -92,6 +92,22 @@ def db_bytes(path: Path) -> dict[str, int]:
     return {"file": path.stat().st_size, "wal": wal.stat().st_size if wal.exists() else 0}
 
 
+def _sqlite_memory_used() -> Any:
+    """``sqlite3_memory_used()`` of the SQLite library Python's sqlite3 module runs on (its heap in this process:
+    mostly the connections' page caches, which Python's allocator statistics do not see)."""
+    import ctypes
+    import sqlite3
+
+    lib = ctypes.CDLL(None)  # the library _sqlite3 loaded; fall back to the system one by name
+    try:
+        fn = lib.sqlite3_memory_used
+    except AttributeError:
+        sqlite3.connect(":memory:").close()
+        fn = ctypes.CDLL("libsqlite3.so.0").sqlite3_memory_used
+    fn.restype = ctypes.c_int64
+    return fn
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--days", type=int, default=30)
@@ -140,6 +156,7 @@ def main() -> None:
     sim_clock = lambda: (types_mod._BENCH_NOW - START).total_seconds()  # noqa: E731
     tick = prune_job(settings, app.engine, stats, 86400.0, clock=sim_clock)
     proc, db_path = psutil.Process(), tmp / "bantin.db"
+    sqlite_used = _sqlite_memory_used()
     published = [0] * args.sources  # items of each source published so far
     rows: list[dict[str, Any]] = []
     t0 = time.perf_counter()
@@ -175,6 +192,8 @@ def main() -> None:
                   ("article_bands", ArticleBand))}
         rows.append({"day": day + 1, **{f"db_{k}_mb": round(v / 2**20, 1) for k, v in db_bytes(db_path).items()},
                      "db_used_mb": round((pages - free) * page / 2**20, 1), "rss_mb": round(proc.memory_info().rss / 2**20),
+                     # SQLite's own heap (page caches of the pooled connections, bounded by cache_size each)
+                     "sqlite_mb": round(sqlite_used() / 2**20, 1), "connections": app.engine.pool.checkedin(),
                      **rows_now,
                      "wall_s": round(time.perf_counter() - day_t0, 1)})
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
