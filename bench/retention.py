@@ -114,6 +114,8 @@ def main() -> None:
     ap.add_argument("--sources", type=int, default=50)
     ap.add_argument("--per-day", type=int, default=10, help="items each source publishes per day")
     ap.add_argument("--retention-days", type=int, default=7)
+    ap.add_argument("--trace-from", type=int, default=0,
+                    help="trace Python allocations from the start of this day; print what grew by the last day")
     args = ap.parse_args()
     if not (SHARED / "vntc" / "train.jsonl.gz").is_file():
         sys.exit(f"needs the real data in {SHARED} (../shared beside the project)")
@@ -160,8 +162,15 @@ def main() -> None:
     published = [0] * args.sources  # items of each source published so far
     rows: list[dict[str, Any]] = []
     t0 = time.perf_counter()
+    traced = None
     for day in range(args.days):
         day_t0 = time.perf_counter()
+        if args.trace_from and day + 1 == args.trace_from:
+            import tracemalloc
+
+            tracemalloc.start(12)
+        if args.trace_from and day + 1 == args.trace_from + 1:
+            traced = tracemalloc.take_snapshot()  # after the first traced day: caches that fill once are in it
         for step in range(86400 // STEP_S):
             now = START + timedelta(days=day, seconds=step * STEP_S)
             types_mod._BENCH_NOW = now
@@ -197,6 +206,12 @@ def main() -> None:
                      **rows_now,
                      "wall_s": round(time.perf_counter() - day_t0, 1)})
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+    if traced is not None:
+        grown = tracemalloc.take_snapshot().compare_to(traced, "traceback")
+        for stat in grown[:12]:
+            print(f"+{stat.size_diff / 2**20:.2f} MB ({stat.count_diff:+d} blocks)", file=sys.stderr)
+            for line in stat.traceback.format()[-12:]:
+                print("    " + line, file=sys.stderr)
     counters = stats.get_stats()
     print(json.dumps({
         "days": args.days, "sources": args.sources, "per_day": args.per_day, "retention_days": r,
