@@ -202,7 +202,7 @@ def main() -> None:
         rows.append({"day": day + 1, **{f"db_{k}_mb": round(v / 2**20, 1) for k, v in db_bytes(db_path).items()},
                      "db_used_mb": round((pages - free) * page / 2**20, 1), "rss_mb": round(proc.memory_info().rss / 2**20),
                      # SQLite's own heap (page caches of the pooled connections, bounded by cache_size each)
-                     "sqlite_mb": round(sqlite_used() / 2**20, 1), "connections": app.engine.pool.checkedin(),
+                     "sqlite_mb": round(sqlite_used() / 2**20, 1), "connections": app.engine.pool.checkedin(),  # type: ignore[attr-defined]
                      **rows_now,
                      "wall_s": round(time.perf_counter() - day_t0, 1)})
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
