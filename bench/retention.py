@@ -116,6 +116,7 @@ def main() -> None:
     ap.add_argument("--retention-days", type=int, default=7)
     ap.add_argument("--trace-from", type=int, default=0,
                     help="trace Python allocations from the start of this day; print what grew by the last day")
+    ap.add_argument("--trace-frames", type=int, default=1, help="frames kept per allocation (12: minutes a day)")
     args = ap.parse_args()
     if not (SHARED / "vntc" / "train.jsonl.gz").is_file():
         sys.exit(f"needs the real data in {SHARED} (../shared beside the project)")
@@ -168,7 +169,7 @@ def main() -> None:
         if args.trace_from and day + 1 == args.trace_from:
             import tracemalloc
 
-            tracemalloc.start(12)
+            tracemalloc.start(args.trace_frames)
         if args.trace_from and day + 1 == args.trace_from + 1:
             traced = tracemalloc.take_snapshot()  # after the first traced day: caches that fill once are in it
         for step in range(86400 // STEP_S):
