@@ -35,23 +35,20 @@ Item = tuple[Any, ...]  # (ArticleTask, Fetched, ExtractedArticle), as CrawlCore
 class StoreGroups:
     """``await groups.store(task, res, ex)`` returns that page's ``IngestResult`` (or raises its error)."""
 
-    def __init__(self, run: Callable[[Sequence[Item]], Awaitable[list[StoreOutcome]]],
-                 linger_s: float = LINGER_S, max_group: int = MAX_GROUP) -> None:
+    def __init__(self, run: Callable[[Sequence[Item]], Awaitable[list[StoreOutcome]]]) -> None:
         self._run = run
-        self.linger_s, self.max_group = linger_s, max_group
         self._pending: list[tuple[Item, Deferred[Any]]] = []
         self._timer: Any = None
-        self.groups = 0  # groups handed to the database thread (for the tests and the benchmark)
 
     async def store(self, *item: Any) -> Any:
         d: Deferred[Any] = Deferred()
         self._pending.append((item, d))
-        if len(self._pending) >= self.max_group or self.linger_s <= 0:
+        if len(self._pending) >= MAX_GROUP:
             self._flush()
         elif self._timer is None:
             from twisted.internet import reactor
 
-            self._timer = reactor.callLater(self.linger_s, self._flush)  # type: ignore[attr-defined,arg-type]
+            self._timer = reactor.callLater(LINGER_S, self._flush)  # type: ignore[attr-defined,arg-type]
         return await maybe_deferred_to_future(d)
 
     def _flush(self) -> None:
@@ -60,7 +57,6 @@ class StoreGroups:
         self._timer = None
         group, self._pending = self._pending, []
         if group:
-            self.groups += 1
             deferred_from_coro(self._store(group))
 
     async def _store(self, group: list[tuple[Item, Deferred[Any]]]) -> None:

@@ -57,8 +57,12 @@ def _statement(dialect: str) -> Any:
     doc: Any = bindparam("body")
     if dialect == "postgresql":  # the words are folded already: 'simple' only splits them and keeps positions
         doc = func.to_tsvector(literal_column("'simple'::regconfig"), doc)
-    ins = ins.values(article_id=bindparam("aid"), doc=doc)
-    return ins.on_conflict_do_update(index_elements=[table.c.article_id], set_={"doc": ins.excluded.doc})
+    return _replacing(ins.values(article_id=bindparam("aid"), doc=doc))
+
+
+def _replacing(ins: Any) -> Any:
+    """The insert, rewriting the document of an article indexed already."""
+    return ins.on_conflict_do_update(index_elements=[ins.table.c.article_id], set_={"doc": ins.excluded.doc})
 
 
 # SQLite: up to this many documents go in one multi-row INSERT. FTS5 flushes its pending terms into a new segment
@@ -69,10 +73,8 @@ SQLITE_MULTI_ROW_MAX = 32
 
 @cache
 def _multi_row_statement(n: int) -> Any:
-    table: Any = ArticleSearch.__table__
-    ins: Any = dialect_insert("sqlite", table).values(
-        [{"article_id": bindparam(f"aid{i}"), "doc": bindparam(f"body{i}")} for i in range(n)])
-    return ins.on_conflict_do_update(index_elements=[table.c.article_id], set_={"doc": ins.excluded.doc})
+    return _replacing(dialect_insert("sqlite", ArticleSearch.__table__).values(
+        [{"article_id": bindparam(f"aid{i}"), "doc": bindparam(f"body{i}")} for i in range(n)]))
 
 
 def _rows(articles: Iterable[Indexable | Any]) -> list[dict[str, Any]]:
