@@ -20,8 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Column, Engine, MetaData, Table, delete, func, select, update
+from sqlalchemy import Column, Engine, MetaData, Table, delete, func, inspect, select, update
 
 from bantin.store import office as _office  # noqa: F401 - the office's models, for their column types
 from bantin.store.prune_policy import Keep, PruneReport, RetentionPolicy
@@ -36,6 +37,9 @@ PRUNE_BATCH = 500
 # Child tables of articles are emptied in this order first (the others follow alphabetically).
 CHILD_ORDER = ("labels", "classifications", "article_urls")
 FINISHED_FRONTIER = ("done", "failed")
+# The schema as reflected, once per engine and again only when its table names change (a migration): a new
+# MetaData every daily run gave SQLAlchemy's compiled-statement cache fresh copies of each statement to keep.
+_REFLECTED: WeakKeyDictionary[Engine, MetaData] = WeakKeyDictionary()
 # A dry run remembers the ids it would delete from these tables, so that a later rule reaching the same row
 # (a story's tracking, a cluster's story) does not count it twice; they are small (a cluster is an int).
 RECOUNTED = ("clusters", "tracked_originals", "tracking_checks")
@@ -46,6 +50,14 @@ class _Ref:
     table: Table
     column: str
     nullable: bool
+
+
+def _reflected(engine: Engine) -> MetaData:
+    meta = _REFLECTED.get(engine)
+    if meta is None or set(meta.tables) != set(inspect(engine).get_table_names()):
+        meta = _REFLECTED[engine] = MetaData()
+        meta.reflect(engine)
+    return meta
 
 
 class Pruner:
@@ -60,8 +72,7 @@ class Pruner:
                         "frontier": now - timedelta(days=policy.frontier_days),
                         "audit_log": now - timedelta(days=policy.audit_days),
                         "web_sessions": now}
-        self.meta = MetaData()
-        self.meta.reflect(engine)  # the tables as migrated, including ones this module does not know
+        self.meta = _reflected(engine)  # the tables as migrated, including ones this module does not know
         self.report = PruneReport(dry_run, dict(self.cutoffs))
         self.doomed: dict[str, set[Any]] = {name: set() for name in RECOUNTED}  # dry run: ids counted
         self._refs_of: dict[str, list[_Ref]] = {}

@@ -211,3 +211,18 @@ def test_crawl_job_prunes_once_per_interval_and_counts_what_it_deleted(db: tuple
     now[0] = 3601.0
     tick()
     assert stats.get_value("prune/runs") == 2 and stats.get_value("prune/deleted/articles") == 3
+
+
+def test_the_schema_is_reflected_once_per_engine_and_again_after_a_migration(db: tuple[Engine, Settings]) -> None:
+    engine, _ = db
+    first = prune_mod._reflected(engine)
+    assert prune_mod._reflected(engine) is first  # a daily run reuses it, so no new copy of every statement is cached
+    with engine.begin() as conn:  # a migration while the process runs: a new table that references articles
+        conn.execute(text("CREATE TABLE article_tags (article_id BIGINT NOT NULL REFERENCES articles(id), tag TEXT)"))
+        conn.execute(text("INSERT INTO article_tags (article_id, tag) SELECT id, 'du lịch' FROM articles"))
+    assert "article_tags" in prune_mod._reflected(engine).tables
+    policy = prune_mod.RetentionPolicy(articles_days=1, fetch_log_days=1, frontier_days=1, audit_days=1000)
+    prune_mod.Pruner(engine, policy, now=utcnow() + timedelta(days=60)).run()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM article_tags")).scalar_one() == 0
+        assert conn.execute(text("SELECT count(*) FROM articles")).scalar_one() == 0
