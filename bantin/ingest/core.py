@@ -93,8 +93,8 @@ class CrawlCore:
         self.stats.inc_value("feed/due", len(rows))
         return [FeedTask(*r) for r in rows]
 
-    def _succeeded(self, feed: Feed, source: Source, now: datetime, new_items: int) -> None:
-        schedule.on_success(feed, now, new_items, self.poll)
+    def _succeeded(self, feed: Feed, source: Source, now: datetime, new_items: int, response_s: float) -> None:
+        schedule.on_success(feed, now, new_items, self.poll, response_s)
         schedule.rollup(source, source.feeds)
         self.stats.inc_value("feed/poll_sooner" if new_items else "feed/poll_later")
 
@@ -117,7 +117,7 @@ class CrawlCore:
         if res.status == 304:
             self.stats.inc_value("feed/not_modified")
             log.outcome, log.items_total, log.items_new = "not_modified", 0, 0
-            self._succeeded(feed, source, now, 0)
+            self._succeeded(feed, source, now, 0, res.elapsed_s)
             return []
         parsed = parse_feed(res.body, res.final_url or task.url, res.headers.get("content-type"), res.headers, self.stats)
         if not parsed.items and parsed.error:
@@ -135,7 +135,7 @@ class CrawlCore:
         feed.last_modified = res.headers.get("last-modified") or None
         log.outcome = "ok_bozo" if parsed.bozo else "ok"
         log.items_total, log.items_new = len(parsed.items), len(new)
-        self._succeeded(feed, source, now, len(new))
+        self._succeeded(feed, source, now, len(new), res.elapsed_s)
         return new
 
     def feed_failed(self, task: FeedTask, error: str, status: int | None = None,

@@ -26,6 +26,10 @@ QUIET_AFTER = timedelta(days=3)
 # Ten failures in a row spanning at least a day: "dead"; a human should look at the URL.
 DEAD_AFTER_FAILURES = 10
 DEAD_AFTER = timedelta(days=1)
+# The next poll is due an interval after this one was sent, not after its answer came back (a publisher that
+# took 1.5 s to answer was polled every interval + 1.5 s); at most half an interval is credited, so a publisher
+# slower than that is still given a pause between polls rather than polled back to back.
+RESPONSE_CREDIT_MAX = 0.5
 # Roll-up order, best first: the source shows the best state any of its feeds is in.
 HEALTH_ORDER = ("ok", "quiet", "new", "failing", "dead")
 
@@ -44,11 +48,14 @@ class PollBounds:
 DEFAULT_BOUNDS = PollBounds()
 
 
-def on_success(feed: Feed, now: datetime, new_items: int, bounds: PollBounds = DEFAULT_BOUNDS) -> None:
+def on_success(feed: Feed, now: datetime, new_items: int, bounds: PollBounds = DEFAULT_BOUNDS,
+               response_s: float = 0.0) -> None:
     """A feed fetch worked (200 or 304); ``new_items`` is how many items were new to bantin.
 
     New items mean items appeared since the last poll, so the feed goes straight to the minimum (and
     stays there while it keeps bringing new items); nothing new backs off by :data:`SLOW_DOWN_FACTOR`.
+    The next poll is due an interval after this one was sent (``response_s`` before ``now``), capped by
+    :data:`RESPONSE_CREDIT_MAX`.
     """
     interval = feed.poll_interval_s or DEFAULT_POLL_S
     if new_items > 0:
@@ -58,7 +65,8 @@ def on_success(feed: Feed, now: datetime, new_items: int, bounds: PollBounds = D
         feed.poll_interval_s = bounds.clamp(interval * SLOW_DOWN_FACTOR)
     feed.last_success_at = now
     feed.consecutive_failures = 0
-    feed.next_poll_at = now + timedelta(seconds=feed.poll_interval_s)
+    credit = min(max(response_s, 0.0), feed.poll_interval_s * RESPONSE_CREDIT_MAX)
+    feed.next_poll_at = now + timedelta(seconds=feed.poll_interval_s - credit)
     since_new = now - (feed.last_new_item_at or feed.created_at or now)
     feed.health = "quiet" if since_new > QUIET_AFTER else "ok"
 

@@ -31,6 +31,18 @@ def test_the_minimum_is_the_operators_setting() -> None:
     assert feed.next_poll_at == NOW + timedelta(seconds=7)
 
 
+def test_the_next_poll_is_an_interval_after_the_request_went_out_not_after_a_slow_answer() -> None:
+    feed = _feed()
+    schedule.on_success(feed, NOW, new_items=1, bounds=BOUNDS, response_s=1.5)  # sent at NOW - 1.5 s
+    assert feed.next_poll_at == NOW + timedelta(seconds=BOUNDS.min_s - 1.5)
+
+
+def test_a_publisher_slower_than_half_an_interval_still_gets_half_an_interval_between_polls() -> None:
+    feed = _feed()
+    schedule.on_success(feed, NOW, new_items=1, bounds=BOUNDS, response_s=400.0)
+    assert feed.next_poll_at == NOW + timedelta(seconds=BOUNDS.min_s * (1 - schedule.RESPONSE_CREDIT_MAX))
+
+
 def test_only_duplicates_lengthen_the_poll_interval_up_to_the_ceiling() -> None:
     feed = _feed()
     schedule.on_success(feed, NOW, new_items=0, bounds=BOUNDS)
