@@ -5,9 +5,9 @@ from ../shared/data/news/rss_articles.jsonl.gz (they belong to their publishers 
 LABELS, the first 400 items, was split by a stable hash of the URL into tune / held-out; since the fresh set
 exists both halves are tuning data. FRESH and FRESH2 (250 items each, drawn later) were the held-out sets until
 FRESH3 (300 items, drawn and labelled on 2026-12-03 before any model ran on them) existed, and FRESH3 was until
-FRESH4 (300 more, drawn and labelled the same way in session 14); since then the four earlier sets are the
-analysts' labels the recipe trains on (TRAINING_SETS) and FRESH4 is the held-out set: never training data, never
-used for a choice, each look counted in data/topics/heldout_looks.json.
+FRESH4 (300 more, drawn and labelled the same way in session 14), and FRESH4 was until FRESH5 (300 more, session 16);
+since then the five earlier sets are the analysts' labels the recipe trains on (TRAINING_SETS) and FRESH5 is the
+held-out set: never training data, never used for a choice, each look counted in data/topics/heldout_looks.json.
 """
 
 from __future__ import annotations
@@ -24,10 +24,11 @@ FRESH = ROOT / "data" / "topics" / "rss_topic_labels_fresh.jsonl"
 FRESH2 = ROOT / "data" / "topics" / "rss_topic_labels_fresh2.jsonl"
 FRESH3 = ROOT / "data" / "topics" / "rss_topic_labels_fresh3.jsonl"
 FRESH4 = ROOT / "data" / "topics" / "rss_topic_labels_fresh4.jsonl"
+FRESH5 = ROOT / "data" / "topics" / "rss_topic_labels_fresh5.jsonl"
 # The analysts' labels the topic recipe trains on (each was a held-out set once; the looks are in heldout_looks.json).
-TRAINING_SETS = (LABELS, FRESH, FRESH2, FRESH3)
+TRAINING_SETS = (LABELS, FRESH, FRESH2, FRESH3, FRESH4)
 # Every labelled set: none of their items is ever a weak or self-trained row.
-ALL_SETS = (*TRAINING_SETS, FRESH4)
+ALL_SETS = (*TRAINING_SETS, FRESH5)
 # How the RSS archive sits under ../shared/data.
 RSS_PATH = Path("news") / "rss_articles.jsonl.gz"
 PARTS = ("tune", "heldout")

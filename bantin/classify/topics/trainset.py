@@ -5,12 +5,12 @@
    form to RSS items than VNTC's long 2007 articles, which did not help: docs/benchmarks.md); 3. self-training:
    a first model labels the remaining RSS items, keeping those it is sure of (margin >= SELF_MARGIN) and calling
    the ones no topic claims (best decision < RESIDUAL_DECISION) society, the residual class; 4. the analysts'
-   labels: the 1,200 items of rssdata.TRAINING_SETS (the 400 and the three earlier fresh sets) as rows of their own,
+   labels: the 1,500 items of rssdata.TRAINING_SETS (the 400 and the four earlier fresh sets) as rows of their own,
    weighted LABEL_WEIGHT.
 The final model is the average of two SVMs over the same features, each fitted on all of it except one half of the
 labelled items (CAL_FOLDS: the halves of rssdata.part_of, by URL hash): every labelled item then has a decision from
 a model that never saw it, and on those out-of-fold decisions the society offset is chosen (OFFSET_GRID) and the
-softmax temperature fitted. The held-out set (rssdata.FRESH3) is never used here.
+softmax temperature fitted. The held-out set (rssdata.FRESH5) is never used here.
 """
 
 from __future__ import annotations
