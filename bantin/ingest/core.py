@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -92,6 +92,15 @@ class CrawlCore:
             ).all()
         self.stats.inc_value("feed/due", len(rows))
         return [FeedTask(*r) for r in rows]
+
+    def next_feed_due(self, now: datetime | None = None) -> datetime | None:
+        """When the next feed of an enabled source falls due after ``now`` (None: nothing is scheduled later)."""
+        now = now or utcnow()
+        with self.sessions() as s:
+            due: datetime | None = s.scalar(
+                select(func.min(Feed.next_poll_at)).join(Source)
+                .where(Source.enabled.is_(True), Feed.enabled.is_(True), Feed.next_poll_at > now))
+        return due
 
     def _succeeded(self, feed: Feed, source: Source, now: datetime, new_items: int, response_s: float) -> None:
         schedule.on_success(feed, now, new_items, self.poll, response_s)

@@ -29,6 +29,8 @@ from bantin.ingest.core import CrawlCore, FeedTask, Fetched
 from bantin.ingest.frontier import ArticleTask
 from bantin.ingest.outcomes import failure_info
 from bantin.ingest.storegroups import StoreGroups
+from bantin.ingest.wake import DueWake
+from bantin.store.types import utcnow
 
 T = TypeVar("T")
 # The database is down or locked, not the page or feed at fault: nothing is recorded against it (no
@@ -83,6 +85,7 @@ class BantinSpider(scrapy.Spider):
         self._periodic: Deferred[None] | None = None  # the periodic job, while it runs (never two at once)
         # extracted pages share transactions (ingest.storegroups): one commit for the pages of a short window
         self.stores = StoreGroups(lambda items: self._db_call(self.core.store_many, items))
+        self._wake = DueWake(self._woken, tick_s)  # polls a feed when it falls due, not at the next tick
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BantinSpider:
@@ -145,6 +148,7 @@ class BantinSpider(scrapy.Spider):
             self._loops.append(loop)
 
     def _closed(self, spider: scrapy.Spider) -> None:
+        self._wake.cancel()
         for loop in self._loops:
             if loop.running:
                 loop.stop()
@@ -173,6 +177,14 @@ class BantinSpider(scrapy.Spider):
             return
         for req in await self._due_requests():
             engine.crawl(req)
+        await self._arm_wake()
+
+    async def _arm_wake(self) -> None:
+        if not self.once:
+            self._wake.arm(await self._db_call(self.core.next_feed_due), utcnow())
+
+    def _woken(self) -> None:
+        deferred_from_coro(self._schedule_due()).addErrback(self._tick_failed)
 
     def _tick_failed(self, failure: Failure) -> None:
         self.logger.error("tick failed, retried in %.0f s: %s", self.tick_s, failure.getErrorMessage())
@@ -215,6 +227,10 @@ class BantinSpider(scrapy.Spider):
         for at in new:
             if at.url not in self.in_flight:
                 yield self._article_request(at)
+        try:  # this feed's next poll may come before the next tick
+            await self._arm_wake()
+        except Exception:  # the database is down: the next tick looks again
+            self.crawler.stats.inc_value("crawl/wake_failed")
 
     async def _feed_fetched(self, ft: FeedTask, res: Fetched) -> list[ArticleTask]:
         try:

@@ -52,6 +52,16 @@ def test_only_duplicates_lengthen_the_poll_interval_up_to_the_ceiling() -> None:
     assert feed.poll_interval_s == BOUNDS.max_s
 
 
+def test_a_feed_publishing_between_polls_keeps_its_interval_through_an_empty_poll() -> None:
+    feed = _feed()
+    schedule.on_success(feed, NOW, new_items=1, bounds=BOUNDS)
+    schedule.on_success(feed, NOW + timedelta(seconds=BOUNDS.min_s), new_items=0, bounds=BOUNDS)
+    assert feed.poll_interval_s == BOUNDS.min_s  # its last item came one interval ago: not quiet yet
+    later = NOW + timedelta(seconds=BOUNDS.min_s * (schedule.QUIET_INTERVALS_BEFORE_BACKOFF + 1))
+    schedule.on_success(feed, later, new_items=0, bounds=BOUNDS)
+    assert feed.poll_interval_s == int(BOUNDS.min_s * schedule.SLOW_DOWN_FACTOR)  # stopped publishing: backs off
+
+
 def test_feed_without_new_items_for_days_is_quiet() -> None:
     feed = _feed()
     schedule.on_success(feed, NOW - timedelta(days=5), new_items=2)
