@@ -30,7 +30,6 @@ from bantin.ingest.frontier import ArticleTask
 from bantin.ingest.outcomes import failure_info
 from bantin.ingest.storegroups import StoreGroups
 from bantin.ingest.wake import DueWake
-from bantin.store.types import utcnow
 
 T = TypeVar("T")
 # The database is down or locked, not the page or feed at fault: nothing is recorded against it (no
@@ -85,7 +84,8 @@ class BantinSpider(scrapy.Spider):
         self._periodic: Deferred[None] | None = None  # the periodic job, while it runs (never two at once)
         # extracted pages share transactions (ingest.storegroups): one commit for the pages of a short window
         self.stores = StoreGroups(lambda items: self._db_call(self.core.store_many, items))
-        self._wake = DueWake(self._woken, tick_s)  # polls a feed when it falls due, not at the next tick
+        self._wake = DueWake(lambda: deferred_from_coro(self._schedule_due()).addErrback(self._tick_failed), tick_s,
+                             lambda: self._db_call(self.core.next_feed_due))  # a feed polled when due, not at a tick
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BantinSpider:
@@ -177,14 +177,8 @@ class BantinSpider(scrapy.Spider):
             return
         for req in await self._due_requests():
             engine.crawl(req)
-        await self._arm_wake()
-
-    async def _arm_wake(self) -> None:
         if not self.once:
-            self._wake.arm(await self._db_call(self.core.next_feed_due), utcnow())
-
-    def _woken(self) -> None:
-        deferred_from_coro(self._schedule_due()).addErrback(self._tick_failed)
+            await self._wake.rearm()
 
     def _tick_failed(self, failure: Failure) -> None:
         self.logger.error("tick failed, retried in %.0f s: %s", self.tick_s, failure.getErrorMessage())
@@ -227,10 +221,8 @@ class BantinSpider(scrapy.Spider):
         for at in new:
             if at.url not in self.in_flight:
                 yield self._article_request(at)
-        try:  # this feed's next poll may come before the next tick
-            await self._arm_wake()
-        except Exception:  # the database is down: the next tick looks again
-            self.crawler.stats.inc_value("crawl/wake_failed")
+        if not self.once:  # this feed's next poll may come before the next tick
+            await self._wake.rearm()
 
     async def _feed_fetched(self, ft: FeedTask, res: Fetched) -> list[ArticleTask]:
         try:

@@ -8,9 +8,11 @@ comes before the next tick, arms one ``reactor.callLater`` for it (the earliest 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
+
+from bantin.store.types import utcnow
 
 # Wake this long after the due time, so that ``next_poll_at <= now`` holds when the due query runs (and a wake
 # can never fire in a tight loop: every wake is at least this far off).
@@ -18,10 +20,20 @@ WAKE_SLACK_S = 0.05
 
 
 class DueWake:
-    def __init__(self, run: Callable[[], object], horizon_s: float) -> None:
-        self.run, self.horizon_s = run, horizon_s
+    def __init__(self, run: Callable[[], object], horizon_s: float,
+                 next_due: Callable[[], Awaitable[datetime | None]]) -> None:
+        self.run, self.horizon_s, self.next_due = run, horizon_s, next_due
         self._call: Any = None  # twisted IDelayedCall, while armed
-        self.armed = 0  # how many wake-ups were armed (a stats figure for the tests and the heartbeat)
+        self.armed = self.failed = 0  # wake-ups armed; asking for the next due time failed (database down)
+
+    async def rearm(self) -> None:
+        """Ask when the next feed is due and arm for it; if the database cannot say, the next tick asks again."""
+        try:
+            due = await self.next_due()
+        except Exception:  # noqa: BLE001 - a locked or restarting database: the tick is the fallback
+            self.failed += 1
+            return
+        self.arm(due, utcnow())
 
     def arm(self, due: datetime | None, now: datetime) -> None:
         """Wake at ``due`` if it comes before the horizon (the next tick) and before the wake already armed."""
