@@ -14,7 +14,8 @@ The crawler runs as an office runs it (a child process, ``bantin crawl``, SQLite
 0.5 s) and is SIGKILLed once at 40 % of the run and started again at once (as systemd would). Sampled every 5 s:
 its resident memory. At the end the feeds stop gaining items, the crawler gets :data:`DRAIN_S` to catch up, is
 stopped with SIGINT, and every item that appeared is looked up: stored once, waiting in the frontier for a retry
-(a page that was a maintenance page is tried again after 10 min by design), or lost. Also counted: the crawl log's
+(a page that was a maintenance page is tried again after 10 min by design), given up, not yet listed by any whole feed
+answer (its feed's last polls failed), or lost (listed, yet neither stored nor in the frontier). Also counted: the crawl log's
 tracebacks and error lines, heartbeats, and item latency per publisher.
 
     python bench/soak.py [--minutes 10]   # prints one JSON object
@@ -51,18 +52,30 @@ MAINT_PERIOD_S, MAINT_S, RETRY_AFTER_S = 150.0, 30.0, 15
 DOWN_PERIOD_S, DOWN_S = 180.0, 40.0
 # Held past the crawler's 20 s download timeout (bantin.app.settings.DEFAULT_DOWNLOAD_TIMEOUT_S).
 HANG_S = 25.0
+# Items an hour old when the crawler starts: a new feed's first poll brings something, as in real life (a first
+# poll with nothing new sends a feed to the back-off from its 15 min start, past the end of a short soak).
+BACKLOG = 3
 # After the last item: time for retries and back-offs to run out before the crawler is stopped.
 DRAIN_S = 120.0
 SAMPLE_S, KILL_AT = 5.0, 0.4
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # the crawler gave up on a held answer: expected
+            super().handle_error(request, client_address)
 
 
 class Publisher:
     def __init__(self, index: int, mode: str, texts: list[str]) -> None:
         self.index, self.mode, self.texts = index, mode, texts
         self.items: list[tuple[float, str, str, str]] = []  # (appears, url, title, text)
+        self.listed: set[str] = set()  # item URLs some whole feed answer listed (the crawler may have seen them)
         self.rnd, self.lock = random.Random(index), threading.Lock()
         self.t0 = self.stop_at = 0.0
-        self.server: ThreadingHTTPServer | None = None
+        self.server: _Server | None = None
         self.addr = (f"127.0.0.{20 + index}", 0)
 
     @property
@@ -77,8 +90,7 @@ class Publisher:
             return self.rnd.random() < p
 
     def start(self) -> None:
-        self.server = ThreadingHTTPServer(self.addr, _handler(self))
-        self.server.daemon_threads = True
+        self.server = _Server(self.addr, _handler(self))
         self.addr = self.server.server_address[:2]  # type: ignore[assignment]
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
 
@@ -115,13 +127,16 @@ def _handler(p: Publisher) -> type[BaseHTTPRequestHandler]:
                     self.close_connection = True
                     return None
                 return self._send(500, b"loi may chu", "text/plain")
-            if p.mode == "maintenance" and since % MAINT_PERIOD_S >= MAINT_PERIOD_S - MAINT_S:
+            if p.mode == "maintenance" and since >= 0 and since % MAINT_PERIOD_S >= MAINT_PERIOD_S - MAINT_S:
                 return self._send(503, b"bao tri", "text/plain", {"Retry-After": str(RETRY_AFTER_S)})
             seen = p.visible(now)
             if self.path.startswith("/rss/"):
-                body = _rss(seen[-15:] if self.path.endswith("latest.rss") else seen[-8:][::2])
+                listed = seen[-15:] if self.path.endswith("latest.rss") else seen[-8:][::2]
+                body = _rss(listed)
                 if p.mode == "broken" and p.chance(0.25):
                     return self._send(200, body[: len(body) // 2], "application/rss+xml")
+                with p.lock:
+                    p.listed.update(it[1] for it in listed)
                 etag = f'"{len(seen)}-{self.path[-12:]}"'
                 if self.headers.get("If-None-Match") == etag:
                     return self._send(304, b"", "application/rss+xml", {"ETag": etag})
@@ -140,7 +155,7 @@ def _down_loop(p: Publisher, end: float) -> None:
     """The ``down`` publisher stops listening for DOWN_S of every DOWN_PERIOD_S, then listens again (same port)."""
     while time.time() < end:
         since = time.time() - p.t0
-        down = since % DOWN_PERIOD_S >= DOWN_PERIOD_S - DOWN_S
+        down = since >= 0 and since % DOWN_PERIOD_S >= DOWN_PERIOD_S - DOWN_S
         if down and p.server is not None:
             p.stop()
         elif not down and p.server is None:
@@ -178,8 +193,9 @@ def run(minutes: float) -> dict[str, Any]:
         t0 = time.time() + 5.0
         for p in pubs:
             p.t0 = t0
-            p.items = [(t0 + (j + p.index / len(pubs)) * ITEM_GAP_S, f"{p.base}/bai/{j}.html", f"Báo {p.mode}: tin {j}",
-                        texts[(p.index * 40 + j) % len(texts)]) for j in range(int(gen_s / ITEM_GAP_S))]
+            at = [t0 - 3600.0] * BACKLOG + [t0 + (j + p.index / len(pubs)) * ITEM_GAP_S for j in range(int(gen_s / ITEM_GAP_S))]
+            p.items = [(when, f"{p.base}/bai/{j}.html", f"Báo {p.mode}: tin {j}", texts[(p.index * 40 + j) % len(texts)])
+                       for j, when in enumerate(at)]
             p.stop_at = t0 + gen_s
         end = t0 + gen_s + DRAIN_S
         threading.Thread(target=_down_loop, args=(pubs[MODES.index("down")], t0 + gen_s), daemon=True).start()
@@ -241,12 +257,13 @@ def _measure(tmp: str, pubs: list[Publisher], rss: list[tuple[float, float, int]
         once = [it for it in appeared if len(stored.get(it[1], [])) == 1]
         waiting = [it for it in appeared if it[1] not in stored and frontier.get(it[1], ("", 0))[0] == "pending"]
         gave_up = [it for it in appeared if it[1] not in stored and frontier.get(it[1], ("", 0))[0] == "failed"]
-        lat = [stored[it[1]][0] - it[0] for it in once]
+        lat = [stored[it[1]][0] - it[0] for it in once if it[0] >= p.t0]  # not the backlog
         out["publishers"][p.mode] = {
             "appeared": len(appeared), "stored_once": len(once),
             "stored_twice": sum(1 for it in appeared if len(stored.get(it[1], [])) > 1),
             "waiting_for_retry": len(waiting), "given_up": len(gave_up),
-            "lost": len(appeared) - len(once) - len(waiting) - len(gave_up),
+            "not_yet_listed": sum(1 for it in appeared if it[1] not in p.listed and it[1] not in stored),
+            "lost": sum(1 for it in appeared if it[1] in p.listed and it[1] not in stored and it[1] not in frontier),
             "latency_s": {"p50": _pct(lat, 0.5), "p95": _pct(lat, 0.95), "max": _pct(lat, 1.0)}}
     after = [(t, mb) for t, mb, seg in rss if seg == 1]
     half = [(t, mb) for t, mb in after if t >= (after[0][0] + after[-1][0]) / 2] if after else []

@@ -34,6 +34,13 @@ TX_RETRIES = 3
 RETRYABLE_4XX = {408, 425, 429}
 
 
+# A page whose extracted text is shorter than this is not an article but a notice served with 200 ("Bảo trì hệ
+# thống", a login wall): stored, it became the item's text, and the next item's notice was then an exact duplicate
+# of it and lost (bench/soak.py). Real news texts run to 1,000+ characters, the shortest real page under
+# ../shared/data/crawl/pages to 445; a feed summary (100-300) stands in when it is longer.
+MIN_PAGE_TEXT_CHARS = 100
+
+
 @dataclass(frozen=True)
 class FeedTask:
     feed_id: int
@@ -198,15 +205,20 @@ class CrawlCore:
         return results
 
     def _with_text(self, task: frontier.ArticleTask, ex: Any) -> tuple[frontier.ArticleTask, str]:
-        """The task with its feed summary cleaned, and the text to store: the page's, else the feed summary."""
-        text = ex.text or ""
+        """The task with its feed summary cleaned, and the text to store: the page's, else the feed summary (a
+        page text under MIN_PAGE_TEXT_CHARS is no article: without a longer summary the page is retried)."""
+        text = (ex.text or "").strip()
         if task.summary:  # the feed's summary is stored too: no reporter's name in it (docs/principles.md, 1)
             task = replace(task, summary=strip_bylines(task.summary, vietnamese=(ex.language or task.language) == "vi",
                                                        stats=self.stats))
-        if not text.strip() and task.summary:
-            self.stats.inc_value("ingest/text_from_feed_summary")
-            text = task.summary
-        return task, text
+        if len(text) < MIN_PAGE_TEXT_CHARS:
+            summary = (task.summary or "").strip()
+            if len(summary) > len(text):
+                self.stats.inc_value("ingest/text_from_feed_summary")
+                return task, summary
+            self.stats.inc_value("ingest/page_text_too_short" if text else "ingest/page_without_text")
+            return task, ""
+        return task, ex.text
 
     def _article_fetched(self, s: Session, task: frontier.ArticleTask, text: str, res: Fetched,
                          ex: Any, search_rows: list[Any] | None = None) -> IngestResult | None:

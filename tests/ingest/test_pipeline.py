@@ -293,6 +293,25 @@ def test_a_page_without_article_text_is_retried_with_backoff_and_stored_once_it_
     assert _count(core, Article) == 1
 
 
+def test_a_short_notice_served_with_200_is_no_article_and_cannot_swallow_the_next_item(core: CrawlCore) -> None:
+    notice = "<html><body><p>Bảo trì hệ thống, vui lòng quay lại sau.</p></body></html>".encode()
+    tasks = _feed(core, [("Tin một", "http://news.example.test/mot.html", T0), ("Tin hai", "http://news.example.test/hai.html", T0)])
+    for task in tasks:
+        task = replace(task, summary=None)
+        assert _fetched(core, task, Fetched(task.url, task.url, 200, {"content-type": "text/html"}, notice)) is None
+    with core.sessions() as s:
+        assert [(i.state, i.attempts) for i in s.scalars(select(FrontierItem))] == [("pending", 1), ("pending", 1)]
+    assert _count(core, Article) == 0 and core.stats.get_value("ingest/page_text_too_short") == 2
+    texts = pf.texts(2)
+    for task, text in zip(tasks, texts, strict=True):  # the site is back: each item stored with its own text
+        assert _article(core, replace(task, summary=None), task.title or "", text, T0).outcome == "new"
+    with core.sessions() as s:
+        stored = {a.canonical_url: a.text for a in s.scalars(select(Article))}
+    assert len(stored) == 2 and not any("Bảo trì" in t for t in stored.values())
+    for task, text in zip(tasks, texts, strict=True):
+        assert text.split(". ")[0][:60] in stored[task.url]
+
+
 def test_a_page_that_never_has_text_is_given_up_after_the_no_text_attempts(core: CrawlCore) -> None:
     from bantin.ingest.frontier import NO_TEXT_ATTEMPTS
 
