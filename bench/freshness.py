@@ -109,18 +109,22 @@ def _page(at: float, url: str, title: str, text: str) -> bytes:
             f"</head><body><article><h1>{escape(title)}</h1>{paras}</article></body></html>").encode()
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A loopback publisher's handler: no request log, and ``_send`` for a whole answer (also bench/soak.py)."""
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for k, v in {"Content-Type": ctype, "Content-Length": str(len(body)), **(extra or {})}.items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+
 def _handler(host: Host) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-        def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            for k, v in {"Content-Type": ctype, "Content-Length": str(len(body)), **(extra or {})}.items():
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(body)
-
+    class Handler(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             now = time.time()
             if self.path == "/robots.txt":

@@ -42,7 +42,17 @@ from typing import Any
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.freshness import HOST_DELAY_S, POLL_MIN_S, ROOT, SLOW_S, _page, _pct, _rss, _texts  # noqa: E402
+from bench.freshness import (  # noqa: E402
+    HOST_DELAY_S,
+    POLL_MIN_S,
+    ROOT,
+    SLOW_S,
+    QuietHandler,
+    _page,
+    _pct,
+    _rss,
+    _texts,
+)
 
 # An item every 20 s per publisher: 30 items each in 10 minutes, about 200 in all.
 ITEM_GAP_S = 20.0
@@ -102,17 +112,7 @@ class Publisher:
 
 
 def _handler(p: Publisher) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-        def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            for k, v in {"Content-Type": ctype, "Content-Length": str(len(body)), **(extra or {})}.items():
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(body)
-
+    class Handler(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             now = time.time()
             if self.path == "/robots.txt":

@@ -85,7 +85,7 @@ class BantinSpider(scrapy.Spider):
         # extracted pages share transactions (ingest.storegroups): one commit for the pages of a short window
         self.stores = StoreGroups(lambda items: self._db_call(self.core.store_many, items))
         self._wake = DueWake(lambda: deferred_from_coro(self._schedule_due()).addErrback(self._tick_failed), tick_s,
-                             lambda: self._db_call(self.core.next_feed_due))  # a feed polled when due, not at a tick
+                             lambda: self._db_call(self.core.next_feed_due), core.stats)  # polled when due
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BantinSpider:

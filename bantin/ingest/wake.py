@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
+from bantin.app.stats import StatsLike
 from bantin.store.types import utcnow
 
 # Wake this long after the due time, so that ``next_poll_at <= now`` holds when the due query runs (and a wake
@@ -21,17 +22,16 @@ WAKE_SLACK_S = 0.05
 
 class DueWake:
     def __init__(self, run: Callable[[], object], horizon_s: float,
-                 next_due: Callable[[], Awaitable[datetime | None]]) -> None:
-        self.run, self.horizon_s, self.next_due = run, horizon_s, next_due
+                 next_due: Callable[[], Awaitable[datetime | None]], stats: StatsLike) -> None:
+        self.run, self.horizon_s, self.next_due, self.stats = run, horizon_s, next_due, stats
         self._call: Any = None  # twisted IDelayedCall, while armed
-        self.armed = self.failed = 0  # wake-ups armed; asking for the next due time failed (database down)
 
     async def rearm(self) -> None:
         """Ask when the next feed is due and arm for it; if the database cannot say, the next tick asks again."""
         try:
             due = await self.next_due()
         except Exception:  # noqa: BLE001 - a locked or restarting database: the tick is the fallback
-            self.failed += 1
+            self.stats.inc_value("crawl/wake_failed")
             return
         self.arm(due, utcnow())
 
@@ -49,7 +49,7 @@ class DueWake:
                 return
             self._call.cancel()
         self._call = reactor.callLater(delay, self._fire)  # type: ignore[attr-defined,arg-type]
-        self.armed += 1
+        self.stats.inc_value("crawl/wake_armed")
 
     def _fire(self) -> None:
         self._call = None

@@ -67,8 +67,8 @@ def on_success(feed: Feed, now: datetime, new_items: int, bounds: PollBounds = D
         feed.poll_interval_s = bounds.min_s
         feed.last_new_item_at = now
     else:
-        quiet_s = (now - (feed.last_new_item_at or feed.created_at or now)).total_seconds()
-        recent = feed.last_new_item_at is not None and quiet_s <= interval * QUIET_INTERVALS_BEFORE_BACKOFF
+        last = feed.last_new_item_at
+        recent = last is not None and (now - last).total_seconds() <= interval * QUIET_INTERVALS_BEFORE_BACKOFF
         feed.poll_interval_s = bounds.clamp(interval if recent else interval * SLOW_DOWN_FACTOR)
     feed.last_success_at = now
     feed.consecutive_failures = 0
