@@ -103,7 +103,8 @@ def clean_counts() -> sp.csr_matrix:
 def nbsvm(C: float = 1.0, alpha: float = 1.0, clean: bool = False, counts: str = "") -> View:
     """Baseline TF-IDF scaled per class by NB log-count ratios (Wang & Manning 2012), one binary SVM per class."""
     def view(tr: np.ndarray, te: np.ndarray, y: np.ndarray) -> np.ndarray:
-        c = vc._cached(counts, None) if counts else clean_counts() if clean else vc.baseline_counts()
+        c = (seg_counts() if counts == "seg" else char_counts() if counts == "char"
+             else vc._cached(counts, None) if counts else clean_counts() if clean else vc.baseline_counts())
         xa, xb = vc.tfidf_fit(c, tr, te)
         yt = y[tr]
         binar = xa.copy()
@@ -118,6 +119,36 @@ def nbsvm(C: float = 1.0, alpha: float = 1.0, clean: bool = False, counts: str =
             svm = LinearSVC(C=C, random_state=0).fit(xa @ d, pos)
             cols.append(svm.decision_function(xb @ d))
         return np.column_stack(cols)
+    return view
+
+
+SEGMENTED = vc.CACHE / "seg.jsonl"  # underthesea word_tokenize(format="text") of every text (words joined by "_")
+
+
+def seg_counts() -> sp.csr_matrix:
+    """Word 1-2-gram counts over underthesea's word segmentation (``python -m bench.vntc_seg`` writes SEGMENTED)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    def build() -> sp.csr_matrix:
+        with SEGMENTED.open(encoding="utf-8") as f:
+            docs = [json.loads(line) for line in f]
+        return CountVectorizer(ngram_range=(1, 2), min_df=2, dtype=np.float32).fit_transform(docs).tocsr()
+    return vc._cached("seg_counts", build)
+
+
+def char_counts(lo: int = 2, hi: int = 4) -> sp.csr_matrix:
+    """Character n-gram counts inside word boundaries (char_wb), lowercased."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return vc._cached(f"char_{lo}{hi}_counts", lambda: CountVectorizer(
+        analyzer="char_wb", ngram_range=(lo, hi), min_df=2, dtype=np.float32).fit_transform(vc.texts()).tocsr())
+
+
+def counted(counts: Callable[[], sp.csr_matrix], C: float = 1.0, max_df: float = 0.5) -> View:
+    """The baseline's TF-IDF + LinearSVC over another set of counts."""
+    def view(tr: np.ndarray, te: np.ndarray, y: np.ndarray) -> np.ndarray:
+        xa, xb = vc.tfidf_fit(counts(), tr, te, 2, max_df)
+        return svm_scores(xa, xb, y[tr], C)
     return view
 
 
@@ -186,6 +217,8 @@ VIEWS: dict[str, View] = {
     "plain_nomaxdf": plain(max_df=1.0), "hashed13": hashed(3), "hashed13_C0.7": hashed(3, C=0.7), "hashed13_C1.5": hashed(3, C=1.5),
     "hashed13_mindf1": hashed(3, min_df=1),
     "nbsvm": nbsvm(), "nbsvm_hashed13": nbsvm(counts=f"hashed_3_{2**20}"), "nbsvm_clean": nbsvm(clean=True), "nbsvm_C0.5": nbsvm(C=0.5), "nbsvm_C0.3": nbsvm(C=0.3),
+    "seg": counted(seg_counts), "seg_C0.5": counted(seg_counts, C=0.5), "nbsvm_seg": nbsvm(counts="seg"),
+    "char24": counted(char_counts), "char24_C0.5": counted(char_counts, C=0.5), "nbsvm_char": nbsvm(counts="char"),
     "nbsvm_a0.5": nbsvm(alpha=0.5), "nbsvm_C2": nbsvm(C=2.0), "nbsvm_clean_C0.5": nbsvm(C=0.5, clean=True),
 }
 
