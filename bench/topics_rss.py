@@ -1,6 +1,6 @@
 """Topics on real RSS items (#12): top-1 / top-3 of the shipped model, a plain baseline and the new model.
 
-    .venv/bin/python -m bench.topics_rss [--shipped DIR] [--new DIR] [--fresh] [--fresh2] [--fresh3] [--fresh4] [--fresh5] --note WHY
+    .venv/bin/python -m bench.topics_rss [--shipped DIR] [--new DIR] [--fresh] [--fresh2] [--fresh3] [--fresh4] [--fresh5] [--fresh6] --note WHY
 
 Two labelled sets (texts joined from ../shared by URL): the 400 items of data/topics/rss_topic_labels.jsonl, the
 tuning data (both of their halves; the new recipe trains on them as labelled rows, so figures there are in-sample
@@ -13,7 +13,8 @@ under "fresh2". ``--fresh3`` scores the third, data/topics/rss_topic_labels_fres
 labelled the same way on 2026-12-03, excluding the three earlier sets), the held-out set since the recipe trains on
 the 400 and both earlier fresh sets, counted under "fresh3"; ``--fresh4`` the fourth (300 items drawn in session 14,
 excluding the four earlier sets), the held-out set of sessions 14-15; ``--fresh5`` the fifth (300 items drawn in session 16,
-excluding the five earlier sets), the held-out set since the recipe trains on the five others (rssdata.TRAINING_SETS). ``--new`` is the directory of the
+excluding the five earlier sets), held out with ``--fresh6``, the sixth (300 items drawn in session 17, excluding every
+earlier set): the two held-out sets (rssdata.HELD_OUT_SETS) since the recipe trains on the others and two pools. ``--new`` is the directory of the
 new model (default: the one in the package, built by build_default); the plain baseline, TfidfVectorizer(
 ngram_range=(1, 2), sublinear_tf=True, min_df=2) + LinearSVC(), is trained here on the new recipe's training
 data with the same row weights (trainset.final_training_data, ~4 minutes). ``--shipped`` is the directory of the
@@ -34,13 +35,22 @@ from typing import Any
 
 import numpy as np
 
-from bantin.classify.topics.rssdata import FRESH, FRESH2, FRESH3, FRESH4, FRESH5, LABELS, labelled_texts
+from bantin.classify.topics.rssdata import (
+    FRESH,
+    FRESH2,
+    FRESH3,
+    FRESH4,
+    FRESH5,
+    FRESH6,
+    LABELS,
+    labelled_texts,
+)
 from bench.looks import record_look
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 LOOKS = LABELS.with_name("heldout_looks.json")
 # The fresh held-out sets, by their key in LOOKS (and their command-line flag).
-HELD_OUT = {"fresh": FRESH, "fresh2": FRESH2, "fresh3": FRESH3, "fresh4": FRESH4, "fresh5": FRESH5}
+HELD_OUT = {"fresh": FRESH, "fresh2": FRESH2, "fresh3": FRESH3, "fresh4": FRESH4, "fresh5": FRESH5, "fresh6": FRESH6}
 # Confusions listed per model and set (the most frequent first).
 TOP_CONFUSIONS = 8
 
@@ -84,6 +94,7 @@ def main() -> None:
     ap.add_argument("--fresh3", action="store_true", help="also score the third fresh set (counted as a look)")
     ap.add_argument("--fresh4", action="store_true", help="also score the fourth fresh set (counted as a look)")
     ap.add_argument("--fresh5", action="store_true", help="also score the fifth fresh set (counted as a look)")
+    ap.add_argument("--fresh6", action="store_true", help="also score the sixth fresh set (counted as a look)")
     ap.add_argument("--note", default="", help="why this look at the fresh set (stored with the count)")
     args = ap.parse_args()
     if not (SHARED / "news").is_dir():

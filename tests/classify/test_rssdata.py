@@ -14,7 +14,11 @@ from bantin.classify.topics.rssdata import (
     FRESH3,
     FRESH4,
     FRESH5,
+    FRESH6,
+    HELD_OUT_SETS,
     LABELS,
+    POOL,
+    POOL2,
     TRAINING_SETS,
     labelled,
     labelled_texts,
@@ -44,10 +48,10 @@ def test_the_labelled_set_stores_urls_and_taxonomy_topics_only_split_in_two_fixe
     assert all(part_of(r["url"]) == r["part"] for r in rows)  # a pure function of the URL
 
 
-def test_the_fresh_sets_store_urls_and_topics_only_and_share_no_item_with_each_other() -> None:
+def test_the_fresh_sets_and_pools_store_urls_and_topics_only_and_share_no_item_with_each_other() -> None:
     first = {r["url"] for r in labelled()}
-    sets = [labelled(path) for path in (FRESH, FRESH2, FRESH3, FRESH4, FRESH5)]
-    for held, n in zip(sets, (250, 250, 300, 300, 300), strict=True):
+    sets = [labelled(path) for path in (FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, POOL, POOL2)]
+    for held, n in zip(sets, (250, 250, 300, 300, 300, 300, 6000, 9000), strict=True):
         assert len(held) == n and len({r["url"] for r in held}) == n
         assert all(set(r) <= {"url", "topic", "note", "part"} and r["topic"] in TOPIC_KEYS for r in held)
         assert all(len(r.get("note", "")) <= 120 for r in held)  # a reader's short reason, not the text
@@ -56,11 +60,12 @@ def test_the_fresh_sets_store_urls_and_topics_only_and_share_no_item_with_each_o
     assert labelled_urls() == set().union(*urls)
 
 
-def test_the_recipe_trains_on_every_labelled_set_but_the_held_out_one(tmp_path: Path) -> None:
-    assert FRESH5 not in TRAINING_SETS and set(TRAINING_SETS) == {LABELS, FRESH, FRESH2, FRESH3, FRESH4}
+def test_the_recipe_trains_on_every_labelled_set_but_the_held_out_ones(tmp_path: Path) -> None:
+    assert HELD_OUT_SETS == (FRESH5, FRESH6) and not set(HELD_OUT_SETS) & set(TRAINING_SETS)
+    assert set(TRAINING_SETS) == {LABELS, FRESH, FRESH2, FRESH3, FRESH4, POOL, POOL2}
     rows = [r for path in TRAINING_SETS for r in labelled(path)]
     items = [{"url": r["url"], "title": f"T{i}", "summary": "S"} for i, r in enumerate(rows)]
-    items += [{"url": r["url"], "title": "held", "summary": "S"} for r in labelled(FRESH5)]
+    items += [{"url": r["url"], "title": "held", "summary": "S"} for path in HELD_OUT_SETS for r in labelled(path)]
     texts, topics = training_labelled(_archive(tmp_path, items))
     assert texts == [f"T{i}\nS" for i in range(len(rows))] and "held\nS" not in texts
     assert topics == [r["topic"] for r in rows] and training_parts() == [part_of(r["url"]) for r in rows]
@@ -79,7 +84,8 @@ def test_labelled_texts_are_joined_from_the_archive_and_a_missing_url_is_refused
 
 
 def test_weak_rows_never_include_labelled_items(tmp_path: Path) -> None:
-    urls = [labelled(path)[0]["url"] for path in (LABELS, FRESH, FRESH2, FRESH3, FRESH4, FRESH5)] + ["https://example.vn/a"]
+    urls = [labelled(path)[0]["url"] for path in (LABELS, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, POOL, POOL2)]
+    urls.append("https://example.vn/a")
     rows = [{"url": url, "title": "Bão số 3 đổ bộ", "summary": "", "feed_category": "Tổng hợp"} for url in urls]
     got = list(rss_weak_rows(_archive(tmp_path, rows)))
     assert LABELS.is_file() and [(t, topic) for t, topic, _ in got] == [("Bão số 3 đổ bộ\n", "environment")]

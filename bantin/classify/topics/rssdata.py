@@ -6,8 +6,10 @@ LABELS, the first 400 items, was split by a stable hash of the URL into tune / h
 exists both halves are tuning data. FRESH and FRESH2 (250 items each, drawn later) were the held-out sets until
 FRESH3 (300 items, drawn and labelled on 2026-12-03 before any model ran on them) existed, and FRESH3 was until
 FRESH4 (300 more, drawn and labelled the same way in session 14), and FRESH4 was until FRESH5 (300 more, session 16);
-since then the five earlier sets are the analysts' labels the recipe trains on (TRAINING_SETS) and FRESH5 is the
-held-out set: never training data, never used for a choice, each look counted in data/topics/heldout_looks.json.
+since then the five earlier sets are the analysts' labels the recipe trains on (TRAINING_SETS). POOL and POOL2 (6,000
+and 9,000 items drawn in session 17 for training alone, labelled by reading the same way) joined them. FRESH5 (looked at once before)
+and FRESH6 (300 items drawn and labelled in session 17 before any model ran on them) are the held-out sets: never
+training data, never used for a choice, each look counted in data/topics/heldout_looks.json.
 """
 
 from __future__ import annotations
@@ -25,10 +27,16 @@ FRESH2 = ROOT / "data" / "topics" / "rss_topic_labels_fresh2.jsonl"
 FRESH3 = ROOT / "data" / "topics" / "rss_topic_labels_fresh3.jsonl"
 FRESH4 = ROOT / "data" / "topics" / "rss_topic_labels_fresh4.jsonl"
 FRESH5 = ROOT / "data" / "topics" / "rss_topic_labels_fresh5.jsonl"
-# The analysts' labels the topic recipe trains on (each was a held-out set once; the looks are in heldout_looks.json).
-TRAINING_SETS = (LABELS, FRESH, FRESH2, FRESH3, FRESH4)
+FRESH6 = ROOT / "data" / "topics" / "rss_topic_labels_fresh6.jsonl"
+POOL = ROOT / "data" / "topics" / "rss_topic_labels_pool.jsonl"
+POOL2 = ROOT / "data" / "topics" / "rss_topic_labels_pool2.jsonl"
+# The analysts' labels the topic recipe trains on (the fresh sets were held out once; the looks are in
+# heldout_looks.json; POOL and POOL2 were drawn for training only).
+TRAINING_SETS = (LABELS, FRESH, FRESH2, FRESH3, FRESH4, POOL, POOL2)
+# The held-out sets of the current recipe.
+HELD_OUT_SETS = (FRESH5, FRESH6)
 # Every labelled set: none of their items is ever a weak or self-trained row.
-ALL_SETS = (*TRAINING_SETS, FRESH5)
+ALL_SETS = (*TRAINING_SETS, *HELD_OUT_SETS)
 # How the RSS archive sits under ../shared/data.
 RSS_PATH = Path("news") / "rss_articles.jsonl.gz"
 PARTS = ("tune", "heldout")
