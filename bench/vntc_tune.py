@@ -100,12 +100,11 @@ def clean_counts() -> sp.csr_matrix:
                       .fit_transform([strip_boilerplate(t) for t in vc.texts()]).tocsr())
 
 
-def nbsvm(C: float = 1.0, alpha: float = 1.0, clean: bool = False, counts: str = "") -> View:
-    """Baseline TF-IDF scaled per class by NB log-count ratios (Wang & Manning 2012), one binary SVM per class."""
+def nbsvm(C: float = 1.0, alpha: float = 1.0, counts: Callable[[], sp.csr_matrix] = vc.baseline_counts) -> View:
+    """TF-IDF of ``counts`` (the baseline's by default) scaled per class by NB log-count ratios (Wang & Manning
+    2012), one binary SVM per class."""
     def view(tr: np.ndarray, te: np.ndarray, y: np.ndarray) -> np.ndarray:
-        c = (seg_counts() if counts == "seg" else char_counts() if counts == "char"
-             else vc._cached(counts, None) if counts else clean_counts() if clean else vc.baseline_counts())
-        xa, xb = vc.tfidf_fit(c, tr, te)
+        xa, xb = vc.tfidf_fit(counts(), tr, te)
         yt = y[tr]
         binar = xa.copy()
         binar.data[:] = 1.0
@@ -216,10 +215,10 @@ VIEWS: dict[str, View] = {
     "hashed12_C1.5": hashed(2, C=1.5), "hashed12_maxdf0.3": hashed(2, max_df=0.3), "hashed12_C0.5": hashed(2, C=0.5),
     "plain_nomaxdf": plain(max_df=1.0), "hashed13": hashed(3), "hashed13_C0.7": hashed(3, C=0.7), "hashed13_C1.5": hashed(3, C=1.5),
     "hashed13_mindf1": hashed(3, min_df=1),
-    "nbsvm": nbsvm(), "nbsvm_hashed13": nbsvm(counts=f"hashed_3_{2**20}"), "nbsvm_clean": nbsvm(clean=True), "nbsvm_C0.5": nbsvm(C=0.5), "nbsvm_C0.3": nbsvm(C=0.3),
-    "seg": counted(seg_counts), "seg_C0.5": counted(seg_counts, C=0.5), "nbsvm_seg": nbsvm(counts="seg"),
-    "char24": counted(char_counts), "char24_C0.5": counted(char_counts, C=0.5), "nbsvm_char": nbsvm(counts="char"),
-    "nbsvm_a0.5": nbsvm(alpha=0.5), "nbsvm_C2": nbsvm(C=2.0), "nbsvm_clean_C0.5": nbsvm(C=0.5, clean=True),
+    "nbsvm": nbsvm(), "nbsvm_hashed13": nbsvm(counts=lambda: vc._cached(f"hashed_3_{2**20}", None)), "nbsvm_clean": nbsvm(counts=clean_counts), "nbsvm_C0.5": nbsvm(C=0.5), "nbsvm_C0.3": nbsvm(C=0.3),
+    "seg": counted(seg_counts), "seg_C0.5": counted(seg_counts, C=0.5), "nbsvm_seg": nbsvm(counts=seg_counts),
+    "char24": counted(char_counts), "char24_C0.5": counted(char_counts, C=0.5), "nbsvm_char": nbsvm(counts=char_counts),
+    "nbsvm_a0.5": nbsvm(alpha=0.5), "nbsvm_C2": nbsvm(C=2.0), "nbsvm_clean_C0.5": nbsvm(C=0.5, counts=clean_counts),
 }
 
 
