@@ -62,12 +62,17 @@ def cv(its: list[Item], X: np.ndarray, params: dict[str, Any]) -> dict[str, Any]
             "_oof": [str(p) for p in oof], "_lopo": [str(p) for p in lopo]}
 
 
+def best_of(its: list[Item], X: np.ndarray) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(the chosen configuration's CV figures, every configuration's) for items already featurized."""
+    results = [cv(its, X, dict(p)) for p in GRID]
+    ok = [r for r in results if r["kfold_max_unrelated_pct"] <= MAX_UNRELATED_PCT] or results
+    return max(ok, key=lambda r: (r["kfold_mean_f1"], r["lopo_mean_f1"])), results
+
+
 def choose(tune: list[Item]) -> tuple[dict[str, Any], list[dict[str, Any]], RelevanceClassifier, list[str]]:
     """(chosen params, every configuration's CV figures, the model fitted on all of ``tune``, rules' tune labels)."""
     X, rules = featurize(tune)
-    results = [cv(tune, X, dict(p)) for p in GRID]
-    ok = [r for r in results if r["kfold_max_unrelated_pct"] <= MAX_UNRELATED_PCT] or results
-    best = max(ok, key=lambda r: (r["kfold_mean_f1"], r["lopo_mean_f1"]))
+    best, results = best_of(tune, X)
     model = RelevanceClassifier(**best["params"]).fit(X, [it["label"] for it in tune])
     return best["params"], results, model, rules
 

@@ -68,9 +68,7 @@ def main() -> None:
         labels = [lab for p in parts for lab in data[p][0]]
         items = [it for p in parts for it in data[p][1]]
         X = np.vstack([data[p][2] for p in parts])
-        results = [rl.cv(items, X, dict(g)) for g in rl.GRID]
-        ok = [r for r in results if r["kfold_max_unrelated_pct"] <= rl.MAX_UNRELATED_PCT] or results
-        best = max(ok, key=lambda r: (r["kfold_mean_f1"], r["lopo_mean_f1"]))
+        best, _ = rl.best_of(items, X)
         gold = [it["label"] for it in items]
         row: dict[str, Any] = {"n_train": len(items), "chosen": best["params"],
                                "leave_one_province_out": per_province(labels, gold, best["_lopo"]),
